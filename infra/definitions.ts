@@ -1,0 +1,133 @@
+/**
+ * The one definition of tinbao's resources that both the CDK app and the local stack
+ * (`npm start`) build from. A test compares the synthesized CloudFormation with what the
+ * local stack creates, so a change made here reaches both, and a change made elsewhere fails.
+ */
+
+/** Attribute types DynamoDB accepts for key attributes. */
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+/** A key attribute of the table or of an index. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyAttributeType;
+}
+
+/** A global secondary index; every index projects all attributes so a page is one Query. */
+export interface GlobalIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+}
+
+/** The single table that holds tips, tracking codes and events (see docs/architecture.md). */
+export const tipTable = {
+  logicalName: 'tips',
+  partitionKey: { name: 'PK', type: 'S' },
+  sortKey: { name: 'SK', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      // One district's queue for one status, ordered by urgency rank, then receipt time.
+      indexName: 'QueueIndex',
+      partitionKey: { name: 'GSI1PK', type: 'S' },
+      sortKey: { name: 'GSI1SK', type: 'S' },
+    },
+    {
+      // Tips held by one officer; sparse, only assigned tips carry GSI2PK.
+      indexName: 'AssigneeIndex',
+      partitionKey: { name: 'GSI2PK', type: 'S' },
+      sortKey: { name: 'GSI2SK', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies {
+  logicalName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalSecondaryIndexes: readonly GlobalIndexDefinition[];
+  timeToLiveAttribute: string;
+};
+
+/** Lambda settings per function. Entry paths are relative to the repository root. */
+export const functionDefinitions = {
+  intake: { entry: 'functions/intake/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
+  status: { entry: 'functions/status/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
+  classifier: { entry: 'functions/classifier/handler.ts', timeoutSeconds: 30, memoryMiB: 1024 },
+} as const;
+
+/** Names of the functions the app deploys. */
+export type FunctionName = keyof typeof functionDefinitions;
+
+/**
+ * SQS retries a record this many times before the redrive policy parks it in the DLQ.
+ * Five receives ride out a throttled table or a short outage without hiding a poison message for long.
+ */
+export const maxReceiveCount = 5;
+
+/** Four days: long enough to span a weekend outage before a message is dead-lettered. */
+const fourDaysSeconds = 4 * 24 * 60 * 60;
+/** Fourteen days, the SQS maximum, so the duty team has time to inspect and redrive. */
+const fourteenDaysSeconds = 14 * 24 * 60 * 60;
+
+/** The queue between intake and classifier, and its dead-letter queue. */
+export const intakeQueue = {
+  logicalName: 'intake',
+  // AWS asks for at least six times the consumer's timeout so a retried batch cannot overlap itself.
+  visibilityTimeoutSeconds: 6 * functionDefinitions.classifier.timeoutSeconds,
+  retentionPeriodSeconds: fourDaysSeconds,
+  receiveWaitTimeSeconds: 20,
+  maxReceiveCount,
+  deadLetterQueue: {
+    logicalName: 'intake-dlq',
+    retentionPeriodSeconds: fourteenDaysSeconds,
+  },
+} as const;
+
+/** How the classifier consumes the intake queue. */
+export const classifierEventSource = {
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  reportBatchItemFailures: true,
+} as const;
+
+/** One HTTP route of the public API and the function that serves it. */
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly function: FunctionName;
+}
+
+/** The HTTP API's routes; the local server and API Gateway both serve exactly these. */
+export const apiRoutes: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/tips', function: 'intake' },
+  { method: 'POST', path: '/tips/status', function: 'status' },
+];
+
+/** Settings that are the same everywhere, passed to functions as environment variables. */
+export const sharedSettings = {
+  POWERTOOLS_SERVICE_NAME: 'tinbao',
+  POWERTOOLS_METRICS_NAMESPACE: 'Tinbao',
+  /** Tips and their events are kept this long after the last change; then DynamoDB's TTL removes them. */
+  TIP_RETENTION_DAYS: '1825',
+} as const;
+
+/** Environment variable names that carry deployment-specific values. */
+export const environmentNames = {
+  tableName: 'TABLE_NAME',
+  intakeQueueUrl: 'INTAKE_QUEUE_URL',
+  /** Cloud: the Secrets Manager secret that holds the key for hashing tipster secrets. */
+  trackingPepperSecretArn: 'TRACKING_PEPPER_SECRET_ARN',
+  /** Local stack only: the development key itself (no Secrets Manager on a laptop). */
+  trackingPepper: 'TRACKING_PEPPER',
+} as const;
+
+/** API Gateway and the local server refuse request bodies above this size (bytes) with 413. */
+export const maxRequestBodyBytes = 64 * 1024;
+
+/** Alarm thresholds shared by the CDK app and the docs. */
+export const alarmThresholds = {
+  /** Any message in the DLQ means a tip is waiting for a person. */
+  deadLetterMessages: 1,
+  /** Tips should be classified within seconds; five minutes of backlog means the consumer is stuck. */
+  oldestMessageAgeSeconds: 300,
+} as const;
