@@ -121,7 +121,10 @@ export const environmentNames = {
   trackingPepper: 'TRACKING_PEPPER',
 } as const;
 
-/** API Gateway and the local server refuse request bodies above this size (bytes) with 413. */
+/**
+ * Functions refuse request bodies above this size (bytes) with 413. 64 KiB holds the longest tip
+ * (5,000 characters, even if each is an emoji escaped in JSON) with room for the other fields.
+ */
 export const maxRequestBodyBytes = 64 * 1024;
 
 /** Alarm thresholds shared by the CDK app and the docs. */

@@ -1,2 +1,48 @@
-/** Placeholder: replaced by the real handler. */
-export const handler = async (): Promise<unknown> => ({ statusCode: 503 });
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
+import { systemClock } from '../../shared/ports.ts';
+import { decodeEnvelope } from '../../shared/tip/envelope.ts';
+import { classifyTip } from '../../shared/usecases/classify-tip.ts';
+import { createDocumentClient, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
+import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
+import { dynamoDbClient, logger, metrics } from '../adapters/runtime.ts';
+
+const environment = readEnvironment(commonEnvironment);
+
+const dependencies = {
+  // The routing seam: the classification engine replaces this one value.
+  classifier: explicitOnlyClassifier,
+  tips: createDynamoTipRepository(createDocumentClient(dynamoDbClient), environment.TABLE_NAME),
+  clock: systemClock,
+  retentionDays: environment.TIP_RETENTION_DAYS,
+};
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Classifies and stores one queued tip; a throw sends only this record back to the queue. */
+async function classifyRecord(record: SQSRecord): Promise<void> {
+  let envelope;
+  try {
+    envelope = decodeEnvelope(record.body);
+  } catch (error) {
+    // Never log the body: it holds the tip text. The redrive policy parks the message in the DLQ.
+    logger.error('unreadable tip message', { messageId: record.messageId, errorName: (error as Error).name });
+    throw error;
+  }
+  const { tip, outcome } = await classifyTip(envelope, dependencies);
+  logger.info('tip classified', { tipId: tip.id, outcome, district: tip.district, method: tip.routing.method, urgency: tip.urgency });
+  metrics.addMetric(outcome === 'created' ? 'TipsClassified' : 'DuplicateDeliveries', MetricUnit.Count, 1);
+}
+
+/** The Lambda entry point: an SQS batch with partial batch responses. */
+export const handler = middy(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, classifyRecord, processor, { context }),
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

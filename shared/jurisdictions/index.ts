@@ -1,4 +1,4 @@
-import hcmc2021 from './hcmc-2021/units.json' with { type: 'json' };
+import hcmc2021Units from './hcmc-2021/units.json' with { type: 'json' };
 
 /** One routing unit: a district-level police unit (2021–2025) or a ward/commune unit (from July 2025). */
 export interface JurisdictionUnit {
@@ -25,7 +25,7 @@ export const cityDesk = {
 } as const;
 
 /** HCMC's 22 district-level units of 2021–2025, GSO codes. */
-export const hcmc2021: Jurisdiction = hcmc2021;
+export const hcmc2021: Jurisdiction = hcmc2021Units;
 
 /** The jurisdiction tips are routed in today. */
 export const activeJurisdiction: Jurisdiction = hcmc2021;

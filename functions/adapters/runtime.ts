@@ -1,0 +1,19 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ulid } from 'ulid';
+import type { IdGenerator } from '../../shared/ports.ts';
+
+/**
+ * Clients and telemetry, made once per execution environment and reused by every invocation.
+ * Endpoints come from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB, …), so the
+ * local stack needs no code path of its own.
+ */
+export const logger = new Logger();
+export const metrics = new Metrics();
+export const dynamoDbClient = new DynamoDBClient({});
+export const sqsClient = new SQSClient({});
+
+/** ULIDs: unique without coordination and sortable by time. */
+export const ulidGenerator: IdGenerator = { next: () => ulid() };

@@ -1,0 +1,75 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { DomainError, ValidationError } from '../../shared/errors.ts';
+import { describeFieldReason } from '../../shared/i18n.ts';
+import { invalidSubmissionPage, messagePage } from './pages.ts';
+import { requestLanguage, wantsHtml } from './request.ts';
+
+/** The shape middy's http-error-handler renders: it exposes the message only when `expose` is set. */
+interface HttpErrorLike {
+  statusCode: number;
+  expose: boolean;
+  message: string;
+  headers: Record<string, string>;
+}
+
+const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+const htmlHeaders = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
+
+/** The body of a domain error: a stable code, a message, and for validation the fields and reasons. */
+function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2): HttpErrorLike {
+  const language = requestLanguage(event);
+  const html = wantsHtml(event);
+  if (html) {
+    const page =
+      error instanceof ValidationError
+        ? invalidSubmissionPage(language, error.issues)
+        : messagePage(language, error.statusCode === 404 ? 'notFound' : 'badRequest', error.message);
+    return { statusCode: error.statusCode, expose: true, message: page, headers: htmlHeaders };
+  }
+  const body =
+    error instanceof ValidationError
+      ? {
+          error: error.code,
+          message: language === 'en' ? 'Some fields are invalid.' : 'Một số thông tin không hợp lệ.',
+          issues: error.issues.map((issue) => ({
+            field: issue.field,
+            reason: issue.reason,
+            message: describeFieldReason(issue.reason, language, issue.limit),
+          })),
+        }
+      : { error: error.code, message: error.message };
+  return { statusCode: error.statusCode, expose: true, message: JSON.stringify(body), headers: jsonHeaders };
+}
+
+/**
+ * The one place errors become HTTP answers. Domain errors become their 4xx with a safe,
+ * translated message; anything else is logged and becomes an opaque 500 that carries only a
+ * correlation id. Used together with middy's http-error-handler, which renders the result.
+ */
+export function httpErrorResponses(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
+  return {
+    onError: (request) => {
+      const { error, event, context } = request;
+      if (error instanceof DomainError) {
+        logger.info('request refused', { statusCode: error.statusCode, errorCode: error.code });
+        request.error = Object.assign(new Error(error.message), describeDomainError(error, event));
+        return;
+      }
+      const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
+      // Only the error's class and stack: SDK messages never carry tip text, but be strict anyway.
+      logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
+      const language = requestLanguage(event);
+      const rendered: HttpErrorLike = wantsHtml(event)
+        ? { statusCode: 500, expose: true, message: messagePage(language, 'serverError', correlationId), headers: htmlHeaders }
+        : {
+            statusCode: 500,
+            expose: true,
+            message: JSON.stringify({ error: 'internal_error', message: 'Internal error', correlationId }),
+            headers: jsonHeaders,
+          };
+      request.error = Object.assign(new Error('Internal error'), rendered);
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { categories, type Category } from '../../shared/classification/types.ts';
+import type { FieldIssue } from '../../shared/errors.ts';
+import { describeFieldReason, fieldLabels, type Language } from '../../shared/i18n.ts';
+import { activeJurisdiction } from '../../shared/jurisdictions/index.ts';
+import { contactMaxLength, tipTextLimits } from '../../shared/tip/submission.ts';
+import type { TipStatusView } from '../../shared/usecases/get-tip-status.ts';
+
+/** Escapes text for HTML content and attribute values. Every dynamic value goes through it. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+const css = `
+:root{color-scheme:light;--ink:#1a1a1a;--muted:#4a4a4a;--accent:#8b0000;--line:#c8c8c8;--bg:#fff}
+*{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+header{background:var(--accent);color:#fff;padding:.75rem 1rem}header a{color:#fff}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.25rem 0}label{display:block;font-weight:600;margin-top:1rem}
+.hint{color:var(--muted);font-size:.92rem;margin:.2rem 0}
+textarea,input,select{width:100%;font:inherit;padding:.6rem;border:2px solid var(--line);border-radius:6px;background:#fff;color:var(--ink)}
+textarea{min-height:10rem}input[type=checkbox]{width:auto;transform:scale(1.3);margin-right:.5rem}
+:focus-visible{outline:3px solid #0050b3;outline-offset:2px}
+button{margin-top:1.25rem;width:100%;font:inherit;font-weight:700;padding:.8rem;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
+.code{font:700 1.6rem/1.3 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.06em;background:#f3f3f3;padding:.5rem .75rem;border-radius:6px;display:inline-block}
+.errors{border:2px solid var(--accent);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+nav a{margin-right:1rem}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem}
+`;
+
+const text = {
+  vi: {
+    site: 'Tin báo tội phạm – Công an TP. Hồ Chí Minh',
+    other: 'English',
+    otherHref: '/en/',
+    formTitle: 'Gửi tin báo tội phạm',
+    formIntro: 'Bạn không cần cho biết tên. Sau khi gửi, bạn sẽ nhận mã theo dõi và mã bí mật để xem kết quả và trao đổi với công an mà không lộ danh tính.',
+    textHint: `Mô tả sự việc: ở đâu, khi nào, ai, chuyện gì. Từ ${tipTextLimits.min} đến ${tipTextLimits.max} ký tự.`,
+    districtUnknown: 'Không rõ – để công an xác định',
+    categoryUnknown: 'Không rõ',
+    where: 'Vị trí GPS (không bắt buộc)',
+    contactConsent: 'Tôi đồng ý để công an liên hệ với tôi',
+    contactHint: 'Chỉ điền khi bạn đồng ý. Số điện thoại hoặc email.',
+    submit: 'Gửi tin báo',
+    acceptedTitle: 'Đã nhận tin báo của bạn',
+    acceptedIntro: 'Hãy ghi lại hai mã dưới đây. Đây là lần duy nhất mã bí mật được hiển thị.',
+    codeLabel: 'Mã theo dõi',
+    secretLabel: 'Mã bí mật',
+    statusLink: 'Xem tình trạng tin báo',
+    newTip: 'Gửi tin báo khác',
+    statusTitle: 'Tình trạng tin báo',
+    statusSubmit: 'Xem tình trạng',
+    statusLabel: 'Tình trạng',
+    unitLabel: 'Đơn vị tiếp nhận',
+    pendingUnit: 'Đang chuyển đến đơn vị phụ trách',
+    errorTitle: 'Chưa gửi được',
+    errorIntro: 'Vui lòng sửa các mục sau rồi gửi lại:',
+    back: 'Quay lại',
+    notFoundTitle: 'Không tìm thấy tin báo',
+    notFound: 'Không có tin báo nào khớp với mã theo dõi và mã bí mật này. Hãy kiểm tra lại.',
+    serverErrorTitle: 'Có lỗi xảy ra',
+    serverError: 'Hệ thống đang gặp sự cố. Tin báo chưa được ghi nhận; vui lòng thử lại sau ít phút. Mã sự cố:',
+    emergency: 'Nếu đang nguy hiểm, hãy gọi ngay 113.',
+  },
+  en: {
+    site: 'Crime tips – Ho Chi Minh City Police',
+    other: 'Tiếng Việt',
+    otherHref: '/',
+    formTitle: 'Report a crime',
+    formIntro: 'You do not have to give your name. After sending you get a tracking code and a secret to follow your tip and talk with officers without revealing who you are.',
+    textHint: `What happened: where, when, who, what. ${tipTextLimits.min} to ${tipTextLimits.max} characters.`,
+    districtUnknown: 'Not sure – let the police decide',
+    categoryUnknown: 'Not sure',
+    where: 'GPS location (optional)',
+    contactConsent: 'I agree that the police may contact me',
+    contactHint: 'Only if you agree. Phone number or email.',
+    submit: 'Send tip',
+    acceptedTitle: 'Your tip has been received',
+    acceptedIntro: 'Write down both codes below. This is the only time the secret is shown.',
+    codeLabel: 'Tracking code',
+    secretLabel: 'Secret',
+    statusLink: 'Check the status of a tip',
+    newTip: 'Send another tip',
+    statusTitle: 'Status of a tip',
+    statusSubmit: 'Check status',
+    statusLabel: 'Status',
+    unitLabel: 'Handled by',
+    pendingUnit: 'Being routed to the responsible unit',
+    errorTitle: 'Not sent yet',
+    errorIntro: 'Please correct the following and send again:',
+    back: 'Go back',
+    notFoundTitle: 'No tip found',
+    notFound: 'No tip matches this tracking code and secret. Please check them.',
+    serverErrorTitle: 'Something went wrong',
+    serverError: 'The system has a problem. Your tip was not recorded; please try again in a few minutes. Incident id:',
+    emergency: 'If you are in danger now, call 113.',
+  },
+} as const;
+
+const categoryNames: Record<Category, Record<Language, string>> = {
+  drugs: { vi: 'Ma túy', en: 'Drugs' },
+  gambling: { vi: 'Cờ bạc', en: 'Gambling' },
+  theft: { vi: 'Trộm cắp', en: 'Theft' },
+  robbery: { vi: 'Cướp, cướp giật', en: 'Robbery, snatching' },
+  fraud: { vi: 'Lừa đảo', en: 'Fraud' },
+  violence: { vi: 'Đánh nhau, cố ý gây thương tích', en: 'Violence, assault' },
+  weapons: { vi: 'Vũ khí', en: 'Weapons' },
+  wanted_person: { vi: 'Đối tượng truy nã', en: 'Wanted person' },
+  prostitution: { vi: 'Mại dâm', en: 'Prostitution' },
+  illegal_residence: { vi: 'Cư trú bất hợp pháp', en: 'Illegal residence' },
+  loan_sharking: { vi: 'Cho vay nặng lãi, tín dụng đen', en: 'Loan sharking' },
+  street_racing: { vi: 'Đua xe trái phép', en: 'Street racing' },
+  public_disorder: { vi: 'Gây rối trật tự công cộng', en: 'Public disorder' },
+  other: { vi: 'Khác', en: 'Other' },
+};
+
+const statusNames: Record<TipStatusView['status'], Record<Language, string>> = {
+  RECEIVED: { vi: 'Đã tiếp nhận, đang phân loại', en: 'Received, being sorted' },
+  NEW: { vi: 'Đang chờ xử lý', en: 'Waiting for an officer' },
+  ASSIGNED: { vi: 'Đã giao cán bộ xử lý', en: 'Assigned to an officer' },
+  IN_PROGRESS: { vi: 'Đang xác minh', en: 'Being verified' },
+  RESOLVED: { vi: 'Đã giải quyết', en: 'Resolved' },
+  REJECTED: { vi: 'Đã đóng', en: 'Closed' },
+};
+
+function prefix(language: Language): string {
+  return language === 'en' ? '/en' : '';
+}
+
+function layout(language: Language, title: string, body: string): string {
+  const t = text[language];
+  return `<!doctype html>
+<html lang="${language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} – ${escapeHtml(t.site)}</title><style>${css}</style></head>
+<body><header><strong>${escapeHtml(t.site)}</strong> · <a href="${t.otherHref}" lang="${language === 'en' ? 'vi' : 'en'}">${t.other}</a></header>
+<main>${body}
+<p class="hint">${escapeHtml(t.emergency)}</p></main></body></html>`;
+}
+
+/** The citizen's tip form. It works without JavaScript: a plain form POST to /tips. */
+export function tipFormPage(language: Language): string {
+  const t = text[language];
+  const districts = activeJurisdiction.units
+    .map((unit) => `<option value="${escapeHtml(unit.code)}">${escapeHtml(language === 'en' ? unit.nameEn : unit.name)}</option>`)
+    .join('');
+  const categoryOptions = categories
+    .map((category) => `<option value="${category}">${escapeHtml(categoryNames[category][language])}</option>`)
+    .join('');
+  return layout(
+    language,
+    t.formTitle,
+    `<h1>${escapeHtml(t.formTitle)}</h1><p>${escapeHtml(t.formIntro)}</p>
+<form method="post" action="/tips" accept-charset="utf-8">
+<input type="hidden" name="language" value="${language}">
+<label for="text">${escapeHtml(fieldLabels.text?.[language] ?? 'text')}</label>
+<p class="hint" id="text-hint">${escapeHtml(t.textHint)}</p>
+<textarea id="text" name="text" required minlength="${tipTextLimits.min}" maxlength="${tipTextLimits.max}" aria-describedby="text-hint"></textarea>
+<label for="district">${escapeHtml(fieldLabels.district?.[language] ?? 'district')}</label>
+<select id="district" name="district"><option value="">${escapeHtml(t.districtUnknown)}</option>${districts}</select>
+<label for="category">${escapeHtml(fieldLabels.category?.[language] ?? 'category')}</label>
+<select id="category" name="category"><option value="">${escapeHtml(t.categoryUnknown)}</option>${categoryOptions}</select>
+<fieldset><legend>${escapeHtml(t.where)}</legend>
+<label for="lat">${escapeHtml(fieldLabels.lat?.[language] ?? 'lat')}</label><input id="lat" name="lat" inputmode="decimal" autocomplete="off">
+<label for="lon">${escapeHtml(fieldLabels.lon?.[language] ?? 'lon')}</label><input id="lon" name="lon" inputmode="decimal" autocomplete="off">
+</fieldset>
+<label><input type="checkbox" name="contactOptIn" value="on">${escapeHtml(t.contactConsent)}</label>
+<label for="contact">${escapeHtml(fieldLabels.contact?.[language] ?? 'contact')}</label>
+<p class="hint" id="contact-hint">${escapeHtml(t.contactHint)}</p>
+<input id="contact" name="contact" maxlength="${contactMaxLength}" autocomplete="off" aria-describedby="contact-hint">
+<button type="submit">${escapeHtml(t.submit)}</button>
+</form>
+<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a></nav>`,
+  );
+}
+
+/** The page a form submission lands on: the tracking code and the secret, shown once. */
+export function tipAcceptedPage(language: Language, accepted: { trackingCode: string; secret: string }): string {
+  const t = text[language];
+  return layout(
+    language,
+    t.acceptedTitle,
+    `<h1>${escapeHtml(t.acceptedTitle)}</h1><p>${escapeHtml(t.acceptedIntro)}</p>
+<p>${escapeHtml(t.codeLabel)}:<br><span class="code" id="tracking-code">${escapeHtml(accepted.trackingCode)}</span></p>
+<p>${escapeHtml(t.secretLabel)}:<br><span class="code" id="secret">${escapeHtml(accepted.secret)}</span></p>
+<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a><a href="${prefix(language)}/">${escapeHtml(t.newTip)}</a></nav>`,
+  );
+}
+
+/** The form a tipster uses to look up a tip: code and secret go in the body, never the URL. */
+export function statusFormPage(language: Language): string {
+  const t = text[language];
+  return layout(
+    language,
+    t.statusTitle,
+    `<h1>${escapeHtml(t.statusTitle)}</h1>
+<form method="post" action="/tips/status" accept-charset="utf-8">
+<input type="hidden" name="language" value="${language}">
+<label for="code">${escapeHtml(t.codeLabel)}</label><input id="code" name="code" required autocomplete="off" autocapitalize="characters" placeholder="TB-XXXX-XXXX">
+<label for="secret">${escapeHtml(t.secretLabel)}</label><input id="secret" name="secret" type="password" required autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX">
+<button type="submit">${escapeHtml(t.statusSubmit)}</button></form>`,
+  );
+}
+
+/** A tip's status as the tipster sees it. */
+export function tipStatusPage(language: Language, view: TipStatusView): string {
+  const t = text[language];
+  return layout(
+    language,
+    t.statusTitle,
+    `<h1>${escapeHtml(t.statusTitle)}</h1>
+<p>${escapeHtml(t.codeLabel)}: <span class="code">${escapeHtml(view.trackingCode)}</span></p>
+<p>${escapeHtml(t.statusLabel)}: <strong id="status">${escapeHtml(statusNames[view.status][language])}</strong></p>
+<p>${escapeHtml(t.unitLabel)}: <strong id="unit">${escapeHtml(view.unit?.name ?? t.pendingUnit)}</strong></p>
+<nav><a href="${prefix(language)}/status">${escapeHtml(t.back)}</a></nav>`,
+  );
+}
+
+/** A page listing what is wrong with a submission, field by field. */
+export function invalidSubmissionPage(language: Language, issues: readonly FieldIssue[]): string {
+  const t = text[language];
+  const items = issues
+    .map((issue) => {
+      const label = fieldLabels[issue.field]?.[language] ?? issue.field;
+      return `<li><strong>${escapeHtml(label)}</strong>: ${escapeHtml(describeFieldReason(issue.reason, language, issue.limit))}</li>`;
+    })
+    .join('');
+  return layout(
+    language,
+    t.errorTitle,
+    `<h1>${escapeHtml(t.errorTitle)}</h1><div class="errors" role="alert"><p>${escapeHtml(t.errorIntro)}</p><ul>${items}</ul></div>
+<p><a href="${prefix(language)}/">${escapeHtml(t.back)}</a></p>`,
+  );
+}
+
+/** A page for a request that could not be served: a plain message, nothing internal. */
+export function messagePage(language: Language, kind: 'notFound' | 'serverError' | 'badRequest', detail?: string): string {
+  const t = text[language];
+  const title = kind === 'notFound' ? t.notFoundTitle : kind === 'serverError' ? t.serverErrorTitle : t.errorTitle;
+  const message = kind === 'notFound' ? t.notFound : kind === 'serverError' ? `${t.serverError} ${detail ?? ''}` : (detail ?? '');
+  return layout(language, title, `<h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="${prefix(language)}/">${escapeHtml(t.back)}</a></p>`);
+}

@@ -1,0 +1,86 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../shared/errors.ts';
+import { languageFromAcceptHeader, languages, type Language } from '../../shared/i18n.ts';
+
+/** A request body read according to its content type. */
+export type ParsedBody =
+  | { readonly format: 'json'; readonly data: unknown }
+  | { readonly format: 'form'; readonly fields: URLSearchParams };
+
+/** Body formats a route may accept. */
+export type BodyFormat = ParsedBody['format'];
+
+const mediaTypes: Record<BodyFormat, string> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+};
+
+/** A header's value, whatever case the client or gateway used for its name. */
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+function formatOf(event: APIGatewayProxyEventV2): BodyFormat | undefined {
+  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType === mediaTypes.json || mediaType?.endsWith('+json')) return 'json';
+  if (mediaType === mediaTypes.form) return 'form';
+  return undefined;
+}
+
+/** The raw body as bytes; API Gateway base64-encodes form posts. */
+function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/**
+ * Reads the body of a request: 415 for a content type the route does not take, 413 above the
+ * limit, 400 for a body that is not what its content type says.
+ */
+export function readBody(event: APIGatewayProxyEventV2, options: { accept: readonly BodyFormat[]; maxBytes: number }): ParsedBody {
+  const format = formatOf(event);
+  if (format === undefined || !options.accept.includes(format)) {
+    throw new UnsupportedMediaTypeError(options.accept.map((accepted) => mediaTypes[accepted]));
+  }
+  const bytes = bodyBytes(event);
+  if (bytes.length > options.maxBytes) throw new PayloadTooLargeError(options.maxBytes);
+  // Invalid UTF-8 becomes U+FFFD here, which is what a browser would have sent for it.
+  const text = bytes.toString('utf8');
+  if (format === 'form') return { format, fields: new URLSearchParams(text) };
+  if (text.trim() === '') throw new MalformedBodyError('The body is empty; send a JSON object.');
+  try {
+    return { format, data: JSON.parse(text) as unknown };
+  } catch {
+    throw new MalformedBodyError('The body is not valid JSON.');
+  }
+}
+
+/** Whether the caller is a browser form that expects a page back rather than JSON. */
+export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
+  return formatOf(event) === 'form';
+}
+
+/**
+ * The language to answer in: the `language` field of the body when it names one we speak,
+ * else the Accept-Language header, else Vietnamese. Never throws, so error pages can use it.
+ */
+export function requestLanguage(event: APIGatewayProxyEventV2): Language {
+  try {
+    const text = bodyBytes(event).toString('utf8');
+    const format = formatOf(event);
+    const declared =
+      format === 'form'
+        ? new URLSearchParams(text).get('language')
+        : format === 'json'
+          ? (JSON.parse(text) as { language?: unknown } | null)?.language
+          : undefined;
+    if (typeof declared === 'string' && (languages as readonly string[]).includes(declared)) return declared as Language;
+  } catch {
+    // An unreadable body has no language field; fall back to the header.
+  }
+  return languageFromAcceptHeader(header(event, 'accept-language'));
+}

@@ -1,0 +1,34 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** Headers every answer carries: no caching of tip data, no sniffing, no framing. */
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** A JSON answer. */
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Pages carry no script of their own and load nothing from elsewhere. */
+const pageSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** An HTML page answer. */
+export function htmlResponse(statusCode: number, html: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      ...baseHeaders,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': pageSecurityPolicy,
+      'x-frame-options': 'DENY',
+    },
+    body: html,
+  };
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { apiRoutes, type FunctionName } from '../definitions.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+/** A Lambda handler for HTTP API events, as the functions export it. */
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/** A static page the local server answers GET requests with. */
+export type PageRenderer = () => string;
+
+/** API Gateway's own payload limit; above it the gateway answers 413 before any function runs. */
+const gatewayPayloadLimitBytes = 10 * 1024 * 1024;
+
+/** Content types API Gateway passes as text; other bodies reach the function base64-encoded. */
+function isTextContentType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType.startsWith('text/') || mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/xml';
+}
+
+async function readRequestBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > gatewayPayloadLimitBytes) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Builds the API Gateway HTTP API (payload v2) event for a request, as the real gateway would. */
+export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeKey: string, url: URL): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  const text = isTextContentType(headers['content-type']);
+  const query = Object.fromEntries(url.searchParams);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
+    ...(headers.cookie && { cookies: headers.cookie.split(';').map((cookie) => cookie.trim()) }),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: body.length > 0 && !text,
+    ...(body.length > 0 && { body: text ? body.toString('utf8') : body.toString('base64') }),
+  };
+}
+
+function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2): void {
+  if (typeof result === 'string' || result === undefined || result === null || !('statusCode' in result)) {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(typeof result === 'string' ? result : JSON.stringify(result));
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.writeHead(result.statusCode ?? 200, headers).end(body);
+}
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+const pageHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
+/**
+ * Serves the HTTP API's routes by invoking the real handlers with API Gateway v2 events, and the
+ * citizen pages. Unknown routes get API Gateway's own 404 answer.
+ */
+export function createApiServer(handlers: Record<FunctionName, HttpHandler | undefined>, pages: Record<string, PageRenderer>): Server {
+  return createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+      const page = pages[url.pathname.replace(/\/$/, '') || '/'];
+      if ((method === 'GET' || method === 'HEAD') && page) {
+        response.writeHead(200, pageHeaders).end(method === 'HEAD' ? undefined : page());
+        return;
+      }
+      const route = apiRoutes.find((candidate) => candidate.method === method && candidate.path === url.pathname);
+      const handler = route ? handlers[route.function] : undefined;
+      if (!route || !handler) {
+        sendJson(response, 404, { message: 'Not Found' });
+        return;
+      }
+      const body = await readRequestBody(request);
+      if (body === 'too-large') {
+        sendJson(response, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url);
+      sendResult(response, await handler(event, lambdaContext(route.function)));
+    } catch {
+      // What API Gateway answers when the function itself crashes.
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.end();
+    }
+  });
+}

@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { startLocalStack } from './stack.ts';
+
+const usage = `Usage: npm start -- [--port PORT] [--data-dir DIR]
+
+Runs tinbao on this machine: DynamoDB Local, SQS (fauxqs), the HTTP API and the classifier.
+  --port PORT      HTTP port of the API and the citizen pages (default 3000; 0 picks a free one)
+  --data-dir DIR   keep tips and queued messages in DIR across restarts (default: in memory)`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'data-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a whole number from 0 to 65535, not "${values.port}".\n\n${usage}`);
+  process.exit(2);
+}
+
+console.log('Starting DynamoDB Local, SQS and the functions…');
+const stack = await startLocalStack({ port, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) });
+console.log(`
+tinbao is running locally.
+  Citizen form (vi):  ${stack.apiUrl}/
+  Citizen form (en):  ${stack.apiUrl}/en
+  Tip status page:    ${stack.apiUrl}/status
+  API:                ${stack.apiUrl}   (POST /tips, POST /tips/status)
+  DynamoDB Local:     ${stack.dynamoDbEndpoint}   table ${stack.tableName}
+  SQS (fauxqs):       ${stack.queues.intakeQueueUrl}
+  Data:               ${values['data-dir'] ? `kept in ${values['data-dir']}` : 'in memory (use --data-dir to keep it)'}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

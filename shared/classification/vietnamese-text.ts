@@ -1,0 +1,145 @@
+/**
+ * Vietnamese text normalisation for matching: Unicode NFC, lower case, diacritics stripped
+ * (đ → d), punctuation and spacing collapsed into token boundaries. Tokens keep their offsets
+ * in the input so a match can be shown to an officer as the span the tipster actually wrote.
+ *
+ * The fold is a per-code-unit table built once, so normalising a tip is one pass over it.
+ * Letters and digits are split into separate tokens ("Q1" → "q", "1"; "15h30" → "15", "h",
+ * "30"), so "Q1", "Q.1", "q 1" and "quận 1" all reach the matcher as the same token pairs;
+ * whether two tokens were written glued is kept for the rules that care (times, money).
+ */
+
+/** One token of a folded text. */
+export interface Token {
+  /** Folded form: lower-case ASCII letters or digits (numbers without leading zeros). */
+  readonly text: string;
+  /** Offset of the first code unit in the (NFC) input. */
+  readonly start: number;
+  /** Offset one past the last code unit in the (NFC) input. */
+  readonly end: number;
+  /** True for a run of digits. */
+  readonly numeric: boolean;
+  /** True when the token follows the previous one with nothing in between ("q1", "15h"). */
+  readonly glued: boolean;
+  /** The separator characters between the previous token and this one (folded, trimmed of spaces). */
+  readonly sep: string;
+  /** The token as written (NFC), to check diacritics or capitals when the fold loses them. */
+  readonly raw: string;
+}
+
+/** A tip after normalisation. */
+export interface NormalisedText {
+  /** The input in NFC, which token offsets refer to. */
+  readonly source: string;
+  /** Same length as `source`: folded characters, with every non-alphanumeric one a space. */
+  readonly folded: string;
+  readonly tokens: readonly Token[];
+}
+
+const SPACE = 32;
+/** Marks a combining diacritic left in the text: dropped from the token it sits in. */
+const JOIN = 1;
+
+/** code unit → folded ASCII code (SPACE for separators, JOIN for combining marks). */
+const foldTable = buildFoldTable();
+
+function buildFoldTable(): Uint8Array {
+  const table = new Uint8Array(0x2000).fill(SPACE);
+  for (let c = 0; c < table.length; c++) {
+    if (c >= 0x300 && c <= 0x36f) {
+      table[c] = JOIN;
+      continue;
+    }
+    const ch = String.fromCharCode(c);
+    const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const folded = base === 'đ' || base === 'ð' ? 'd' : base;
+    if (folded.length === 1 && /[a-z0-9]/.test(folded)) table[c] = folded.charCodeAt(0);
+  }
+  // Vietnamese d with stroke, both cases.
+  table[0x0110] = 'd'.charCodeAt(0);
+  table[0x0111] = 'd'.charCodeAt(0);
+  // The apostrophe-like marks inside English words ("don't") join rather than split.
+  table[0x27] = JOIN;
+  table[0x2019] = JOIN;
+  return table;
+}
+
+const combining = /[\u0300-\u036f]/;
+
+/** Folds one string: NFC, lower case, no diacritics, đ → d, every other character a space. */
+export function fold(text: string): string {
+  return normaliseInternal(text).folded;
+}
+
+function normaliseInternal(input: string): { source: string; folded: string } {
+  const source = combining.test(input) ? input.normalize('NFC') : input;
+  const n = source.length;
+  const buf = n <= scratch.length ? scratch : (scratch = new Uint8Array(n * 2));
+  for (let i = 0; i < n; i++) {
+    const c = source.charCodeAt(i);
+    buf[i] = c < 0x2000 ? (foldTable[c] as number) : SPACE;
+  }
+  return { source, folded: latin1.decode(buf.subarray(0, n)) };
+}
+
+let scratch = new Uint8Array(4096);
+const latin1 = new TextDecoder('latin1');
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/** Normalises a tip and cuts it into tokens. */
+export function normalise(input: string): NormalisedText {
+  const { source, folded } = normaliseInternal(input);
+  const tokens: Token[] = [];
+  const n = folded.length;
+  let i = 0;
+  let prevEnd = 0;
+  while (i < n) {
+    let c = folded.charCodeAt(i);
+    if (!isAlnum(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const digit = isDigit(c);
+    let hasJoin = false;
+    i++;
+    while (i < n) {
+      c = folded.charCodeAt(i);
+      if (c === JOIN) {
+        hasJoin = true;
+        i++;
+        continue;
+      }
+      if (!isAlnum(c) || isDigit(c) !== digit) break;
+      i++;
+    }
+    let end = i;
+    while (end > start && folded.charCodeAt(end - 1) === JOIN) end--;
+    let text = folded.slice(start, end);
+    if (hasJoin) text = text.replace(/\u0001/g, '');
+    if (digit && text.length > 1 && text.charCodeAt(0) === 48) text = text.replace(/^0+(?=\d)/, '');
+    const glued = tokens.length > 0 && start === prevEnd;
+    const sep = glued ? '' : source.slice(prevEnd, start).trim();
+    tokens.push({ text, start, end, numeric: digit, glued, sep, raw: source.slice(start, end) });
+    prevEnd = end;
+  }
+  return { source, folded, tokens };
+}
+
+/** Folds a phrase into its token texts, as {@link normalise} would cut it. */
+export function foldTokens(phrase: string): string[] {
+  return normalise(phrase).tokens.map((t) => t.text);
+}
+
+/** True when the raw token carries any Vietnamese diacritic (so the fold lost information). */
+export function hasDiacritics(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) > 127) return true;
+  return false;
+}
+
+/** True when the raw token is written in capitals ("GV", "PN"). */
+export function isUpperCase(raw: string): boolean {
+  return raw.length > 0 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+}

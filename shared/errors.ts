@@ -1,0 +1,68 @@
+import type { FieldReason } from './i18n.ts';
+
+/** One refused field: which one, and why (a key of the message table, with its limit if any). */
+export interface FieldIssue {
+  readonly field: string;
+  readonly reason: FieldReason;
+  readonly limit?: number;
+}
+
+/**
+ * An error the caller caused or may be told about. The HTTP edge turns it into a 4xx with a
+ * safe message; anything that is not a DomainError becomes an opaque 500.
+ */
+export class DomainError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+
+  constructor(statusCode: number, code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.code = code;
+  }
+}
+
+/** The input broke one or more field rules. */
+export class ValidationError extends DomainError {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(issues: readonly FieldIssue[]) {
+    super(400, 'validation_failed', `Invalid fields: ${issues.map((issue) => issue.field).join(', ')}`);
+    this.issues = issues;
+  }
+}
+
+/** The body could not be read as the content type it claims. */
+export class MalformedBodyError extends DomainError {
+  constructor(detail: string) {
+    super(400, 'malformed_body', detail);
+  }
+}
+
+/** No such resource, or the caller may not know whether it exists. */
+export class NotFoundError extends DomainError {
+  constructor(message = 'Not found') {
+    super(404, 'not_found', message);
+  }
+}
+
+/** The body is larger than the API accepts. */
+export class PayloadTooLargeError extends DomainError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** The body has a content type the route does not read. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly accepted: readonly string[];
+
+  constructor(accepted: readonly string[]) {
+    super(415, 'unsupported_media_type', `Send the body as ${accepted.join(' or ')}.`);
+    this.accepted = accepted;
+  }
+}

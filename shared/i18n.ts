@@ -1,0 +1,93 @@
+/** Languages the citizen-facing parts of tinbao speak; Vietnamese first. */
+export const languages = ['vi', 'en'] as const;
+
+/** A supported language. */
+export type Language = (typeof languages)[number];
+
+/** Picks the first supported language from an Accept-Language header, or Vietnamese. */
+export function languageFromAcceptHeader(header: string | undefined): Language {
+  if (!header) return 'vi';
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const quality = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+      return { base: tag.split('-')[0] ?? '', quality: quality === undefined ? 1 : Number(quality), index };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { base } of ranked) {
+    if (base === 'vi' || base === 'en') return base;
+  }
+  return 'vi';
+}
+
+/** Reasons a field of a submission can be refused, in both languages. `{n}` is filled in. */
+const fieldReasons = {
+  required: { vi: 'Thông tin này là bắt buộc.', en: 'This field is required.' },
+  notText: { vi: 'Phải là văn bản.', en: 'Must be text.' },
+  notNumber: { vi: 'Phải là một số.', en: 'Must be a number.' },
+  notBoolean: { vi: 'Phải là có hoặc không.', en: 'Must be true or false.' },
+  tooShort: { vi: 'Cần ít nhất {n} ký tự.', en: 'Must be at least {n} characters long.' },
+  tooLong: { vi: 'Không được dài quá {n} ký tự.', en: 'Must be at most {n} characters long.' },
+  invalidCharacter: {
+    vi: 'Có ký tự không hợp lệ (một nửa cặp UTF-16 bị lẻ). Vui lòng gõ lại đoạn văn bản.',
+    en: 'Contains an invalid character (an unpaired UTF-16 surrogate). Please retype the text.',
+  },
+  unknownDistrict: { vi: 'Không có quận/huyện với mã này.', en: 'No district has this code.' },
+  unknownCategory: { vi: 'Loại tội phạm không hợp lệ.', en: 'Not a known category.' },
+  unknownLanguage: { vi: 'Ngôn ngữ phải là "vi" hoặc "en".', en: 'Language must be "vi" or "en".' },
+  outsideCity: {
+    vi: 'Vị trí nằm ngoài khu vực Thành phố Hồ Chí Minh.',
+    en: 'The location is outside Ho Chi Minh City.',
+  },
+  latLonPair: {
+    vi: 'Cần cả vĩ độ và kinh độ, hoặc bỏ trống cả hai.',
+    en: 'Give both latitude and longitude, or neither.',
+  },
+  contactNeedsConsent: {
+    vi: 'Chỉ ghi thông tin liên lạc khi bạn đồng ý để công an liên hệ.',
+    en: 'Only give contact details when you agree to be contacted.',
+  },
+  contactRequired: {
+    vi: 'Bạn đã đồng ý để công an liên hệ: hãy ghi số điện thoại hoặc email.',
+    en: 'You agreed to be contacted: please give a phone number or email.',
+  },
+  badTrackingCode: {
+    vi: 'Mã theo dõi có dạng TB-XXXX-XXXX.',
+    en: 'A tracking code looks like TB-XXXX-XXXX.',
+  },
+  badSecret: {
+    vi: 'Mã bí mật có 16 ký tự, dạng XXXX-XXXX-XXXX-XXXX.',
+    en: 'The secret has 16 characters, like XXXX-XXXX-XXXX-XXXX.',
+  },
+  invalid: { vi: 'Giá trị không hợp lệ.', en: 'Invalid value.' },
+} as const;
+
+/** Why a field was refused; keys of the message table. */
+export type FieldReason = keyof typeof fieldReasons;
+
+/** A field's refusal reason in the given language. */
+export function describeFieldReason(reason: FieldReason, language: Language, limit?: number): string {
+  return fieldReasons[reason][language].replace('{n}', String(limit ?? ''));
+}
+
+/** Tells whether a string names a known field reason. */
+export function isFieldReason(value: string): value is FieldReason {
+  return Object.hasOwn(fieldReasons, value);
+}
+
+/** Field names as a citizen sees them on the form. */
+export const fieldLabels: Record<string, Record<Language, string>> = {
+  text: { vi: 'Nội dung tin báo', en: 'What happened' },
+  district: { vi: 'Quận/huyện', en: 'District' },
+  lat: { vi: 'Vĩ độ', en: 'Latitude' },
+  lon: { vi: 'Kinh độ', en: 'Longitude' },
+  category: { vi: 'Loại vụ việc', en: 'Category' },
+  contactOptIn: { vi: 'Đồng ý được liên hệ', en: 'Agree to be contacted' },
+  contact: { vi: 'Thông tin liên lạc', en: 'Contact' },
+  language: { vi: 'Ngôn ngữ', en: 'Language' },
+  code: { vi: 'Mã theo dõi', en: 'Tracking code' },
+  secret: { vi: 'Mã bí mật', en: 'Secret' },
+  body: { vi: 'Nội dung gửi lên', en: 'Request body' },
+};

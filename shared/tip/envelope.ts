@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { categories } from '../classification/types.ts';
+import { languages } from '../i18n.ts';
+
+/** Channels a tip can arrive by. */
+export const channels = ['web', 'sms'] as const;
+
+/** A channel a tip arrived by. */
+export type Channel = (typeof channels)[number];
+
+/**
+ * Version 1 of the message intake puts on the queue. Consumers read `v` first, so a later
+ * version can be rolled out while older messages are still in flight.
+ */
+export const tipEnvelopeSchema = z.object({
+  v: z.literal(1),
+  tipId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'),
+  trackingCode: z.string().regex(/^TB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
+  receivedAt: z.iso.datetime(),
+  channel: z.enum(channels),
+  submission: z.object({
+    text: z.string(),
+    district: z.string().optional(),
+    lat: z.number().optional(),
+    lon: z.number().optional(),
+    category: z.enum(categories).optional(),
+    contact: z.string().optional(),
+    language: z.enum(languages),
+  }),
+});
+
+/** A tip on its way from intake to the classifier. */
+export type TipEnvelope = z.output<typeof tipEnvelopeSchema>;
+
+/**
+ * Serialises an envelope as pure ASCII JSON. Every character outside printable ASCII is
+ * written as a \\uXXXX escape, so text with U+0000, U+FFFF or emoji survives both real SQS
+ * (which refuses the first two) and emulators (which refuse the last) and parses back exactly.
+ */
+export function encodeEnvelope(envelope: TipEnvelope): string {
+  return JSON.stringify(envelope).replace(
+    /[\u007f-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** Parses and validates a queue message body; throws when it is not a v1 tip envelope. */
+export function decodeEnvelope(body: string): TipEnvelope {
+  return tipEnvelopeSchema.parse(JSON.parse(body));
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { categories } from '../classification/types.ts';
+import { ValidationError, type FieldIssue } from '../errors.ts';
+import { isFieldReason, languages, type FieldReason } from '../i18n.ts';
+import { unitCodes } from '../jurisdictions/index.ts';
+
+/** Tip text limits, counted in Unicode code points after NFC normalisation and trimming. */
+export const tipTextLimits = { min: 10, max: 5000 } as const;
+
+/** Contact details the tipster chose to leave, at most this long. */
+export const contactMaxLength = 200;
+
+/**
+ * A box around the city (its 2021–2025 districts plus about 5 km), so a point from a
+ * phone's GPS that is plainly elsewhere is refused at the door rather than routed.
+ */
+export const cityBounds = { minLat: 10.32, maxLat: 11.21, minLon: 106.3, maxLon: 107.07 } as const;
+
+/** Number of code points, so an emoji counts as one character, as a person counts it. */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+function reason(key: FieldReason): { error: FieldReason } {
+  return { error: key };
+}
+
+const requiredOr = (typeReason: FieldReason) => (issue: { input: unknown }) =>
+  issue.input === undefined || issue.input === null ? 'required' : typeReason;
+
+const tipText = z
+  .string({ error: requiredOr('notText') })
+  .superRefine((raw, context) => {
+    // A lone surrogate cannot be stored as UTF-8; refuse it instead of mangling the tipster's words.
+    if (!raw.isWellFormed()) context.addIssue({ code: 'custom', message: 'invalidCharacter' });
+  })
+  .transform((raw) => (raw.isWellFormed() ? raw.normalize('NFC').trim() : raw))
+  .superRefine((text, context) => {
+    const length = codePointLength(text);
+    if (length < tipTextLimits.min) context.addIssue({ code: 'custom', message: 'tooShort', params: { limit: tipTextLimits.min } });
+    if (length > tipTextLimits.max) context.addIssue({ code: 'custom', message: 'tooLong', params: { limit: tipTextLimits.max } });
+  });
+
+const coordinate = (min: number, max: number) =>
+  z.number({ error: requiredOr('notNumber') }).refine((value) => value >= min && value <= max, reason('outsideCity'));
+
+/** What a citizen sends from the web form or as JSON. */
+export const webSubmissionSchema = z
+  .object({
+    text: tipText,
+    district: z.enum(unitCodes as [string, ...string[]], reason('unknownDistrict')).optional(),
+    lat: coordinate(cityBounds.minLat, cityBounds.maxLat).optional(),
+    lon: coordinate(cityBounds.minLon, cityBounds.maxLon).optional(),
+    category: z.enum(categories, reason('unknownCategory')).optional(),
+    contactOptIn: z.boolean(reason('notBoolean')).default(false),
+    contact: z
+      .string(reason('notText'))
+      .transform((value) => value.normalize('NFC').trim())
+      .pipe(z.string().max(contactMaxLength, { error: 'tooLong' }))
+      .optional(),
+    language: z.enum(languages, reason('unknownLanguage')).default('vi'),
+  })
+  .superRefine((submission, context) => {
+    if ((submission.lat === undefined) !== (submission.lon === undefined)) {
+      const missing = submission.lat === undefined ? 'lat' : 'lon';
+      context.addIssue({ code: 'custom', path: [missing], message: 'latLonPair' });
+    }
+    const hasContact = submission.contact !== undefined && submission.contact !== '';
+    if (hasContact && !submission.contactOptIn) {
+      context.addIssue({ code: 'custom', path: ['contact'], message: 'contactNeedsConsent' });
+    }
+    if (!hasContact && submission.contactOptIn) {
+      context.addIssue({ code: 'custom', path: ['contact'], message: 'contactRequired' });
+    }
+  })
+  .transform(({ contact, contactOptIn, ...rest }) => ({
+    ...rest,
+    // Contact details are kept only with consent; an empty box is no contact.
+    contact: contactOptIn && contact ? contact : undefined,
+  }));
+
+/** A validated web submission. */
+export type WebSubmission = z.output<typeof webSubmissionSchema>;
+
+/** Turns zod's issues into field issues that name the field and a translatable reason. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+    const reasonKey: FieldReason = isFieldReason(issue.message) ? issue.message : 'invalid';
+    const params = (issue as { params?: { limit?: unknown } }).params;
+    const bound = 'maximum' in issue ? issue.maximum : 'minimum' in issue ? issue.minimum : params?.limit;
+    return typeof bound === 'number' || typeof bound === 'bigint'
+      ? { field, reason: reasonKey, limit: Number(bound) }
+      : { field, reason: reasonKey };
+  });
+}
+
+/** Parses input with a schema, throwing a ValidationError that names every bad field. */
+export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error));
+  return result.data;
+}
+
+/**
+ * Maps the fields of the no-JavaScript form (all strings) to the JSON shape: empty boxes are
+ * absent, numbers are read as numbers, a ticked checkbox is true. Anything unreadable is kept
+ * as given so the schema reports it against its field.
+ */
+export function webSubmissionFromFormFields(fields: URLSearchParams): Record<string, unknown> {
+  const value = (name: string): string | undefined => {
+    const raw = fields.get(name);
+    return raw === null || raw.trim() === '' ? undefined : raw;
+  };
+  const number = (name: string): number | string | undefined => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    const parsed = Number(raw.trim().replace(',', '.'));
+    return Number.isFinite(parsed) ? parsed : raw;
+  };
+  return {
+    text: fields.get('text') ?? undefined,
+    district: value('district'),
+    lat: number('lat'),
+    lon: number('lon'),
+    category: value('category'),
+    contactOptIn: ['on', 'true', '1', 'yes'].includes((value('contactOptIn') ?? '').toLowerCase()),
+    contact: value('contact'),
+    language: value('language'),
+  };
+}

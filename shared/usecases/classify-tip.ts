@@ -1,0 +1,60 @@
+import type { TipClassifier } from '../classification/types.ts';
+import type { Clock, TipRepository } from '../ports.ts';
+import type { TipEnvelope } from '../tip/envelope.ts';
+import { verificationDueAt, type Tip } from '../tip/tip.ts';
+
+/** What classifyTip needs from the outside world. */
+export interface ClassifyTipDependencies {
+  readonly classifier: TipClassifier;
+  readonly tips: TipRepository;
+  readonly clock: Clock;
+  readonly retentionDays: number;
+}
+
+/** The outcome of classifying one queued tip. */
+export interface ClassifiedTip {
+  readonly tip: Tip;
+  readonly outcome: 'created' | 'duplicate';
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Routes a queued tip to a unit (or the city desk), gives it a category, urgency and legal
+ * deadline, and stores it. Safe to run twice for the same message: the second run stores nothing.
+ */
+export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyTipDependencies): Promise<ClassifiedTip> {
+  const { classifier, tips, clock, retentionDays } = dependencies;
+  const { submission } = envelope;
+  const classification = classifier.classify({
+    channel: envelope.channel,
+    text: submission.text,
+    district: submission.district,
+    lat: submission.lat,
+    lon: submission.lon,
+    category: submission.category,
+  });
+  const receivedAt = new Date(envelope.receivedAt);
+  const tip: Tip = {
+    id: envelope.tipId,
+    trackingCode: envelope.trackingCode,
+    channel: envelope.channel,
+    receivedAt: envelope.receivedAt,
+    classifiedAt: clock.now().toISOString(),
+    dueAt: verificationDueAt(receivedAt).toISOString(),
+    text: submission.text,
+    language: submission.language,
+    contact: submission.contact,
+    lat: submission.lat,
+    lon: submission.lon,
+    requestedDistrict: submission.district,
+    requestedCategory: submission.category,
+    district: classification.routing.district,
+    category: classification.category,
+    urgency: classification.urgency,
+    routing: classification.routing,
+    status: 'NEW',
+  };
+  const outcome = await tips.create(tip, new Date(receivedAt.getTime() + retentionDays * dayMs));
+  return { tip, outcome };
+}

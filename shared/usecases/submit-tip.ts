@@ -1,0 +1,80 @@
+import type { Clock, IdGenerator, TipQueue, TrackingCodeStore } from '../ports.ts';
+import type { Channel, TipEnvelope } from '../tip/envelope.ts';
+import type { WebSubmission } from '../tip/submission.ts';
+import { generateTipSecret, generateTrackingCode, type SecretHasher, type TipSecret, type TrackingCode } from '../tip/tracking-code.ts';
+
+/** What submitTip needs from the outside world. */
+export interface SubmitTipDependencies {
+  readonly queue: TipQueue;
+  readonly codes: TrackingCodeStore;
+  readonly hasher: SecretHasher;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly retentionDays: number;
+  /** Makes tracking codes; injected so a test can force a collision. */
+  readonly newTrackingCode?: () => TrackingCode;
+}
+
+/** What the tipster is told, once: the code to quote and the secret that proves it is theirs. */
+export interface SubmittedTip {
+  readonly tipId: string;
+  readonly trackingCode: TrackingCode;
+  readonly secret: TipSecret;
+  readonly receivedAt: string;
+}
+
+/** With 35 random bits a clash is rare; five clashes in a row mean something else is wrong. */
+const maxCodeAttempts = 5;
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Accepts a validated tip: reserves a unique tracking code with the hash of a fresh secret,
+ * then puts the tip on the queue. It resolves only once the queue holds the tip, so a tipster
+ * who sees a tracking code can rely on the tip being kept.
+ */
+export async function submitTip(
+  submission: WebSubmission,
+  channel: Channel,
+  dependencies: SubmitTipDependencies,
+): Promise<SubmittedTip> {
+  const { queue, codes, hasher, clock, ids, retentionDays } = dependencies;
+  const newTrackingCode = dependencies.newTrackingCode ?? generateTrackingCode;
+  const receivedAt = clock.now();
+  const tipId = ids.next();
+  const secret = generateTipSecret();
+  const expiresAt = new Date(receivedAt.getTime() + retentionDays * dayMs);
+
+  let trackingCode: TrackingCode | undefined;
+  for (let attempt = 0; attempt < maxCodeAttempts && trackingCode === undefined; attempt += 1) {
+    const candidate = newTrackingCode();
+    const record = { trackingCode: candidate, tipId, secretHash: hasher.hash(secret), receivedAt: receivedAt.toISOString() };
+    if (await codes.reserve(record, expiresAt)) trackingCode = candidate;
+  }
+  if (trackingCode === undefined) throw new Error(`No free tracking code after ${maxCodeAttempts} attempts`);
+
+  const envelope: TipEnvelope = {
+    v: 1,
+    tipId,
+    trackingCode,
+    receivedAt: receivedAt.toISOString(),
+    channel,
+    submission: {
+      text: submission.text,
+      language: submission.language,
+      ...(submission.district !== undefined && { district: submission.district }),
+      ...(submission.lat !== undefined && { lat: submission.lat }),
+      ...(submission.lon !== undefined && { lon: submission.lon }),
+      ...(submission.category !== undefined && { category: submission.category }),
+      ...(submission.contact !== undefined && { contact: submission.contact }),
+    },
+  };
+  try {
+    await queue.send(envelope);
+  } catch (error) {
+    // The tipster will see an error, not a code: drop the reservation so the code never points nowhere.
+    await codes.release(trackingCode).catch(() => undefined);
+    throw error;
+  }
+  return { tipId, trackingCode, secret, receivedAt: envelope.receivedAt };
+}
