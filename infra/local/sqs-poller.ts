@@ -15,8 +15,8 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
 
 /** What the poller did with one batch, for logs and tests. */
 export interface BatchOutcome {
-  readonly received: number;
-  readonly failed: number;
+  readonly receivedMessageIds: readonly string[];
+  readonly failedMessageIds: readonly string[];
 }
 
 /** Options of the local event source mapping. */
@@ -116,7 +116,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         }),
       );
     }
-    options.onBatch?.({ received: records.length, failed: failed.length });
+    options.onBatch?.({ receivedMessageIds: records.map((record) => record.messageId), failedMessageIds: failed.map((record) => record.messageId) });
   };
 
   const loop = (async () => {

@@ -8,7 +8,7 @@ import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { localCredentials, localRegion } from './ports.ts';
 import { ensureIntakeQueues, ensureTipTable, localResourceNames, type LocalQueues } from './resources.ts';
-import { startSqsPoller, type SqsHandler } from './sqs-poller.ts';
+import { startSqsPoller, type BatchOutcome, type SqsHandler } from './sqs-poller.ts';
 
 /**
  * The development key for hashing tipster secrets. It is public on purpose: the local stack
@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   /** Log level of the functions' Powertools loggers. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly onPollerError?: (error: unknown) => void;
+  /** Called after each batch the classifier handled. */
+  readonly onBatch?: (outcome: BatchOutcome) => void;
 }
 
 /** A running local stack. */
@@ -97,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       handler: classifier.handler as unknown as SqsHandler,
       retryDelaySeconds: options.retryDelaySeconds,
       onError: options.onPollerError,
+      onBatch: options.onBatch,
     });
     stoppers.push(() => poller.stop());
 

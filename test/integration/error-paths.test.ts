@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from '../../infra/local/lambda-context.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { toSqsRecord } from '../../infra/local/sqs-poller.ts';
+import { encodeEnvelope } from '../../shared/tip/envelope.ts';
+import { generateTrackingCode } from '../../shared/tip/tracking-code.ts';
+import { postForm, postJson } from '../support/helpers.ts';
+
+// The emulators cannot be made to fail on demand; aws-sdk-client-mock forces these paths on the
+// functions' own clients while everything else stays real.
+let stack: LocalStack;
+
+before(async () => {
+  stack = await startLocalStack({ port: 0, logLevel: 'SILENT' });
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+async function trackingCodeItems(): Promise<number> {
+  const { Items = [] } = await stack.dynamoDb.send(new ScanCommand({ TableName: stack.tableName, FilterExpression: 'begins_with(PK, :code)', ExpressionAttributeValues: { ':code': { S: 'CODE#' } } }));
+  return Items.length;
+}
+
+describe('when SQS refuses a tip', () => {
+  it('answers an opaque 500 with a correlation id, and leaves no tracking code behind', async () => {
+    const { sqsClient } = await import('../../functions/adapters/runtime.ts');
+    const sqsMock = mockClient(sqsClient);
+    sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable: internal detail'), { name: 'ServiceUnavailable' }));
+    try {
+      const codesBefore = await trackingCodeItems();
+      const response = await postJson(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+      assert.equal(response.status, 500);
+      assert.equal(response.json.error, 'internal_error');
+      assert.match(String(response.json.correlationId), /^[0-9a-f-]{36}$/);
+      assert.ok(!response.text.includes('internal detail'), 'the cause is not exposed');
+      assert.ok(!response.text.includes('stack'), 'no stack trace');
+      assert.equal(await trackingCodeItems(), codesBefore, 'the reserved code was released');
+
+      const page = await postForm(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45', language: 'en' });
+      assert.equal(page.status, 500);
+      assert.match(page.text, /Your tip was not recorded/);
+    } finally {
+      sqsMock.restore();
+    }
+  });
+});
+
+describe('when DynamoDB fails while classifying', () => {
+  it('reports only the failed record, so SQS retries it and not its neighbours', async () => {
+    const { handler } = await import('../../functions/classifier/handler.ts');
+    const records = ['760', '761'].map((district, index) =>
+      toSqsRecord(
+        {
+          MessageId: `message-${index}`,
+          ReceiptHandle: `receipt-${index}`,
+          Body: encodeEnvelope({
+            v: 1,
+            tipId: `01JD00000000000000000000X${index}`,
+            trackingCode: generateTrackingCode(),
+            receivedAt: new Date().toISOString(),
+            channel: 'web',
+            submission: { text: 'Tin báo thử nghiệm lỗi', district, language: 'vi' },
+          }),
+        },
+        stack.queues.intakeQueueArn,
+      ),
+    );
+    // The document client sends on its own, so it is mocked as a class; only transactions fail.
+    const dynamoMock = mockClient(DynamoDBDocumentClient);
+    dynamoMock.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
+      const key = String(input.TransactItems?.[0]?.Put?.Item?.PK ?? '');
+      if (key.endsWith('X0')) throw Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
+      return {};
+    });
+    try {
+      const invoke = handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+      const response = await invoke({ Records: records }, lambdaContext('classifier'));
+      assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: 'message-0' }]);
+    } finally {
+      dynamoMock.restore();
+    }
+  });
+});

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { captureLogLines, eventually, postForm, postJson, storedTipByCode } from '../support/helpers.ts';
+
+let stack: LocalStack;
+const logs = captureLogLines();
+const secretsSeen: string[] = [];
+const textsSent: string[] = [];
+
+before(async () => {
+  stack = await startLocalStack({ port: 0, logLevel: 'INFO' });
+});
+
+after(async () => {
+  await stack?.stop();
+  logs.restore();
+});
+
+async function submit(body: Record<string, unknown>) {
+  if (typeof body.text === 'string') textsSent.push(body.text);
+  const response = await postJson(`${stack.apiUrl}/tips`, body);
+  if (typeof response.json?.secret === 'string') secretsSeen.push(response.json.secret);
+  return response;
+}
+
+async function statusOf(code: string, secret: string, language?: string) {
+  return postJson(`${stack.apiUrl}/tips/status`, { code, secret, ...(language && { language }) });
+}
+
+describe('a web tip, from the form to DynamoDB', () => {
+  it('is accepted with a tracking code and secret, and routed to its district within 2 seconds', async () => {
+    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+    assert.equal(accepted.status, 202);
+    assert.match(String(accepted.json.trackingCode), /^TB-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    assert.match(String(accepted.json.secret), /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const started = Date.now();
+    const status = await eventually(async () => {
+      const answer = await statusOf(String(accepted.json.trackingCode), String(accepted.json.secret));
+      return answer.json.status === 'NEW' ? answer : undefined;
+    }, 2000, 'the tip to be classified');
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(status.status, 200);
+    assert.deepEqual(status.json, { trackingCode: accepted.json.trackingCode, status: 'NEW', unit: { code: '770', name: 'Quận 3' } });
+  });
+
+  it('goes to the city duty desk when it names no district', async () => {
+    const accepted = await submit({ text: 'Có nhóm thanh niên tụ tập đánh bạc mỗi tối', language: 'en' });
+    assert.equal(accepted.status, 202);
+    const status = await eventually(async () => {
+      const answer = await statusOf(String(accepted.json.trackingCode), String(accepted.json.secret), 'en');
+      return answer.json.status === 'NEW' ? answer : undefined;
+    }, 2000, 'the tip to be classified');
+    assert.deepEqual(status.json.unit, { code: 'CITY', name: 'Ho Chi Minh City Police duty desk' });
+  });
+
+  it('is stored with its routing, deadline, queue keys and first audit event', async () => {
+    const accepted = await submit({ text: 'Trộm xe máy trước cửa nhà số 10 đường Nguyễn Trãi', district: '774', category: 'theft' });
+    const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), 2000, 'the stored tip');
+    assert.equal(stored.district, '774');
+    assert.equal(stored.category, 'theft');
+    assert.equal(stored.status, 'NEW');
+    assert.equal(stored.GSI1PK, 'QUEUE#774#NEW');
+    assert.match(String(stored.GSI1SK), /^2#\d{4}-\d\d-\d\dT/);
+    assert.equal(new Date(String(stored.dueAt)).getTime() - new Date(String(stored.receivedAt)).getTime(), 20 * 24 * 3600 * 1000);
+    assert.equal(typeof stored.expiresAt, 'number');
+    assert.deepEqual((stored.routing as { method: string }).method, 'explicit');
+    assert.equal(stored.secretHash, undefined, 'the tip item does not carry the secret hash');
+  });
+
+  it('works as a plain HTML form without JavaScript', async () => {
+    const text = 'Có người lạ cạy cửa nhà hàng xóm, số 5 đường Trần Hưng Đạo';
+    textsSent.push(text);
+    const page = await postForm(`${stack.apiUrl}/tips`, { text, district: '760', category: '', lat: '', lon: '', contact: '', language: 'vi' });
+    assert.equal(page.status, 202);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const code = /id="tracking-code">(TB-[0-9A-Z-]+)</.exec(page.text)?.[1];
+    const secret = /id="secret">([0-9A-Z-]+)</.exec(page.text)?.[1];
+    assert.ok(code && secret, 'the confirmation page shows the code and the secret');
+    secretsSeen.push(secret);
+    const statusPage = await eventually(async () => {
+      const answer = await postForm(`${stack.apiUrl}/tips/status`, { code, secret, language: 'vi' });
+      return answer.text.includes('Quận 1') ? answer : undefined;
+    }, 2000, 'the status page to show the district');
+    assert.equal(statusPage.status, 200);
+    assert.match(statusPage.text, /id="status">Đang chờ xử lý</);
+  });
+
+  it('serves the citizen form in Vietnamese and English', async () => {
+    const vi = await fetch(`${stack.apiUrl}/`);
+    const en = await fetch(`${stack.apiUrl}/en`);
+    const viText = await vi.text();
+    assert.equal(vi.status, 200);
+    assert.match(viText, /<html lang="vi">/);
+    assert.match(viText, /<form method="post" action="\/tips"/);
+    assert.match(viText, /<label for="text">/);
+    assert.match(await en.text(), /<html lang="en">[\s\S]*Report a crime/);
+  });
+});
+
+describe('text that is awkward for queues and databases', () => {
+  it('keeps emoji, U+0000 and U+FFFF intact from the form to the table', async () => {
+    const text = 'Emoji 😀🚨👮‍♂️🇻🇳, NUL \u0000, U+FFFF \uffff, U+FFFE \ufffe và tiếng Việt có dấu';
+    const accepted = await submit({ text, district: '765' });
+    assert.equal(accepted.status, 202);
+    const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), 2000, 'the stored tip');
+    assert.equal(stored.text, text);
+  });
+
+  it('refuses a lone surrogate with a 400 that names the field', async () => {
+    const response = await submit({ text: 'Tin báo có ký tự lẻ \ud83d ở giữa' });
+    assert.equal(response.status, 400);
+    assert.deepEqual(response.json.issues?.map((issue) => [issue.field, issue.reason]), [['text', 'invalidCharacter']]);
+  });
+});
+
+describe('bad input', () => {
+  it('gets 400 with every bad field and its reason, in Vietnamese by default', async () => {
+    const response = await submit({ text: 'ngắn', district: '999', lat: 21.03, lon: 105.85 });
+    assert.equal(response.status, 400);
+    assert.equal(response.json.error, 'validation_failed');
+    const issues = response.json.issues ?? [];
+    assert.deepEqual(issues.map((issue) => issue.field).sort(), ['district', 'lat', 'lon', 'text']);
+    assert.equal(issues.find((issue) => issue.field === 'text')?.message, 'Cần ít nhất 10 ký tự.');
+  });
+
+  it('answers in English when the tipster writes in English', async () => {
+    const response = await submit({ text: 'short', language: 'en' });
+    assert.equal(response.status, 400);
+    assert.equal(response.json.issues?.[0]?.message, 'Must be at least 10 characters long.');
+    const byHeader = await postJson(`${stack.apiUrl}/tips`, { text: 'short' }, { 'accept-language': 'en-GB,en;q=0.9' });
+    assert.equal(byHeader.json.issues?.[0]?.message, 'Must be at least 10 characters long.');
+  });
+
+  it('gets an HTML page listing the problems when it came from the form', async () => {
+    const page = await postForm(`${stack.apiUrl}/tips`, { text: 'ngắn', language: 'vi' });
+    assert.equal(page.status, 400);
+    assert.match(page.text, /Nội dung tin báo<\/strong>: Cần ít nhất 10 ký tự/);
+  });
+
+  it('gets 415 for a content type the API does not read', async () => {
+    const response = await fetch(`${stack.apiUrl}/tips`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'Có người bán ma túy' });
+    assert.equal(response.status, 415);
+    assert.match(await response.text(), /application\/json or application\/x-www-form-urlencoded/);
+  });
+
+  it('gets 413 above 64 KiB', async () => {
+    const response = await postJson(`${stack.apiUrl}/tips`, { text: 'x'.repeat(70 * 1024) });
+    assert.equal(response.status, 413);
+    assert.equal(response.json.error, 'payload_too_large');
+  });
+
+  it('gets 400 for a body that is not JSON, or JSON that is not an object', async () => {
+    const broken = await postJson(`${stack.apiUrl}/tips`, '{"text": "unterminated');
+    assert.equal(broken.status, 400);
+    assert.equal(broken.json.error, 'malformed_body');
+    const array = await postJson(`${stack.apiUrl}/tips`, '[1,2,3]');
+    assert.equal(array.status, 400);
+    const empty = await postJson(`${stack.apiUrl}/tips`, '');
+    assert.equal(empty.status, 400);
+  });
+
+  it('never gets a 5xx, whatever the JSON holds', async () => {
+    const oddities: unknown[] = [null, 0, 'text', true, { text: null }, { text: ['a'] }, { text: 'x'.repeat(20), lat: 'NaN', lon: {} }, { text: 'x'.repeat(20), contactOptIn: 'yes' }, { __proto__: { text: 'x' } }];
+    for (const body of oddities) {
+      const response = await postJson(`${stack.apiUrl}/tips`, JSON.stringify(body));
+      assert.ok(response.status >= 400 && response.status < 500, `${JSON.stringify(body)} got ${response.status}`);
+    }
+  });
+});
+
+describe('the status endpoint', () => {
+  it('answers a wrong code and a wrong secret with the same 404', async () => {
+    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+    const code = String(accepted.json.trackingCode);
+    const wrongSecret = await statusOf(code, '0000-0000-0000-0000');
+    const wrongCode = await statusOf(code === 'TB-0000-0000' ? 'TB-0000-0011' : 'TB-0000-0000', String(accepted.json.secret));
+    assert.equal(wrongSecret.status, 404);
+    assert.equal(wrongCode.status, 404);
+    assert.equal(wrongSecret.text, wrongCode.text);
+  });
+
+  it('refuses a malformed code with 400, and a GET with 404 so a secret never sits in a URL', async () => {
+    const malformed = await statusOf('TB-12', 'nope');
+    assert.equal(malformed.status, 400);
+    const get = await fetch(`${stack.apiUrl}/tips/status?code=TB-0000-0000&secret=x`);
+    assert.equal(get.status, 404);
+  });
+});
+
+describe('logs', () => {
+  it('carry ids and counts, never tip text, contact details or secrets', () => {
+    const joined = logs.lines.join('\n');
+    assert.ok(logs.lines.some((line) => line.includes('"tip classified"')), 'the functions did log');
+    for (const text of textsSent) assert.ok(!joined.includes(JSON.stringify(text).slice(1, 20)), `a log line holds tip text: ${text.slice(0, 20)}`);
+    for (const secret of secretsSeen) assert.ok(!joined.includes(secret), 'a log line holds a secret');
+  });
+});

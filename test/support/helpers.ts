@@ -1,0 +1,73 @@
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** POSTs a JSON body (or a raw string) and returns the status, headers and parsed body. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & { issues?: Array<Record<string, string>> } };
+}
+
+/** POSTs form fields the way a browser without JavaScript does. */
+export async function postForm(url: string, fields: Record<string, string>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** Polls until the check returns a value, or fails after the timeout with the last error. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** Reads the stored tip behind a tracking code, straight from the table. */
+export async function storedTipByCode(client: DynamoDBClient, tableName: string, trackingCode: string): Promise<Record<string, unknown> | undefined> {
+  const documents = DynamoDBDocumentClient.from(client);
+  const code = await documents.send(new GetCommand({ TableName: tableName, Key: { PK: `CODE#${trackingCode}`, SK: 'CODE' } }));
+  const tipId = code.Item?.tipId as string | undefined;
+  if (!tipId) return undefined;
+  const tip = await documents.send(new GetCommand({ TableName: tableName, Key: { PK: `TIP#${tipId}`, SK: 'TIP' }, ConsistentRead: true }));
+  return tip.Item;
+}
+
+/**
+ * Captures the JSON log lines the functions write to stdout while letting the test runner's
+ * own output through, so a test can check what the logs contain.
+ */
+export function captureLogLines(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"level"')) {
+      lines.push(text);
+      return true;
+    }
+    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return { lines, restore: () => void (process.stdout.write = original) };
+}
