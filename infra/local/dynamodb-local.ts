@@ -73,6 +73,10 @@ export async function startDynamoDbLocal(options: { dataDir?: string | undefined
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new Error(`Could not start java for DynamoDB Local (is a JRE 17+ installed?): ${error.message}`))),
   );
+  // If this process dies without stopping the stack (an uncaught error, process.exit), take Java with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   await Promise.race([waitUntilReady(endpoint, child, () => log), spawnFailed]);
   return {
