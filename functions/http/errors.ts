@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DomainError, ValidationError } from '../../shared/errors.ts';
 import { describeFieldReason } from '../../shared/i18n.ts';
@@ -48,18 +49,20 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2):
  * translated message; anything else is logged and becomes an opaque 500 that carries only a
  * correlation id. Used together with middy's http-error-handler, which renders the result.
  */
-export function httpErrorResponses(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
+export function httpErrorResponses(logger: Logger, metrics: Metrics): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
   return {
     onError: (request) => {
       const { error, event, context } = request;
       if (error instanceof DomainError) {
         logger.info('request refused', { statusCode: error.statusCode, errorCode: error.code });
+        metrics.addMetric('RequestsRefused', MetricUnit.Count, 1);
         request.error = Object.assign(new Error(error.message), describeDomainError(error, event));
         return;
       }
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
       // Only the error's class and stack: SDK messages never carry tip text, but be strict anyway.
       logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
+      metrics.addMetric('RequestsFailed', MetricUnit.Count, 1);
       const language = requestLanguage(event);
       const rendered: HttpErrorLike = wantsHtml(event)
         ? { statusCode: 500, expose: true, message: messagePage(language, 'serverError', correlationId), headers: htmlHeaders }

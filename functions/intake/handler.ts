@@ -53,4 +53,4 @@ export const handler = middy(acceptTip)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger: false }))
-  .use(httpErrorResponses(logger));
+  .use(httpErrorResponses(logger, metrics));

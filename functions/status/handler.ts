@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -33,6 +34,7 @@ async function tipStatus(event: APIGatewayProxyEventV2): Promise<APIGatewayProxy
   const language = requestLanguage(event);
   const input = body.format === 'form' ? Object.fromEntries(body.fields) : body.data;
   const view = await getTipStatus(input, dependencies, language);
+  metrics.addMetric('TipStatusLookups', MetricUnit.Count, 1);
   return body.format === 'form' ? htmlResponse(200, tipStatusPage(language, view)) : jsonResponse(200, view);
 }
 
@@ -41,4 +43,4 @@ export const handler = middy(tipStatus)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger: false }))
-  .use(httpErrorResponses(logger));
+  .use(httpErrorResponses(logger, metrics));
