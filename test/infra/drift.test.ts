@@ -5,19 +5,19 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../../infra/build-app.ts';
 import { classifierEventSource, functionDefinitions, sharedSettings } from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
 import { ensureIntakeQueues, ensureTipTable, type LocalQueues } from '../../infra/local/resources.ts';
+import { buildTestApp } from './support.ts';
 
 // What `npm start` creates must be what `cdk deploy` creates: this test builds both from their
 // own code paths and compares the properties that change behaviour.
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-const { stateful, stateless } = buildApp({ stage: 'drift', nagChecks: false });
+const { stateful, stateless, dispose } = buildTestApp();
 const statefulTemplate = Template.fromStack(stateful).toJSON() as { Resources: Record<string, Resource> };
 const statelessTemplate = Template.fromStack(stateless).toJSON() as { Resources: Record<string, Resource> };
 
@@ -45,6 +45,7 @@ before(async () => {
 });
 
 after(async () => {
+  dispose();
   dynamoDb?.destroy();
   sqs?.destroy();
   await fauxqs?.stop();

@@ -1,0 +1,141 @@
+/**
+ * cdk-nag AwsSolutions checks. cdk-nag 3 is a CDK validation plugin: buildApp registers it with
+ * `Validations.of(app).addPlugins(...)`, an unacknowledged finding (error or warning) fails the synth,
+ * and findings are acknowledged in code with `Validations.of(construct).acknowledge({ id, reason })`.
+ * (cdk-nag 3 emits no annotations, so `Annotations.findError('AwsSolutions-*')` would always be empty;
+ * these tests read the pack's own report instead.)
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Validations, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { buildApp } from '../../infra/build-app.ts';
+import { buildTestApp, testStage } from './support.ts';
+
+/** The only rules this app acknowledges. A new acknowledgement must be added here, deliberately. */
+const acknowledgedRules = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SMG4'];
+
+const built = buildTestApp({ nagChecks: true });
+after(() => built.dispose());
+const stacks: Stack[] = [built.stateful, built.stateless];
+
+let synthError: unknown;
+try {
+  built.app.synth();
+} catch (error) {
+  synthError = error;
+}
+
+interface Finding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly path: string;
+  readonly description: string;
+}
+
+/** Runs the AwsSolutions pack over a synthesized tree; `ignoreAcknowledgements` shows what the acknowledgements hide. */
+function findings(scope: IConstruct, ignoreAcknowledgements = false): Finding[] {
+  const pack = new AwsSolutionsChecks();
+  if (ignoreAcknowledgements) {
+    // Relies on cdk-nag 3.0's NagPack calling this.isAcknowledged(node, ruleId) for every finding.
+    (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+  }
+  return pack.validateScope(scope).violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => ({
+      rule: violation.ruleName,
+      severity: violation.severity ?? 'error',
+      path: resource.constructPath ?? resource.resourceLogicalId ?? '?',
+      description: violation.description,
+    })),
+  );
+}
+
+const describeFindings = (list: readonly Finding[]) =>
+  list.map((finding) => `\n  [${finding.severity}] ${finding.rule} at ${finding.path}: ${finding.description}`).join('');
+
+/** Every acknowledgement recorded in the app, with the construct it sits on. */
+function acknowledgements(): { rule: string; path: string; reason: string }[] {
+  return built.app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          rule: id.replace(/^annotation::/i, ''),
+          path: construct.node.path,
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('lets the app synthesize with the checks buildApp registers', () => {
+    assert.equal(synthError, undefined, `synth failed: ${String(synthError)}`);
+  });
+
+  for (const stack of stacks) {
+    it(`finds no unacknowledged errors or warnings in ${stack.stackName}`, () => {
+      const all = findings(stack);
+      const errors = all.filter((finding) => finding.severity === 'error');
+      const warnings = all.filter((finding) => finding.severity !== 'error');
+      assert.deepEqual(errors, [], `AwsSolutions errors:${describeFindings(errors)}`);
+      assert.deepEqual(warnings, [], `AwsSolutions warnings:${describeFindings(warnings)}`);
+    });
+
+    it(`leaves no CDK warnings or errors on ${stack.stackName}`, () => {
+      const annotations = [
+        ...Annotations.fromStack(stack).findError('*', Match.anyValue()),
+        ...Annotations.fromStack(stack).findWarning('*', Match.anyValue()),
+      ];
+      assert.deepEqual(annotations, [], annotations.map((annotation) => `${annotation.id}: ${JSON.stringify(annotation.entry.data)}`).join('\n'));
+    });
+  }
+
+  it('acknowledges only the expected rules, each with a specific reason', () => {
+    const recorded = acknowledgements();
+    assert.deepEqual([...new Set(recorded.map((entry) => entry.rule))].sort(), [...acknowledgedRules].sort());
+    for (const entry of recorded) {
+      assert.ok(entry.reason.length >= 80, `the reason for ${entry.rule} at ${entry.path} is too thin: ${entry.reason}`);
+      assert.ok(!/^(n\/a|todo|ok|fine|ignore)/i.test(entry.reason.trim()), `placeholder reason for ${entry.rule} at ${entry.path}`);
+    }
+  });
+
+  it('acknowledges nothing that is not a real finding, and no rule broader than the finding it answers', () => {
+    const hidden = findings(built.app, true);
+    const recorded = acknowledgements();
+    // Every acknowledgement answers a finding on its own construct or a child of it...
+    for (const entry of recorded) {
+      assert.ok(
+        hidden.some((finding) => finding.rule === entry.rule && (finding.path === entry.path || finding.path.startsWith(`${entry.path}/`))),
+        `stale acknowledgement of ${entry.rule} at ${entry.path}`,
+      );
+    }
+    // ...and sits on the resource itself or its owning L2 construct, never on a stack or the app.
+    const stackPaths = new Set(stacks.map((stack) => stack.node.path));
+    for (const entry of recorded) assert.ok(!stackPaths.has(entry.path) && entry.path !== '', `${entry.rule} is acknowledged for a whole stack`);
+  });
+});
+
+describe('cdk-nag wiring', () => {
+  it('is on by default, so `cdk synth` fails when a resource breaks a rule', (t) => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'tinbao-cdk-'));
+    try {
+      const broken = buildApp({ stage: testStage, outdir }); // the options app.ts uses: none but the stage
+      new sqs.Queue(broken.stateful, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+      // The CDK prints the report on stderr before throwing; the report file is what this test reads.
+      t.mock.method(console, 'error', () => undefined);
+      assert.throws(() => broken.app.synth(), /Validation failed/);
+      const report = readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
+      assert.match(report, /AwsSolutions-SQS4/);
+      assert.match(report, /Tinbao-test-Stateful\/PlainQueue/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
