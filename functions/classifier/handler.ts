@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
+import { classifier } from '../../shared/classification/engine.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { decodeEnvelope } from '../../shared/tip/envelope.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
@@ -15,8 +15,8 @@ import { dynamoDbClient, logger, metrics } from '../adapters/runtime.ts';
 const environment = readEnvironment(commonEnvironment);
 
 const dependencies = {
-  // The routing seam: the classification engine replaces this one value.
-  classifier: explicitOnlyClassifier,
+  // The routing engine: explicit code, then GPS, then Vietnamese text; the city desk when unsure.
+  classifier,
   tips: createDynamoTipRepository(createDocumentClient(dynamoDbClient), environment.TABLE_NAME),
   clock: systemClock,
   retentionDays: environment.TIP_RETENTION_DAYS,

@@ -10,7 +10,26 @@
  */
 
 /** One token of a folded text. */
-export interface Token {
+export class Token {
+  constructor(
+    source: string,
+    text: string,
+    start: number,
+    end: number,
+    numeric: boolean,
+    glued: boolean,
+    previousEnd: number,
+  ) {
+    this.source = source;
+    this.text = text;
+    this.start = start;
+    this.end = end;
+    this.numeric = numeric;
+    this.glued = glued;
+    this.previousEnd = previousEnd;
+  }
+
+  private readonly source: string;
   /** Folded form: lower-case ASCII letters or digits (numbers without leading zeros). */
   readonly text: string;
   /** Offset of the first code unit in the (NFC) input. */
@@ -21,10 +40,18 @@ export interface Token {
   readonly numeric: boolean;
   /** True when the token follows the previous one with nothing in between ("q1", "15h"). */
   readonly glued: boolean;
-  /** The separator characters between the previous token and this one (folded, trimmed of spaces). */
-  readonly sep: string;
+  /** Where the previous token ended (0 for the first token). */
+  private readonly previousEnd: number;
+
   /** The token as written (NFC), to check diacritics or capitals when the fold loses them. */
-  readonly raw: string;
+  get raw(): string {
+    return this.source.slice(this.start, this.end);
+  }
+
+  /** What stands between the previous token and this one, as written ("", " ", ".", ". ", ", "). */
+  get sep(): string {
+    return this.source.slice(this.previousEnd, this.start);
+  }
 }
 
 /** A tip after normalisation. */
@@ -121,8 +148,7 @@ export function normalise(input: string): NormalisedText {
     if (hasJoin) text = text.replace(/\u0001/g, '');
     if (digit && text.length > 1 && text.charCodeAt(0) === 48) text = text.replace(/^0+(?=\d)/, '');
     const glued = tokens.length > 0 && start === prevEnd;
-    const sep = glued ? '' : source.slice(prevEnd, start).trim();
-    tokens.push({ text, start, end, numeric: digit, glued, sep, raw: source.slice(start, end) });
+    tokens.push(new Token(source, text, start, end, digit, glued, prevEnd));
     prevEnd = end;
   }
   return { source, folded, tokens };

@@ -54,6 +54,25 @@ describe('a web tip, from the form to DynamoDB', () => {
     assert.deepEqual(status.json.unit, { code: 'CITY', name: 'Ho Chi Minh City Police duty desk' });
   });
 
+  it('is routed by its Vietnamese text when it names no district', async () => {
+    const accepted = await submit({ text: 'Co nguoi ban ma tuy trong hem 45 Le Van Sy, phuong 13, quan 3, toi nao cung co' });
+    const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), 2000, 'the stored tip');
+    assert.equal(stored.district, '770');
+    const routing = stored.routing as { method: string; evidence: { kind: string; span: string } };
+    assert.equal(routing.method, 'text');
+    assert.equal(routing.evidence.kind, 'text');
+    assert.equal(stored.category, 'drugs');
+    assert.equal(stored.GSI1PK, 'QUEUE#770#NEW');
+  });
+
+  it('is routed by its GPS point', async () => {
+    // Chợ Bến Thành, well inside Quận 1.
+    const accepted = await submit({ text: 'Dang co nguoi giat tui xach cua khach du lich', lat: 10.7725, lon: 106.698 });
+    const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), 2000, 'the stored tip');
+    assert.equal(stored.district, '760');
+    assert.equal((stored.routing as { method: string }).method, 'gps');
+  });
+
   it('is stored with its routing, deadline, queue keys and first audit event', async () => {
     const accepted = await submit({ text: 'Trộm xe máy trước cửa nhà số 10 đường Nguyễn Trãi', district: '774', category: 'theft' });
     const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), 2000, 'the stored tip');
