@@ -1,4 +1,5 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -14,6 +15,11 @@ export interface BuildAppOptions {
    * by the cdk-nag test, instead of as a synth error in every test file.
    */
   readonly nagChecks?: boolean;
+  /**
+   * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
+   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`.
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export interface TinbaoApp {
@@ -26,12 +32,57 @@ export interface TinbaoApp {
 const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
 
 /**
- * Builds the tinbao CDK app: a stateful stack (key, table, queues, pepper) and a stateless stack
- * (functions, API, alarms) linked by typed props. The stacks are environment-agnostic and make no
- * context lookups, so synth works offline.
+ * Feature flags the app always runs with, whatever cdk.json or `-c` say.
+ * - restrictSqsDescryption: the key policy statement SqsSubscription adds for sns.amazonaws.com is
+ *   limited to the inbound SMS topic (aws:SourceArn) instead of letting any topic use the data key.
+ * - validateAgainstDefaultRules: the CDK's built-in CloudFormation validation (circular dependencies,
+ *   invalid references) fails the synth instead of printing a warning that a deploy would then hit.
+ */
+export const featureFlags = {
+  [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY]: true,
+  [VALIDATE_AGAINST_DEFAULT_RULES]: true,
+} as const;
+
+/** An optional string context value; unset and empty both mean "not configured". */
+function optionalContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context value ${key} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The gateway's outbound API must be an absolute https URL: replies carry tipsters' phone numbers. */
+function outboundUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`Context value smsGatewayOutboundUrl is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`Context value smsGatewayOutboundUrl must use https: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** An origination identity is an End User Messaging ARN, or an ID or number that SendTextMessage accepts. */
+function originationIdentity(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.startsWith('arn:') && !/^arn:[^:]+:sms-voice:[^:]+:\d{12}:(phone-number|pool|sender-id)\/\S+$/.test(value)) {
+    throw new Error(`Context value smsOriginationIdentity is an ARN but not an End User Messaging SMS resource: ${JSON.stringify(value)}`);
+  }
+  if (/\s/.test(value)) throw new Error(`Context value smsOriginationIdentity contains white space: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Builds the tinbao CDK app: a stateful stack (keys, tables, queues, inbound SMS topic, secrets) and
+ * a stateless stack (functions, API, alarms) linked by typed props. The stacks are
+ * environment-agnostic and make no context lookups, so synth works offline; the optional SMS
+ * settings are plain context values (`-c smsGatewayOutboundUrl=https://…`,
+ * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`).
  */
 export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
-  const app = new App({ outdir: options.outdir });
+  const app = new App({ outdir: options.outdir, context: { ...options.context }, postCliContext: featureFlags });
   const stage: unknown = options.stage ?? app.node.tryGetContext('stage') ?? 'dev';
   if (typeof stage !== 'string' || !stagePattern.test(stage)) {
     throw new Error(`Invalid stage ${JSON.stringify(stage)}: expected ${String(stagePattern)}`);
@@ -41,16 +92,24 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
 
   const stateful = new StatefulStack(app, `Tinbao-${stage}-Stateful`, {
     stage,
-    description: `tinbao ${stage}: data (tips table, intake queue and DLQ, encryption key, tracking pepper)`,
+    description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, encryption keys, secrets)`,
   });
   const stateless = new StatelessStack(app, `Tinbao-${stage}-Stateless`, {
     stage,
     description: `tinbao ${stage}: code (HTTP API, functions, alarms)`,
     table: stateful.table,
+    idempotencyTable: stateful.idempotencyTable,
     intakeQueue: stateful.intakeQueue,
     deadLetterQueue: stateful.deadLetterQueue,
+    smsInboundQueue: stateful.smsInboundQueue,
+    smsInboundDeadLetterQueue: stateful.smsInboundDeadLetterQueue,
     key: stateful.key,
+    phoneKey: stateful.phoneKey,
     trackingPepper: stateful.trackingPepper,
+    smsGatewaySecret: stateful.smsGatewaySecret,
+    twilioAuthToken: stateful.twilioAuthToken,
+    smsGatewayOutboundUrl: outboundUrl(optionalContext(app, 'smsGatewayOutboundUrl')),
+    smsOriginationIdentity: originationIdentity(optionalContext(app, 'smsOriginationIdentity')),
   });
 
   if (options.nagChecks ?? true) {

@@ -53,6 +53,12 @@ export const functionDefinitions = {
   intake: { entry: 'functions/intake/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
   status: { entry: 'functions/status/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
   classifier: { entry: 'functions/classifier/handler.ts', timeoutSeconds: 30, memoryMiB: 1024 },
+  /** Vietnamese SMS gateways calling the signed webhook. */
+  smsGateway: { entry: 'functions/sms-gateway/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
+  /** Twilio's form-encoded webhook, answered with TwiML. */
+  smsTwilio: { entry: 'functions/sms-twilio/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
+  /** AWS End User Messaging two-way SMS: SNS → SQS → this consumer; replies with SendTextMessage. */
+  smsAws: { entry: 'functions/sms-aws/handler.ts', timeoutSeconds: 30, memoryMiB: 512 },
 } as const;
 
 /** Names of the functions the app deploys. */
@@ -83,6 +89,42 @@ export const intakeQueue = {
   },
 } as const;
 
+/**
+ * The queue that AWS End User Messaging's inbound SNS topic delivers to (raw message delivery),
+ * and its dead-letter queue. Same retry policy as the intake queue.
+ */
+export const smsInboundQueue = {
+  logicalName: 'sms-inbound',
+  visibilityTimeoutSeconds: 6 * functionDefinitions.smsAws.timeoutSeconds,
+  retentionPeriodSeconds: fourDaysSeconds,
+  receiveWaitTimeSeconds: 20,
+  maxReceiveCount,
+  deadLetterQueue: {
+    logicalName: 'sms-inbound-dlq',
+    retentionPeriodSeconds: fourteenDaysSeconds,
+  },
+} as const;
+
+/** The SNS topic AWS End User Messaging publishes inbound SMS to. */
+export const smsInboundTopic = { logicalName: 'sms-inbound', rawMessageDelivery: true } as const;
+
+/** How the AWS SMS consumer reads its queue. */
+export const smsAwsEventSource = {
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  reportBatchItemFailures: true,
+} as const;
+
+/**
+ * Powertools idempotency records: one per provider message id, so a gateway that retries a
+ * message creates one tip and sends one acknowledgement. Attribute names are Powertools' defaults.
+ */
+export const idempotencyTable = {
+  logicalName: 'idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+} as const satisfies { logicalName: string; partitionKey: KeyAttribute; timeToLiveAttribute: string };
+
 /** How the classifier consumes the intake queue. */
 export const classifierEventSource = {
   batchSize: 10,
@@ -101,6 +143,8 @@ export interface RouteDefinition {
 export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips', function: 'intake' },
   { method: 'POST', path: '/tips/status', function: 'status' },
+  { method: 'POST', path: '/sms/inbound', function: 'smsGateway' },
+  { method: 'POST', path: '/sms/twilio', function: 'smsTwilio' },
 ];
 
 /** Settings that are the same everywhere, passed to functions as environment variables. */
@@ -109,6 +153,12 @@ export const sharedSettings = {
   POWERTOOLS_METRICS_NAMESPACE: 'Tinbao',
   /** Tips and their events are kept this long after the last change; then DynamoDB's TTL removes them. */
   TIP_RETENTION_DAYS: '1825',
+  /** SMS from the same sender within this many minutes of the last one join its open tip. */
+  SMS_FOLLOW_UP_WINDOW_MINUTES: '30',
+  /** More new tips than this from one sender in an hour are kept but flagged, with a polite reply. */
+  SMS_RATE_LIMIT_PER_HOUR: '5',
+  /** A provider retrying a message within this time gets the first answer again (24 hours). */
+  SMS_IDEMPOTENCY_SECONDS: '86400',
 } as const;
 
 /** Environment variable names that carry deployment-specific values. */
@@ -119,6 +169,24 @@ export const environmentNames = {
   trackingPepperSecretArn: 'TRACKING_PEPPER_SECRET_ARN',
   /** Local stack only: the development key itself (no Secrets Manager on a laptop). */
   trackingPepper: 'TRACKING_PEPPER',
+  /** Powertools idempotency table (SMS functions). */
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  /** Cloud: the secret that signs the generic SMS gateway webhook (and its outbound calls). */
+  smsGatewaySecretArn: 'SMS_GATEWAY_SECRET_ARN',
+  /** Local stack only: the development gateway secret. */
+  smsGatewaySecret: 'SMS_GATEWAY_SECRET',
+  /** Where replies to gateway SMS tipsters are sent (the gateway's outbound API; the fake provider locally). */
+  smsGatewayOutboundUrl: 'SMS_GATEWAY_OUTBOUND_URL',
+  /** Cloud: the secret that holds the Twilio auth token. */
+  twilioAuthTokenSecretArn: 'TWILIO_AUTH_TOKEN_SECRET_ARN',
+  /** Local stack only: the development Twilio auth token. */
+  twilioAuthToken: 'TWILIO_AUTH_TOKEN',
+  /** Cloud: the KMS key that seals tipsters' phone numbers; only reply paths may decrypt. */
+  phoneKeyArn: 'PHONE_KEY_ARN',
+  /** Local stack only: a development AES key (base64, 32 bytes) instead of KMS. */
+  phoneSealingKey: 'PHONE_SEALING_KEY',
+  /** AWS End User Messaging: the phone number or pool that sends replies. */
+  smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
 } as const;
 
 /**

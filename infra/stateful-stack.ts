@@ -3,9 +3,19 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { intakeQueue, tipTable, type KeyAttribute, type KeyAttributeType } from './definitions.ts';
+import {
+  idempotencyTable,
+  intakeQueue,
+  smsInboundQueue,
+  smsInboundTopic,
+  tipTable,
+  type KeyAttribute,
+  type KeyAttributeType,
+} from './definitions.ts';
 
 export interface StatefulStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`. */
@@ -20,24 +30,47 @@ const attributeTypes: Record<KeyAttributeType, dynamodb.AttributeType> = {
 
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({ name: key.name, type: attributeTypes[key.type] });
 
+/** The AWS End User Messaging SMS service, which publishes inbound (two-way) SMS to the inbound topic. */
+export const smsVoiceServicePrincipal = 'sms-voice.amazonaws.com';
+
+/** A queue and its dead-letter queue as the shared definitions describe them. */
+type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue;
+
 /**
- * Everything that holds data and must outlive a redeploy of the code: the encryption key, the
- * tips table, the intake queue and its DLQ, and the tracking pepper.
+ * Everything that holds data and must outlive a redeploy of the code: the encryption keys, the
+ * tips and idempotency tables, the intake and SMS inbound queues with their DLQs, the SMS inbound
+ * topic, and the secrets (tracking pepper, SMS gateway signing key, Twilio auth token).
  */
 export class StatefulStack extends Stack {
-  /** Encrypts the table, both queues, the pepper secret and the alarm topic. */
+  /** Encrypts the tables, the queues, the inbound SMS topic, the secrets and the alarm topic. */
   public readonly key: kms.Key;
+  /**
+   * Seals tipsters' phone numbers. The SMS intake functions may only encrypt with it; decrypting is
+   * reserved for a future reply path, so a leaked intake role cannot reveal who sent a tip.
+   */
+  public readonly phoneKey: kms.Key;
   public readonly table: dynamodb.Table;
+  /** Powertools idempotency records for SMS providers that retry a message. */
+  public readonly idempotencyTable: dynamodb.Table;
   public readonly intakeQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
+  /** AWS End User Messaging publishes inbound SMS here. */
+  public readonly smsInboundTopic: sns.Topic;
+  /** Receives the inbound SMS topic's messages (raw delivery); the smsAws function consumes it. */
+  public readonly smsInboundQueue: sqs.Queue;
+  public readonly smsInboundDeadLetterQueue: sqs.Queue;
   /** The HMAC key for hashing tipster secrets. */
   public readonly trackingPepper: secretsmanager.Secret;
+  /** Signs the generic SMS gateway webhook (and the calls tinbao makes to the gateway). */
+  public readonly smsGatewaySecret: secretsmanager.Secret;
+  /** Twilio's auth token, which verifies X-Twilio-Signature; the operator sets the real value after deploy. */
+  public readonly twilioAuthToken: secretsmanager.Secret;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     this.key = new kms.Key(this, 'DataKey', {
-      description: `tinbao ${props.stage}: encrypts tips at rest (table, queues, pepper secret, alarm topic)`,
+      description: `tinbao ${props.stage}: encrypts tips at rest (tables, queues, inbound SMS topic, secrets, alarm topic)`,
       alias: `alias/tinbao-${props.stage}-data`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -55,6 +88,23 @@ export class StatefulStack extends Stack {
         },
       }),
     );
+    // End User Messaging publishes inbound SMS to the inbound topic, which this key encrypts; only on behalf of this account.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsSmsToPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal(smsVoiceServicePrincipal)],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.phoneKey = new kms.Key(this, 'PhoneKey', {
+      description: `tinbao ${props.stage}: seals tipsters' phone numbers (SMS intake may only encrypt; only a reply path may decrypt)`,
+      alias: `alias/tinbao-${props.stage}-phone`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.table = new dynamodb.Table(this, 'TipTable', {
       partitionKey: attribute(tipTable.partitionKey),
@@ -76,22 +126,74 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'IntakeDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.seconds(intakeQueue.deadLetterQueue.retentionPeriodSeconds),
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      partitionKey: attribute(idempotencyTable.partitionKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      timeToLiveAttribute: idempotencyTable.timeToLiveAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
+    const queueWithDeadLetterQueue = (id: string, definition: QueueDefinition): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } => {
+      const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.seconds(definition.deadLetterQueue.retentionPeriodSeconds),
+      });
+      const queue = new sqs.Queue(this, `${id}Queue`, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.seconds(definition.retentionPeriodSeconds),
+        receiveMessageWaitTime: Duration.seconds(definition.receiveWaitTimeSeconds),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      });
+      return { queue, deadLetterQueue };
+    };
+
+    const intake = queueWithDeadLetterQueue('Intake', intakeQueue);
+    this.intakeQueue = intake.queue;
+    this.deadLetterQueue = intake.deadLetterQueue;
+
+    const smsInbound = queueWithDeadLetterQueue('SmsInbound', smsInboundQueue);
+    this.smsInboundQueue = smsInbound.queue;
+    this.smsInboundDeadLetterQueue = smsInbound.deadLetterQueue;
+
+    const smsInboundTopicName = `tinbao-${props.stage}-${smsInboundTopic.logicalName}`;
+    this.smsInboundTopic = new sns.Topic(this, 'SmsInboundTopic', {
+      // A fixed name, so the topic's ARN is known without referring to the topic (see the subscription below).
+      topicName: smsInboundTopicName,
+      displayName: `tinbao ${props.stage} inbound SMS`,
+      // A customer managed key: End User Messaging cannot publish to a topic under alias/aws/sns.
+      masterKey: this.key,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(intakeQueue.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.seconds(intakeQueue.retentionPeriodSeconds),
-      receiveMessageWaitTime: Duration.seconds(intakeQueue.receiveWaitTimeSeconds),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: intakeQueue.maxReceiveCount },
     });
+    this.smsInboundTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsSmsToPublish',
+        principals: [new iam.ServicePrincipal(smsVoiceServicePrincipal)],
+        actions: ['sns:Publish'],
+        resources: [this.smsInboundTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    // SqsSubscription adds the queue policy that lets this topic send to the queue and, with the feature
+    // flag buildApp sets, a data key policy statement that lets SNS use the key only for this topic
+    // (aws:SourceArn). The topic is encrypted with that same key, so if the key policy referred to the
+    // topic (Ref) and the topic to the key, CloudFormation would refuse the circular dependency: the
+    // subscription therefore names the topic by the ARN built from its name, and waits for the topic.
+    const topicByArn = sns.Topic.fromTopicAttributes(this, 'SmsInboundTopicByArn', {
+      topicArn: this.formatArn({ service: 'sns', resource: smsInboundTopicName }),
+    });
+    const subscription = topicByArn.addSubscription(
+      new SqsSubscription(this.smsInboundQueue, { rawMessageDelivery: smsInboundTopic.rawMessageDelivery }),
+    );
+    subscription.node.addDependency(this.smsInboundTopic);
 
     this.trackingPepper = new secretsmanager.Secret(this, 'TrackingPepper', {
       description: `tinbao ${props.stage}: HMAC key (pepper) that hashes tipster secrets. Never rotate in place: every tracking code hashed with it would stop verifying.`,
@@ -105,6 +207,34 @@ export class StatefulStack extends Stack {
         'The pepper is an HMAC key, not a credential: every stored tracking-code hash was made with it, so automatic ' +
         'rotation would lock every tipster out of their tip status. Rotating it needs a versioned-pepper scheme (verify ' +
         'with old and new keys), which is not built yet.',
+    });
+
+    this.smsGatewaySecret = new secretsmanager.Secret(this, 'SmsGatewaySecret', {
+      description: `tinbao ${props.stage}: shared key that signs the SMS gateway webhook (HMAC) and tinbao's calls to the gateway. Give the same value to the gateway operator.`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.smsGatewaySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The gateway signing key is shared with the SMS gateway operator, who must install every new value: an automatic ' +
+        'rotation would make tinbao reject every inbound SMS as badly signed until the gateway catches up. It is rotated ' +
+        'by hand, in step with the gateway operator.',
+    });
+
+    this.twilioAuthToken = new secretsmanager.Secret(this, 'TwilioAuthToken', {
+      description: `tinbao ${props.stage}: Twilio auth token that verifies X-Twilio-Signature. Deployed as a random placeholder: after deploy, the operator must overwrite it with the account's real Twilio auth token (until then every Twilio webhook is refused).`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.twilioAuthToken).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The value is issued by Twilio, not generated here: a new token is made in the Twilio console and then copied into ' +
+        'this secret. A Secrets Manager rotation Lambda cannot mint a Twilio token, so an automatic rotation would only ' +
+        'break signature checks on every Twilio webhook.',
     });
   }
 }

@@ -20,6 +20,7 @@ import {
   classifierEventSource,
   environmentNames,
   sharedSettings,
+  smsAwsEventSource,
   type FunctionName,
 } from './definitions.ts';
 
@@ -28,12 +29,30 @@ export interface StatelessStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`; reaches the functions as `STAGE`. */
   readonly stage: string;
   readonly table: dynamodb.ITable;
+  /** Powertools idempotency records of the SMS functions. */
+  readonly idempotencyTable: dynamodb.ITable;
   readonly intakeQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  /** The key that encrypts the table, the queues and the pepper secret. */
+  /** Inbound SMS from AWS End User Messaging (through its SNS topic); consumed by smsAws. */
+  readonly smsInboundQueue: sqs.IQueue;
+  readonly smsInboundDeadLetterQueue: sqs.IQueue;
+  /** The key that encrypts the tables, the queues and the secrets. */
   readonly key: kms.IKey;
+  /** Seals tipsters' phone numbers; the SMS functions may only encrypt with it. */
+  readonly phoneKey: kms.IKey;
   /** The HMAC key for hashing tipster secrets. */
   readonly trackingPepper: secretsmanager.ISecret;
+  /** Signs the generic SMS gateway webhook. */
+  readonly smsGatewaySecret: secretsmanager.ISecret;
+  /** Twilio's auth token, for X-Twilio-Signature. */
+  readonly twilioAuthToken: secretsmanager.ISecret;
+  /** The gateway's outbound API for replies (context `smsGatewayOutboundUrl`); no variable when unset. */
+  readonly smsGatewayOutboundUrl?: string | undefined;
+  /**
+   * The End User Messaging phone number, pool or sender ID that sends replies (context
+   * `smsOriginationIdentity`). When it is an ARN, smsAws may send from that identity only.
+   */
+  readonly smsOriginationIdentity?: string | undefined;
 }
 
 /**
@@ -41,6 +60,15 @@ export interface StatelessStackProps extends StackProps {
  * (a handful per minute) and low enough that a flood cannot run up the Lambda and KMS bills.
  */
 export const apiThrottle = { rateLimit: 20, burstLimit: 40 } as const satisfies apigwv2.ThrottleSettings;
+
+/** The functions that take tips by SMS. */
+export const smsFunctionNames = ['smsGateway', 'smsTwilio', 'smsAws'] as const satisfies readonly FunctionName[];
+
+/**
+ * What the SMS functions do on the tips table: read and write the sender's conversation state
+ * (follow-up window, hourly count) and reserve or release tracking codes. No Query, Scan or Update.
+ */
+const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
 
 /**
  * The DynamoDB actions each function may call on the tips table, and nothing else.
@@ -52,7 +80,36 @@ export const tableActions = {
   intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
   status: ['dynamodb:GetItem'],
   classifier: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
+  smsGateway: smsTableActions,
+  smsTwilio: smsTableActions,
+  smsAws: smsTableActions,
 } as const satisfies Record<FunctionName, readonly string[]>;
+
+/** What Powertools idempotency calls on its table (get, conditional put, update on completion, delete on failure). */
+export const idempotencyTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/** Why the public, anonymous routes have no authorizer. */
+const anonymousByDesign =
+  'Tip intake and tip status are public and anonymous by design: tipsters have no accounts, and any identity ' +
+  'would undermine anonymity. Status checks are authorised in the handler by tracking code plus secret; abuse is ' +
+  'limited by stage throttling and the request body limit.';
+
+/**
+ * Why each route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). A new route needs an
+ * entry here, so deciding how it is authenticated cannot be skipped.
+ */
+const routeAuthentication: Partial<Record<FunctionName, string>> = {
+  intake: anonymousByDesign,
+  status: anonymousByDesign,
+  smsGateway:
+    'The SMS gateway webhook is called by the gateway, not by a user, and HTTP API authorizers cannot verify a body ' +
+    'signature: the handler authenticates every request by its HMAC signature over the body, keyed with the gateway ' +
+    'secret from Secrets Manager, and refuses unsigned or stale requests.',
+  smsTwilio:
+    'The Twilio webhook is called by Twilio, not by a user, and HTTP API authorizers cannot verify a body signature: ' +
+    "the handler authenticates every request by its X-Twilio-Signature (HMAC of URL and form fields with the account's " +
+    'auth token from Secrets Manager) and refuses requests that do not verify.',
+};
 
 /** Intake may write only tracking-code items: partition keys `CODE#<code>` (see functions/adapters/dynamo-tip-store.ts). */
 export const intakeLeadingKeys = ['CODE#*'] as const;
@@ -79,9 +136,12 @@ const accessLogFormat = AccessLogFormat.custom(
 
 const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
+/** The End User Messaging resource types smsAws may send from when no origination identity ARN is configured. */
+export const originationWildcards = ['phone-number', 'pool'] as const;
+
 /**
- * The code and its front door: the three functions, the HTTP API, the queue consumer, and the
- * alarms. Everything here can be destroyed and redeployed without losing a tip.
+ * The code and its front door: the functions, the HTTP API, the queue consumers, and the alarms.
+ * Everything here can be destroyed and redeployed without losing a tip.
  */
 export class StatelessStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, TinbaoFunction>>;
@@ -91,6 +151,8 @@ export class StatelessStack extends Stack {
   public readonly alarmTopic: sns.Topic;
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   public readonly oldestMessageAlarm: cloudwatch.Alarm;
+  public readonly smsDeadLetterAlarm: cloudwatch.Alarm;
+  public readonly smsOldestMessageAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -98,20 +160,46 @@ export class StatelessStack extends Stack {
     // resource while this stack still uses it. Removing one takes the BOTH-then-WEAK migration that
     // the aws-cdk-lib README ("Resolving the deadly embrace") describes.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { table, intakeQueue, deadLetterQueue, key, trackingPepper } = props;
+    const { table, idempotencyTable, intakeQueue, deadLetterQueue, smsInboundQueue, smsInboundDeadLetterQueue, key, phoneKey } = props;
+    const { trackingPepper, smsGatewaySecret, twilioAuthToken, smsGatewayOutboundUrl, smsOriginationIdentity } = props;
 
     // Functions ------------------------------------------------------------------------------
     const common = { [environmentNames.tableName]: table.tableName, ...sharedSettings, STAGE: props.stage };
     const pepper = { [environmentNames.trackingPepperSecretArn]: trackingPepper.secretArn };
+    const queueUrl = { [environmentNames.intakeQueueUrl]: intakeQueue.queueUrl };
+    const sms = {
+      ...common,
+      ...pepper,
+      ...queueUrl,
+      [environmentNames.idempotencyTableName]: idempotencyTable.tableName,
+      [environmentNames.phoneKeyArn]: phoneKey.keyArn,
+    };
     const environments: Record<FunctionName, Record<string, string>> = {
-      intake: { ...common, ...pepper, [environmentNames.intakeQueueUrl]: intakeQueue.queueUrl },
+      intake: { ...common, ...pepper, ...queueUrl },
       status: { ...common, ...pepper },
       classifier: { ...common },
+      smsGateway: {
+        ...sms,
+        [environmentNames.smsGatewaySecretArn]: smsGatewaySecret.secretArn,
+        ...(smsGatewayOutboundUrl !== undefined && { [environmentNames.smsGatewayOutboundUrl]: smsGatewayOutboundUrl }),
+      },
+      smsTwilio: { ...sms, [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn },
+      smsAws: {
+        ...sms,
+        ...(smsOriginationIdentity !== undefined && { [environmentNames.smsOriginationIdentity]: smsOriginationIdentity }),
+      },
     };
     const make = (name: FunctionName): TinbaoFunction =>
       new TinbaoFunction(this, `${pascalCase(name)}Function`, { name, environment: environments[name] });
-    this.functions = { intake: make('intake'), status: make('status'), classifier: make('classifier') };
-    const { intake, status, classifier } = this.functions;
+    this.functions = {
+      intake: make('intake'),
+      status: make('status'),
+      classifier: make('classifier'),
+      smsGateway: make('smsGateway'),
+      smsTwilio: make('smsTwilio'),
+      smsAws: make('smsAws'),
+    };
+    const { intake, status, classifier, smsAws } = this.functions;
 
     // Permissions: every grant is spelled out so each role holds exactly what its handler calls.
     /** KMS use only on the data key, and only when a named service calls KMS on the function's behalf. */
@@ -179,6 +267,81 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // SMS intake: the three SMS channels share one set of grants; the two webhooks also read their own channel secret.
+    const channelSecrets: Record<(typeof smsFunctionNames)[number], iam.PolicyStatement | undefined> = {
+      smsGateway: new iam.PolicyStatement({
+        sid: 'ReadGatewaySecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [smsGatewaySecret.secretArn],
+      }),
+      smsTwilio: new iam.PolicyStatement({
+        sid: 'ReadTwilioAuthToken',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [twilioAuthToken.secretArn],
+      }),
+      smsAws: undefined, // End User Messaging delivers through SNS and SQS: there is no signature to check.
+    };
+    for (const name of smsFunctionNames) {
+      const role = this.functions[name].role;
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'KeepSmsConversations', actions: [...tableActions[name]], resources: [table.tableArn] }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'RecordIdempotency', actions: [...idempotencyTableActions], resources: [idempotencyTable.tableArn] }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'QueueTips', actions: ['sqs:SendMessage'], resources: [intakeQueue.queueArn] }),
+      );
+      role.addToPrincipalPolicy(readPepper);
+      const channelSecret = channelSecrets[name];
+      if (channelSecret) role.addToPrincipalPolicy(channelSecret);
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'SealPhoneNumbers',
+          // Encrypt only: reading a phone number back is for a reply path that does not exist yet.
+          actions: ['kms:Encrypt'],
+          resources: [phoneKey.keyArn],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'UseDataKey',
+          // GenerateDataKey and Decrypt: SQS SSE-KMS on SendMessage. Decrypt: the secrets and both tables.
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: viaServices('sqs', 'secretsmanager', 'dynamodb'),
+        }),
+      );
+    }
+
+    // The event source grants the consumer's SQS actions and kms:Decrypt for the encrypted queue.
+    smsAws.function.addEventSource(
+      new SqsEventSource(smsInboundQueue, {
+        batchSize: smsAwsEventSource.batchSize,
+        maxBatchingWindow: Duration.seconds(smsAwsEventSource.maxBatchingWindowSeconds),
+        reportBatchItemFailures: smsAwsEventSource.reportBatchItemFailures,
+      }),
+    );
+    // Replies go out through End User Messaging from the configured identity: that one ARN when the
+    // context names an ARN, otherwise any phone number or pool of this account and region.
+    const sendFrom = smsOriginationIdentity?.startsWith('arn:')
+      ? [smsOriginationIdentity]
+      : originationWildcards.map((resourceType) => `arn:${this.partition}:sms-voice:${this.region}:${this.account}:${resourceType}/*`);
+    smsAws.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReplyBySms', actions: ['sms-voice:SendTextMessage'], resources: sendFrom }),
+    );
+    if (!smsOriginationIdentity?.startsWith('arn:')) {
+      for (const resourceType of originationWildcards) {
+        Validations.of(smsAws.role.node.findChild('DefaultPolicy')).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resourceType}/*]`,
+          reason:
+            'No origination identity ARN is configured (context smsOriginationIdentity is unset or an ID), so replies may ' +
+            `go out from any End User Messaging ${resourceType} of this account and region, for sms-voice:SendTextMessage ` +
+            'only. Set smsOriginationIdentity to the phone number or pool ARN to narrow it to that one resource.',
+        });
+      }
+    }
+
     // HTTP API -------------------------------------------------------------------------------
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -186,7 +349,7 @@ export class StatelessStack extends Stack {
     });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `tinbao-${props.stage}`,
-      description: `tinbao ${props.stage}: public tip intake and tip status`,
+      description: `tinbao ${props.stage}: public tip intake and tip status, and the signed SMS provider webhooks`,
       // The default stage is made below, with access logging and throttling.
       createDefaultStage: false,
     });
@@ -204,14 +367,10 @@ export class StatelessStack extends Stack {
         integrations.get(route.function) ??
         new HttpLambdaIntegration(`${pascalCase(route.function)}Integration`, this.functions[route.function].function);
       integrations.set(route.function, integration);
+      const reason = routeAuthentication[route.function];
+      if (!reason) throw new Error(`Route ${route.method} ${route.path} (${route.function}) has no authentication decision in routeAuthentication`);
       for (const httpRoute of this.httpApi.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration })) {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'Tip intake and tip status are public and anonymous by design: tipsters have no accounts, and any identity ' +
-            'would undermine anonymity. Status checks are authorised in the handler by tracking code plus secret; abuse is ' +
-            'limited by stage throttling and the request body limit.',
-        });
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       }
     }
 
@@ -240,7 +399,24 @@ export class StatelessStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deadLetterAlarm, this.oldestMessageAlarm]) {
+    this.smsDeadLetterAlarm = new cloudwatch.Alarm(this, 'SmsDeadLetterQueueAlarm', {
+      alarmDescription:
+        'An inbound SMS from AWS End User Messaging could not be taken in and is parked in the SMS dead-letter queue: a person must look at it and redrive it.',
+      metric: smsInboundDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: alarmThresholds.deadLetterMessages,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.smsOldestMessageAlarm = new cloudwatch.Alarm(this, 'SmsInboundBacklogAlarm', {
+      alarmDescription: 'Inbound SMS are waiting in the SMS inbound queue longer than expected: the smsAws function is failing or stuck.',
+      metric: smsInboundQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: alarmThresholds.oldestMessageAgeSeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.oldestMessageAlarm, this.smsDeadLetterAlarm, this.smsOldestMessageAlarm]) {
       alarm.addAlarmAction(notify);
       alarm.addOkAction(notify);
     }

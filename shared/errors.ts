@@ -66,3 +66,17 @@ export class UnsupportedMediaTypeError extends DomainError {
     this.accepted = accepted;
   }
 }
+
+/** The request is not from who it claims to be: a missing, stale or wrong signature. */
+export class UnauthorizedError extends DomainError {
+  constructor(code: string, message: string) {
+    super(401, code, message);
+  }
+}
+
+/** The same request is being processed right now; the caller should retry later. */
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}

@@ -61,6 +61,8 @@ const fieldReasons = {
     vi: 'Mã bí mật có 16 ký tự, dạng XXXX-XXXX-XXXX-XXXX.',
     en: 'The secret has 16 characters, like XXXX-XXXX-XXXX-XXXX.',
   },
+  badPhone: { vi: 'Không phải số điện thoại hợp lệ.', en: 'Not a valid phone number.' },
+  notDateTime: { vi: 'Phải là thời điểm theo ISO 8601, có múi giờ.', en: 'Must be an ISO 8601 date-time with a time zone.' },
   invalid: { vi: 'Giá trị không hợp lệ.', en: 'Invalid value.' },
 } as const;
 

@@ -1,4 +1,4 @@
-import type { TipEnvelope } from './tip/envelope.ts';
+import type { Channel, SmsProvider, TipEnvelope } from './tip/envelope.ts';
 import type { Tip, TrackingRecord } from './tip/tip.ts';
 
 /** The time, injected so tests can fix it. */
@@ -37,4 +37,43 @@ export interface TipRepository {
    */
   create(tip: Tip, expiresAt: Date): Promise<'created' | 'duplicate'>;
   get(tipId: string): Promise<Tip | undefined>;
+}
+
+/** What tinbao keeps about one SMS sender, keyed by the pseudonym of the number. */
+export interface SmsSenderRecord {
+  readonly pseudonym: string;
+  readonly alias: string;
+  /** The number, encrypted so that only reply paths can read it. */
+  readonly sealedPhone: string;
+  readonly provider: SmsProvider;
+  /** The sender sent HUY or STOP: tinbao sends them nothing more until they send BAT. */
+  readonly optedOut: boolean;
+  /** The tip the sender's last message belonged to, and when that message came. */
+  readonly lastTip: { readonly tipId: string; readonly trackingCode: string; readonly at: string } | null;
+  /** When the sender opened new tips in the last hour, for the rate limit. */
+  readonly recentTipTimes: readonly string[];
+}
+
+/** SMS senders by pseudonym. */
+export interface SmsSenderStore {
+  get(pseudonym: string): Promise<SmsSenderRecord | undefined>;
+  save(record: SmsSenderRecord, expiresAt: Date): Promise<void>;
+}
+
+/** A message the tipster added to a tip after sending it. */
+export interface TipsterMessage {
+  readonly messageId: string;
+  readonly text: string;
+  readonly at: string;
+  readonly channel: Channel;
+}
+
+/** The conversation on a tip between tipster and officers. */
+export interface TipConversation {
+  addTipsterMessage(tipId: string, message: TipsterMessage, expiresAt: Date): Promise<void>;
+}
+
+/** Seals a phone number so that only the reply path can open it (KMS in the cloud). */
+export interface PhoneVault {
+  seal(e164: string): Promise<string>;
 }

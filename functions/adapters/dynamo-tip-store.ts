@@ -51,8 +51,8 @@ export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient,
     async find(trackingCode) {
       const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: tipKeys.trackingCode(trackingCode) }));
       if (!Item) return undefined;
-      const { trackingCode: code, tipId, secretHash, receivedAt } = Item as TrackingRecord;
-      return { trackingCode: code, tipId, secretHash, receivedAt };
+      const { trackingCode: code, tipId, secretHash, receivedAt, senderPseudonym } = Item as TrackingRecord;
+      return { trackingCode: code, tipId, secretHash, receivedAt, ...(senderPseudonym && { senderPseudonym }) };
     },
   };
 }

@@ -19,9 +19,9 @@ const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-
 const htmlHeaders = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /** The body of a domain error: a stable code, a message, and for validation the fields and reasons. */
-function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2): HttpErrorLike {
+function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, pages: boolean): HttpErrorLike {
   const language = requestLanguage(event);
-  const html = wantsHtml(event);
+  const html = pages && wantsHtml(event);
   if (html) {
     const page =
       error instanceof ValidationError
@@ -49,14 +49,22 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2):
  * translated message; anything else is logged and becomes an opaque 500 that carries only a
  * correlation id. Used together with middy's http-error-handler, which renders the result.
  */
-export function httpErrorResponses(logger: Logger, metrics: Metrics): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
+export function httpErrorResponses(
+  logger: Logger,
+  metrics: Metrics,
+  options: {
+    /** Answer browser form posts with pages; machine callers (SMS providers) always get JSON. */
+    readonly pages?: boolean;
+  } = {},
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
+  const pages = options.pages ?? true;
   return {
     onError: (request) => {
       const { error, event, context } = request;
       if (error instanceof DomainError) {
         logger.info('request refused', { statusCode: error.statusCode, errorCode: error.code });
         metrics.addMetric('RequestsRefused', MetricUnit.Count, 1);
-        request.error = Object.assign(new Error(error.message), describeDomainError(error, event));
+        request.error = Object.assign(new Error(error.message), describeDomainError(error, event, pages));
         return;
       }
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
@@ -64,7 +72,7 @@ export function httpErrorResponses(logger: Logger, metrics: Metrics): Middleware
       logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
       metrics.addMetric('RequestsFailed', MetricUnit.Count, 1);
       const language = requestLanguage(event);
-      const rendered: HttpErrorLike = wantsHtml(event)
+      const rendered: HttpErrorLike = pages && wantsHtml(event)
         ? { statusCode: 500, expose: true, message: messagePage(language, 'serverError', correlationId), headers: htmlHeaders }
         : {
             statusCode: 500,

@@ -4,8 +4,8 @@ import { languageFromAcceptHeader, languages, type Language } from '../../shared
 
 /** A request body read according to its content type. */
 export type ParsedBody =
-  | { readonly format: 'json'; readonly data: unknown }
-  | { readonly format: 'form'; readonly fields: URLSearchParams };
+  | { readonly format: 'json'; readonly data: unknown; readonly raw: string }
+  | { readonly format: 'form'; readonly fields: URLSearchParams; readonly raw: string };
 
 /** Body formats a route may accept. */
 export type BodyFormat = ParsedBody['format'];
@@ -50,10 +50,10 @@ export function readBody(event: APIGatewayProxyEventV2, options: { accept: reado
   if (bytes.length > options.maxBytes) throw new PayloadTooLargeError(options.maxBytes);
   // Invalid UTF-8 becomes U+FFFD here, which is what a browser would have sent for it.
   const text = bytes.toString('utf8');
-  if (format === 'form') return { format, fields: new URLSearchParams(text) };
+  if (format === 'form') return { format, fields: new URLSearchParams(text), raw: text };
   if (text.trim() === '') throw new MalformedBodyError('The body is empty; send a JSON object.');
   try {
-    return { format, data: JSON.parse(text) as unknown };
+    return { format, data: JSON.parse(text) as unknown, raw: text };
   } catch {
     throw new MalformedBodyError('The body is not valid JSON.');
   }

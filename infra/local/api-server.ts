@@ -36,6 +36,8 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeK
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway tells functions the scheme the client used; locally that is plain HTTP.
+  headers['x-forwarded-proto'] ??= 'http';
   const now = new Date();
   const text = isTextContentType(headers['content-type']);
   const query = Object.fromEntries(url.searchParams);
@@ -96,11 +98,21 @@ const pageHeaders = {
  * Serves the HTTP API's routes by invoking the real handlers with API Gateway v2 events, and the
  * citizen pages. Unknown routes get API Gateway's own 404 answer.
  */
-export function createApiServer(handlers: Record<FunctionName, HttpHandler | undefined>, pages: Record<string, PageRenderer>): Server {
+export function createApiServer(
+  handlers: Partial<Record<FunctionName, HttpHandler>>,
+  pages: Record<string, PageRenderer>,
+  hooks: {
+    /** Serves local-only routes (the fake SMS provider); returns false to fall through. */
+    readonly extraRoutes?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
+    /** Sees each API event before its handler does (the fake provider notes what phones sent). */
+    readonly observe?: (event: APIGatewayProxyEventV2) => void;
+  } = {},
+): Server {
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
+      if (hooks.extraRoutes && (await hooks.extraRoutes(request, response, url))) return;
       const page = pages[url.pathname.replace(/\/$/, '') || '/'];
       if ((method === 'GET' || method === 'HEAD') && page) {
         response.writeHead(200, pageHeaders).end(method === 'HEAD' ? undefined : page());
@@ -118,6 +130,7 @@ export function createApiServer(handlers: Record<FunctionName, HttpHandler | und
         return;
       }
       const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url);
+      hooks.observe?.(event);
       sendResult(response, await handler(event, lambdaContext(route.function)));
     } catch {
       // What API Gateway answers when the function itself crashes.

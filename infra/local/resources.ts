@@ -6,23 +6,52 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { intakeQueue, tipTable } from '../definitions.ts';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable } from '../definitions.ts';
 
 /** Names of the local stack's resources; the cloud gets generated names from CloudFormation. */
 export const localResourceNames = {
   table: 'tinbao-local-tips',
+  idempotencyTable: 'tinbao-local-idempotency',
   intakeQueue: 'tinbao-local-intake',
   deadLetterQueue: 'tinbao-local-intake-dlq',
+  smsInboundTopic: 'tinbao-local-sms-inbound',
+  smsInboundQueue: 'tinbao-local-sms-inbound',
+  smsInboundDeadLetterQueue: 'tinbao-local-sms-inbound-dlq',
 } as const;
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+/** Creates the Powertools idempotency table from the shared definition, unless it exists. */
+export async function ensureIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  if (await tableExists(client, tableName)) return;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: idempotencyTable.partitionKey.name, AttributeType: idempotencyTable.partitionKey.type }],
+      KeySchema: [{ AttributeName: idempotencyTable.partitionKey.name, KeyType: 'HASH' }],
+    }),
+  );
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: idempotencyTable.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+}
 
 /** Creates the tips table from the shared definition, unless a kept data directory already has it. */
 export async function ensureTipTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
+  if (await tableExists(client, tableName)) return;
   const keyAttributes = [tipTable.partitionKey, tipTable.sortKey, ...tipTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   const attributeDefinitions = [...new Map(keyAttributes.map((key) => [key.name, key])).values()].map((key) => ({
     AttributeName: key.name,
@@ -70,11 +99,54 @@ async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
   return arn;
 }
 
+/** A queue with a DLQ as the shared definitions describe it. */
+type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue;
+
 /** Creates the intake queue and its DLQ from the shared definition (CreateQueue is idempotent). */
 export async function ensureIntakeQueues(
   client: SQSClient,
   endpoint: string,
   names: { intakeQueue: string; deadLetterQueue: string } = localResourceNames,
+): Promise<LocalQueues> {
+  return ensureQueueWithDeadLetterQueue(client, endpoint, intakeQueue, names);
+}
+
+/** The SMS inbound topic and the queue it delivers to with raw message delivery. */
+export interface LocalSmsInbound extends LocalQueues {
+  readonly topicArn: string;
+}
+
+/** Creates the SNS topic End User Messaging publishes to, its queue and DLQ, and the raw-delivery subscription. */
+export async function ensureSmsInbound(
+  sns: SNSClient,
+  sqs: SQSClient,
+  endpoint: string,
+  names: { topic: string; queue: string; deadLetterQueue: string } = {
+    topic: localResourceNames.smsInboundTopic,
+    queue: localResourceNames.smsInboundQueue,
+    deadLetterQueue: localResourceNames.smsInboundDeadLetterQueue,
+  },
+): Promise<LocalSmsInbound> {
+  const queues = await ensureQueueWithDeadLetterQueue(sqs, endpoint, smsInboundQueue, { intakeQueue: names.queue, deadLetterQueue: names.deadLetterQueue });
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.topic }));
+  if (!TopicArn) throw new Error('CreateTopic returned no ARN');
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: 'sqs',
+      Endpoint: queues.intakeQueueArn,
+      Attributes: { RawMessageDelivery: String(smsInboundTopic.rawMessageDelivery) },
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  return { ...queues, topicArn: TopicArn };
+}
+
+async function ensureQueueWithDeadLetterQueue(
+  client: SQSClient,
+  endpoint: string,
+  definition: QueueDefinition,
+  names: { intakeQueue: string; deadLetterQueue: string },
 ): Promise<LocalQueues> {
   // fauxqs names queues after an sqs.<region>.localhost host that does not resolve everywhere;
   // its path is what identifies the queue, so point the URL at the emulator's own address.
@@ -82,7 +154,7 @@ export async function ensureIntakeQueues(
   const { QueueUrl: createdDeadLetterQueueUrl } = await client.send(
     new CreateQueueCommand({
       QueueName: names.deadLetterQueue,
-      Attributes: { MessageRetentionPeriod: String(intakeQueue.deadLetterQueue.retentionPeriodSeconds) },
+      Attributes: { MessageRetentionPeriod: String(definition.deadLetterQueue.retentionPeriodSeconds) },
     }),
   );
   const deadLetterQueueUrl = reachable(createdDeadLetterQueueUrl);
@@ -92,10 +164,10 @@ export async function ensureIntakeQueues(
     new CreateQueueCommand({
       QueueName: names.intakeQueue,
       Attributes: {
-        VisibilityTimeout: String(intakeQueue.visibilityTimeoutSeconds),
-        MessageRetentionPeriod: String(intakeQueue.retentionPeriodSeconds),
-        ReceiveMessageWaitTimeSeconds: String(intakeQueue.receiveWaitTimeSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: intakeQueue.maxReceiveCount }),
+        VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(definition.retentionPeriodSeconds),
+        ReceiveMessageWaitTimeSeconds: String(definition.receiveWaitTimeSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: definition.maxReceiveCount }),
       },
     }),
   );

@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { classifierEventSource } from '../definitions.ts';
+import type { FunctionName } from '../definitions.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { localRegion } from './ports.ts';
 
@@ -25,6 +25,10 @@ export interface SqsPollerOptions {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly handler: SqsHandler;
+  /** The function the handler belongs to, for its context (timeout, memory, name). */
+  readonly functionName: FunctionName;
+  /** Records per batch, as the event source mapping sets it. */
+  readonly batchSize: number;
   /**
    * Seconds before a failed record is retried. By default (undefined) it waits out the queue's
    * visibility timeout, as Lambda does; tests set 0 to walk a message to the DLQ quickly.
@@ -81,7 +85,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: classifierEventSource.batchSize,
+        MaxNumberOfMessages: options.batchSize,
         WaitTimeSeconds: 1,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
@@ -92,7 +96,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     const records = Messages.map((message) => toSqsRecord(message, queueArn));
     let failedIds: Set<string>;
     try {
-      const response = await handler({ Records: records }, lambdaContext('classifier'));
+      const response = await handler({ Records: records }, lambdaContext(options.functionName));
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       options.onError?.(error);

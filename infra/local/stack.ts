@@ -1,20 +1,39 @@
 import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
-import type { AddressInfo } from 'node:net';
-import { sharedSettings } from '../definitions.ts';
+import { classifierEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from '../definitions.ts';
 import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { createFakeSmsProvider, type FakeSmsProvider } from './fake-sms-provider.ts';
 import { localCredentials, localRegion } from './ports.ts';
-import { ensureIntakeQueues, ensureTipTable, localResourceNames, type LocalQueues } from './resources.ts';
+import {
+  ensureIdempotencyTable,
+  ensureIntakeQueues,
+  ensureSmsInbound,
+  ensureTipTable,
+  localResourceNames,
+  type LocalQueues,
+  type LocalSmsInbound,
+} from './resources.ts';
 import { startSqsPoller, type BatchOutcome, type SqsHandler } from './sqs-poller.ts';
 
 /**
- * The development key for hashing tipster secrets. It is public on purpose: the local stack
- * holds no real tips. The cloud reads its key from Secrets Manager.
+ * Development secrets of the local stack. They are public on purpose: the local stack holds no
+ * real tips. The cloud reads each from Secrets Manager or KMS.
  */
-export const localTrackingPepper = 'tinbao-local-development-pepper (not a secret)';
+export const localSecrets = {
+  trackingPepper: 'tinbao-local-development-pepper (not a secret)',
+  smsGatewaySecret: 'tinbao-local-sms-gateway-secret (not a secret)',
+  twilioAuthToken: 'tinbao-local-twilio-auth-token',
+  /** 32 bytes, base64: the AES key that stands in for the phone KMS key. */
+  phoneSealingKey: Buffer.from('tinbao local phone sealing key!!').toString('base64'),
+  /** The AWS End User Messaging number the fake provider pretends tipsters text. */
+  awsSmsNumber: '+84900000113',
+} as const;
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -37,16 +56,38 @@ export interface LocalStack {
   readonly dynamoDbEndpoint: string;
   readonly sqsEndpoint: string;
   readonly tableName: string;
+  readonly idempotencyTableName: string;
   readonly queues: LocalQueues;
+  readonly smsInbound: LocalSmsInbound;
   readonly dynamoDb: DynamoDBClient;
   readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly smsProvider: FakeSmsProvider;
   stop(): Promise<void>;
 }
 
+/** Notes what a phone sent when a provider webhook is called, for the fake provider's conversation page. */
+function observeSmsWebhooks(provider: FakeSmsProvider) {
+  return (event: APIGatewayProxyEventV2) => {
+    try {
+      const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+      if (event.routeKey === 'POST /sms/inbound') {
+        const { from, text } = JSON.parse(raw) as { from?: unknown; text?: unknown };
+        if (typeof from === 'string' && typeof text === 'string') provider.recordFromPhone('gateway', from, text);
+      } else if (event.routeKey === 'POST /sms/twilio') {
+        const fields = new URLSearchParams(raw);
+        provider.recordFromPhone('twilio', fields.get('From') ?? '?', fields.get('Body') ?? '');
+      }
+    } catch {
+      // An unreadable body is the handler's to refuse; the fake provider just does not record it.
+    }
+  };
+}
+
 /**
- * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs for SQS, the table and
- * queues from the shared definitions, the HTTP API invoking the real handlers, and the SQS
- * event source invoking the real classifier.
+ * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs for SQS and SNS, the tables,
+ * queues and topic from the shared definitions, the HTTP API invoking the real handlers, the SQS
+ * event sources invoking the real consumers, and a fake SMS provider.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
@@ -61,57 +102,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(() => fauxqs.stop());
     const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
 
-    const dynamoDb = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials });
-    const sqs = new SQSClient({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials });
+    const clientOptions = { region: localRegion, credentials: localCredentials };
+    const dynamoDb = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, ...clientOptions });
+    const sqs = new SQSClient({ endpoint: sqsEndpoint, ...clientOptions });
+    const sns = new SNSClient({ endpoint: sqsEndpoint, ...clientOptions });
     stoppers.push(async () => {
       dynamoDb.destroy();
       sqs.destroy();
+      sns.destroy();
     });
     await ensureTipTable(dynamoDb, localResourceNames.table);
+    await ensureIdempotencyTable(dynamoDb, localResourceNames.idempotencyTable);
     const queues = await ensureIntakeQueues(sqs, sqsEndpoint);
+    const smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint);
 
-    // The functions read their configuration at cold start, exactly as in Lambda.
-    Object.assign(process.env, {
-      ...sharedSettings,
-      AWS_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
-      TABLE_NAME: localResourceNames.table,
-      INTAKE_QUEUE_URL: queues.intakeQueueUrl,
-      TRACKING_PEPPER: localTrackingPepper,
-      STAGE: 'local',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+    const smsProvider = createFakeSmsProvider({
+      gatewaySecret: localSecrets.smsGatewaySecret,
+      sns,
+      smsInboundTopicArn: smsInbound.topicArn,
+      destinationNumber: localSecrets.awsSmsNumber,
     });
-    const [intake, status, classifier, pages] = await Promise.all([
-      import('../../functions/intake/handler.ts'),
-      import('../../functions/status/handler.ts'),
-      import('../../functions/classifier/handler.ts'),
-      import('../../functions/http/pages.ts'),
-    ]);
-
-    const poller = startSqsPoller({
-      client: sqs,
-      queueUrl: queues.intakeQueueUrl,
-      queueArn: queues.intakeQueueArn,
-      handler: classifier.handler as unknown as SqsHandler,
-      retryDelaySeconds: options.retryDelaySeconds,
-      onError: options.onPollerError,
-      onBatch: options.onBatch,
-    });
-    stoppers.push(() => poller.stop());
-
-    const server = createApiServer(
-      { intake: intake.handler as unknown as HttpHandler, status: status.handler as unknown as HttpHandler, classifier: undefined },
-      {
-        '/': () => pages.tipFormPage('vi'),
-        '/en': () => pages.tipFormPage('en'),
-        '/status': () => pages.statusFormPage('vi'),
-        '/en/status': () => pages.statusFormPage('en'),
-      },
-    );
+    // Routes are served as soon as the server listens; handlers are added once imported.
+    const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
+    const pages: Record<string, () => string> = {};
+    const server = createApiServer(handlers, pages, { extraRoutes: (request, response, url) => smsProvider.handle(request, response, url), observe: observeSmsWebhooks(smsProvider) });
     await new Promise<void>((listening, failed) => {
       server.once('error', failed);
       server.listen(options.port ?? 3000, '127.0.0.1', () => listening());
@@ -123,15 +137,87 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           server.close(() => closed());
         }),
     );
-    const { port } = server.address() as AddressInfo;
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    // The functions read their configuration at cold start, exactly as in Lambda.
+    Object.assign(process.env, {
+      ...sharedSettings,
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      TABLE_NAME: localResourceNames.table,
+      IDEMPOTENCY_TABLE_NAME: localResourceNames.idempotencyTable,
+      INTAKE_QUEUE_URL: queues.intakeQueueUrl,
+      TRACKING_PEPPER: localSecrets.trackingPepper,
+      SMS_GATEWAY_SECRET: localSecrets.smsGatewaySecret,
+      SMS_GATEWAY_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
+      TWILIO_AUTH_TOKEN: localSecrets.twilioAuthToken,
+      PHONE_SEALING_KEY: localSecrets.phoneSealingKey,
+      STAGE: 'local',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, pageModule] = await Promise.all([
+      import('../../functions/intake/handler.ts'),
+      import('../../functions/status/handler.ts'),
+      import('../../functions/classifier/handler.ts'),
+      import('../../functions/sms-gateway/handler.ts'),
+      import('../../functions/sms-twilio/handler.ts'),
+      import('../../functions/sms-aws/handler.ts'),
+      import('../../functions/http/pages.ts'),
+    ]);
+    Object.assign(handlers, {
+      intake: intake.handler as unknown as HttpHandler,
+      status: status.handler as unknown as HttpHandler,
+      smsGateway: smsGateway.handler as unknown as HttpHandler,
+      smsTwilio: smsTwilio.handler as unknown as HttpHandler,
+    });
+    Object.assign(pages, {
+      '/': () => pageModule.tipFormPage('vi'),
+      '/en': () => pageModule.tipFormPage('en'),
+      '/status': () => pageModule.statusFormPage('vi'),
+      '/en/status': () => pageModule.statusFormPage('en'),
+    });
+
+    const classifierPoller = startSqsPoller({
+      client: sqs,
+      queueUrl: queues.intakeQueueUrl,
+      queueArn: queues.intakeQueueArn,
+      handler: classifier.handler as unknown as SqsHandler,
+      functionName: 'classifier',
+      batchSize: classifierEventSource.batchSize,
+      retryDelaySeconds: options.retryDelaySeconds,
+      onError: options.onPollerError,
+      onBatch: options.onBatch,
+    });
+    stoppers.push(() => classifierPoller.stop());
+    const smsPoller = startSqsPoller({
+      client: sqs,
+      queueUrl: smsInbound.intakeQueueUrl,
+      queueArn: smsInbound.intakeQueueArn,
+      handler: smsAws.handler as unknown as SqsHandler,
+      functionName: 'smsAws',
+      batchSize: smsAwsEventSource.batchSize,
+      retryDelaySeconds: options.retryDelaySeconds,
+      onError: options.onPollerError,
+    });
+    stoppers.push(() => smsPoller.stop());
+
     return {
-      apiUrl: `http://127.0.0.1:${port}`,
+      apiUrl,
       dynamoDbEndpoint: dynamoDbLocal.endpoint,
       sqsEndpoint,
       tableName: localResourceNames.table,
+      idempotencyTableName: localResourceNames.idempotencyTable,
       queues,
+      smsInbound,
       dynamoDb,
       sqs,
+      sns,
+      smsProvider,
       stop,
     };
   } catch (error) {

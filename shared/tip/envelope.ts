@@ -8,6 +8,31 @@ export const channels = ['web', 'sms'] as const;
 /** A channel a tip arrived by. */
 export type Channel = (typeof channels)[number];
 
+/** SMS providers tinbao receives from. */
+export const smsProviders = ['gateway', 'twilio', 'aws'] as const;
+
+/** An SMS provider. */
+export type SmsProvider = (typeof smsProviders)[number];
+
+/** Marks an officer should see on a tip, e.g. a sender over the hourly limit. */
+export const tipFlags = ['rate_limited'] as const;
+
+/** A mark on a tip. */
+export type TipFlag = (typeof tipFlags)[number];
+
+/**
+ * Who sent an SMS tip, without the number: a keyed pseudonym for threading and limits, and the
+ * alias officers see. The number itself is sealed in the sender's record, for replies only.
+ */
+export const tipSenderSchema = z.object({
+  pseudonym: z.string().min(1),
+  alias: z.string().regex(/^SMS-[0-9A-HJKMNP-TV-Z]{4}$/),
+  provider: z.enum(smsProviders),
+});
+
+/** The sender of an SMS tip. */
+export type TipSender = z.output<typeof tipSenderSchema>;
+
 /**
  * Version 1 of the message intake puts on the queue. Consumers read `v` first, so a later
  * version can be rolled out while older messages are still in flight.
@@ -27,6 +52,8 @@ export const tipEnvelopeSchema = z.object({
     contact: z.string().optional(),
     language: z.enum(languages),
   }),
+  sender: tipSenderSchema.optional(),
+  flags: z.array(z.enum(tipFlags)).optional(),
 });
 
 /** A tip on its way from intake to the classifier. */

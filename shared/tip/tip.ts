@@ -1,6 +1,6 @@
 import type { Category, RoutingDecision, Urgency } from '../classification/types.ts';
 import type { Language } from '../i18n.ts';
-import type { Channel } from './envelope.ts';
+import type { Channel, TipFlag, TipSender } from './envelope.ts';
 
 /** Where a tip is in its life. RECEIVED is public-only: queued, not yet classified. */
 export const tipStatuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED', 'REJECTED'] as const;
@@ -40,7 +40,13 @@ export interface Tip {
   readonly urgency: Urgency;
   readonly routing: RoutingDecision;
   readonly status: TipStatus;
+  /** For SMS tips: the sender's pseudonym and alias, never the number. */
+  readonly sender?: TipSender | undefined;
+  readonly flags?: readonly TipFlag[] | undefined;
 }
+
+/** Statuses after which a tip takes no more follow-up messages. */
+export const closedTipStatuses: readonly TipStatus[] = ['RESOLVED', 'REJECTED'];
 
 /** What the tracking-code record keeps: enough to find the tip and check its secret, no more. */
 export interface TrackingRecord {
@@ -48,4 +54,6 @@ export interface TrackingRecord {
   readonly tipId: string;
   readonly secretHash: string;
   readonly receivedAt: string;
+  /** For SMS tips: only this sender may ask for the status by SMS. */
+  readonly senderPseudonym?: string | undefined;
 }

@@ -54,6 +54,8 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
     urgency: classification.urgency,
     routing: classification.routing,
     status: 'NEW',
+    sender: envelope.sender,
+    flags: envelope.flags,
   };
   const outcome = await tips.create(tip, new Date(receivedAt.getTime() + retentionDays * dayMs));
   return { tip, outcome };

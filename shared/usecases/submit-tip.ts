@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator, TipQueue, TrackingCodeStore } from '../ports.ts';
-import type { Channel, TipEnvelope } from '../tip/envelope.ts';
-import type { WebSubmission } from '../tip/submission.ts';
+import type { Channel, TipEnvelope, TipFlag, TipSender } from '../tip/envelope.ts';
+import type { Category } from '../classification/types.ts';
+import type { Language } from '../i18n.ts';
 import { generateTipSecret, generateTrackingCode, type SecretHasher, type TipSecret, type TrackingCode } from '../tip/tracking-code.ts';
 
 /** What submitTip needs from the outside world. */
@@ -23,6 +24,23 @@ export interface SubmittedTip {
   readonly receivedAt: string;
 }
 
+/** A validated tip from any channel. */
+export interface TipSubmission {
+  readonly text: string;
+  readonly language: Language;
+  readonly district?: string | undefined;
+  readonly lat?: number | undefined;
+  readonly lon?: number | undefined;
+  readonly category?: Category | undefined;
+  readonly contact?: string | undefined;
+}
+
+/** What arrived with an SMS tip besides its text. */
+export interface SubmitTipOptions {
+  readonly sender?: TipSender | undefined;
+  readonly flags?: readonly TipFlag[] | undefined;
+}
+
 /** With 35 random bits a clash is rare; five clashes in a row mean something else is wrong. */
 const maxCodeAttempts = 5;
 
@@ -34,9 +52,10 @@ const dayMs = 24 * 60 * 60 * 1000;
  * who sees a tracking code can rely on the tip being kept.
  */
 export async function submitTip(
-  submission: WebSubmission,
+  submission: TipSubmission,
   channel: Channel,
   dependencies: SubmitTipDependencies,
+  options: SubmitTipOptions = {},
 ): Promise<SubmittedTip> {
   const { queue, codes, hasher, clock, ids, retentionDays } = dependencies;
   const newTrackingCode = dependencies.newTrackingCode ?? generateTrackingCode;
@@ -48,7 +67,13 @@ export async function submitTip(
   let trackingCode: TrackingCode | undefined;
   for (let attempt = 0; attempt < maxCodeAttempts && trackingCode === undefined; attempt += 1) {
     const candidate = newTrackingCode();
-    const record = { trackingCode: candidate, tipId, secretHash: hasher.hash(secret), receivedAt: receivedAt.toISOString() };
+    const record = {
+      trackingCode: candidate,
+      tipId,
+      secretHash: hasher.hash(secret),
+      receivedAt: receivedAt.toISOString(),
+      ...(options.sender && { senderPseudonym: options.sender.pseudonym }),
+    };
     if (await codes.reserve(record, expiresAt)) trackingCode = candidate;
   }
   if (trackingCode === undefined) throw new Error(`No free tracking code after ${maxCodeAttempts} attempts`);
@@ -68,6 +93,8 @@ export async function submitTip(
       ...(submission.category !== undefined && { category: submission.category }),
       ...(submission.contact !== undefined && { contact: submission.contact }),
     },
+    ...(options.sender && { sender: options.sender }),
+    ...(options.flags?.length && { flags: [...options.flags] }),
   };
   try {
     await queue.send(envelope);

@@ -10,18 +10,42 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Validations, type Stack } from 'aws-cdk-lib';
+import { FeatureFlags, Validations, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/build-app.ts';
-import { buildTestApp, testStage } from './support.ts';
+import { buildApp, featureFlags } from '../../infra/build-app.ts';
+import { buildTestApp, skipBundling, testStage } from './support.ts';
 
 /** The only rules this app acknowledges. A new acknowledgement must be added here, deliberately. */
-const acknowledgedRules = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SMG4'];
+const acknowledgedRules = [
+  'AwsSolutions-APIG4',
+  'AwsSolutions-IAM5[Resource::*]',
+  // smsAws may reply from any End User Messaging phone number or pool until context names one ARN (sms-context.test.ts).
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]',
+  'AwsSolutions-SMG4',
+];
 
-const built = buildTestApp({ nagChecks: true });
+/** Where each acknowledgement may sit: a rule acknowledged anywhere else fails the test. */
+const acknowledgedWhere: Record<string, readonly string[]> = {
+  'AwsSolutions-APIG4': ['POST--tips', 'POST--tips--status', 'POST--sms--inbound', 'POST--sms--twilio'].map((route) => `Tinbao-${testStage}-Stateless/HttpApi/${route}`),
+  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws'].map(
+    (name) => `Tinbao-${testStage}-Stateless/${name}Function/Role/DefaultPolicy`,
+  ),
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]': [
+    `Tinbao-${testStage}-Stateless/SmsAwsFunction/Role/DefaultPolicy`,
+  ],
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]': [
+    `Tinbao-${testStage}-Stateless/SmsAwsFunction/Role/DefaultPolicy`,
+  ],
+  'AwsSolutions-SMG4': ['TrackingPepper', 'SmsGatewaySecret', 'TwilioAuthToken'].map((name) => `Tinbao-${testStage}-Stateful/${name}`),
+};
+
+// The rules read the templates, not the bundles: bundling is skipped (the wiring test below bundles as app.ts does).
+const built = buildTestApp({ nagChecks: true, context: skipBundling });
 after(() => built.dispose());
 const stacks: Stack[] = [built.stateful, built.stateless];
 
@@ -106,6 +130,23 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
+  it('acknowledges each rule exactly on the constructs listed for it', () => {
+    const recorded = acknowledgements();
+    for (const rule of acknowledgedRules) {
+      const paths = recorded.filter((entry) => entry.rule === rule).map((entry) => entry.path);
+      assert.deepEqual(paths.sort(), [...(acknowledgedWhere[rule] ?? [])].sort(), `${rule} acknowledged at`);
+    }
+  });
+
+  it('says how each SMS webhook is authenticated instead of an authorizer, and why each secret is not rotated', () => {
+    const reasonAt = (rule: string, suffix: string) => acknowledgements().find((entry) => entry.rule === rule && entry.path.endsWith(suffix))?.reason ?? '';
+    assert.match(reasonAt('AwsSolutions-APIG4', '/POST--sms--inbound'), /HMAC signature/);
+    assert.match(reasonAt('AwsSolutions-APIG4', '/POST--sms--twilio'), /X-Twilio-Signature/);
+    assert.match(reasonAt('AwsSolutions-APIG4', '/POST--tips'), /anonymous/);
+    assert.match(reasonAt('AwsSolutions-SMG4', '/SmsGatewaySecret'), /gateway operator/);
+    assert.match(reasonAt('AwsSolutions-SMG4', '/TwilioAuthToken'), /Twilio console/);
+  });
+
   it('acknowledges nothing that is not a real finding, and no rule broader than the finding it answers', () => {
     const hidden = findings(built.app, true);
     const recorded = acknowledgements();
@@ -119,6 +160,21 @@ describe('cdk-nag AwsSolutions', () => {
     // ...and sits on the resource itself or its owning L2 construct, never on a stack or the app.
     const stackPaths = new Set(stacks.map((stack) => stack.node.path));
     for (const entry of recorded) assert.ok(!stackPaths.has(entry.path) && entry.path !== '', `${entry.rule} is acknowledged for a whole stack`);
+  });
+});
+
+describe('feature flags', () => {
+  it('are on whatever the context says: SNS may use the data key only for its topic, and CloudFormation Validate findings fail the synth', () => {
+    const off = Object.fromEntries(Object.keys(featureFlags).map((flag) => [flag, false]));
+    const app = buildTestApp({ context: { ...skipBundling, ...off } });
+    try {
+      for (const flag of [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES]) {
+        assert.equal(app.app.node.tryGetContext(flag), true, flag);
+        assert.equal(FeatureFlags.of(app.stateful).isEnabled(flag), true, flag);
+      }
+    } finally {
+      app.dispose();
+    }
   });
 });
 

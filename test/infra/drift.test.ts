@@ -1,23 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
-import { classifierEventSource, functionDefinitions, sharedSettings } from '../../infra/definitions.ts';
+import { apiRoutes, classifierEventSource, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
-import { ensureIntakeQueues, ensureTipTable, type LocalQueues } from '../../infra/local/resources.ts';
-import { buildTestApp } from './support.ts';
+import {
+  ensureIdempotencyTable,
+  ensureIntakeQueues,
+  ensureSmsInbound,
+  ensureTipTable,
+  type LocalQueues,
+  type LocalSmsInbound,
+} from '../../infra/local/resources.ts';
+import { buildTestApp, logicalIdOf, skipBundling } from './support.ts';
 
 // What `npm start` creates must be what `cdk deploy` creates: this test builds both from their
 // own code paths and compares the properties that change behaviour.
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-const { stateful, stateless, dispose } = buildTestApp();
+// Only templates are compared, so the functions are not bundled.
+const { stateful, stateless, dispose } = buildTestApp({ context: skipBundling });
 const statefulTemplate = Template.fromStack(stateful).toJSON() as { Resources: Record<string, Resource> };
 const statelessTemplate = Template.fromStack(stateless).toJSON() as { Resources: Record<string, Resource> };
 
@@ -31,8 +41,11 @@ let dynamoDbLocal: DynamoDbLocal;
 let fauxqs: FauxqsServer;
 let dynamoDb: DynamoDBClient;
 let sqs: SQSClient;
+let sns: SNSClient;
 let queues: LocalQueues;
+let smsInbound: LocalSmsInbound;
 const tableName = 'drift-tips';
+const idempotencyTableName = 'drift-idempotency';
 
 before(async () => {
   dynamoDbLocal = await startDynamoDbLocal();
@@ -40,22 +53,27 @@ before(async () => {
   const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
   dynamoDb = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials });
   sqs = new SQSClient({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials });
+  // fauxqs serves SNS on the same endpoint as SQS, as in the local stack.
+  sns = new SNSClient({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials });
   await ensureTipTable(dynamoDb, tableName);
+  await ensureIdempotencyTable(dynamoDb, idempotencyTableName);
   queues = await ensureIntakeQueues(sqs, sqsEndpoint, { intakeQueue: 'drift-intake', deadLetterQueue: 'drift-intake-dlq' });
+  smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint, { topic: 'drift-sms-inbound', queue: 'drift-sms-inbound', deadLetterQueue: 'drift-sms-inbound-dlq' });
 });
 
 after(async () => {
   dispose();
   dynamoDb?.destroy();
   sqs?.destroy();
+  sns?.destroy();
   await fauxqs?.stop();
   await dynamoDbLocal?.stop();
 });
 
 describe('local and cloud resources', () => {
   it('have the same table keys, attribute types, indexes and TTL', async () => {
-    const [[, cloudTable] = []] = resourcesOfType(statefulTemplate, 'AWS::DynamoDB::Table');
-    assert.ok(cloudTable, 'the template has a table');
+    const cloudTable = statefulTemplate.Resources[logicalIdOf(stateful.table)];
+    assert.ok(cloudTable, 'the template has the tips table');
     const cloud = cloudTable.Properties as {
       KeySchema: unknown[];
       AttributeDefinitions: Array<{ AttributeName: string }>;
@@ -85,46 +103,111 @@ describe('local and cloud resources', () => {
     assert.equal(TimeToLiveDescription?.TimeToLiveStatus, cloud.TimeToLiveSpecification.Enabled ? 'ENABLED' : 'DISABLED');
   });
 
-  it('have the same queue visibility, retention, wait time and redrive to the DLQ', async () => {
-    const cloudQueues = resourcesOfType(statefulTemplate, 'AWS::SQS::Queue');
-    const [intakeId, cloudIntake] = cloudQueues.find(([, queue]) => queue.Properties.RedrivePolicy) ?? [];
-    assert.ok(intakeId && cloudIntake, 'the template has a queue with a redrive policy');
-    const redrive = cloudIntake.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
-    const dlqId = redrive.deadLetterTargetArn['Fn::GetAtt'][0];
-    const cloudDlq = statefulTemplate.Resources[dlqId];
-    assert.ok(cloudDlq, 'the redrive target is a queue of the stack');
-
-    const attributes = async (queueUrl: string) =>
-      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
-    const localIntake = await attributes(queues.intakeQueueUrl);
-    const localDlq = await attributes(queues.deadLetterQueueUrl);
-
-    assert.equal(Number(localIntake.VisibilityTimeout), cloudIntake.Properties.VisibilityTimeout);
-    assert.equal(Number(localIntake.MessageRetentionPeriod), cloudIntake.Properties.MessageRetentionPeriod);
-    assert.equal(Number(localIntake.ReceiveMessageWaitTimeSeconds), cloudIntake.Properties.ReceiveMessageWaitTimeSeconds);
-    const localRedrive = JSON.parse(localIntake.RedrivePolicy ?? '{}') as { deadLetterTargetArn: string; maxReceiveCount: number | string };
-    assert.equal(Number(localRedrive.maxReceiveCount), redrive.maxReceiveCount);
-    assert.equal(localRedrive.deadLetterTargetArn, queues.deadLetterQueueArn, 'the local intake queue redrives to the local DLQ');
-    assert.equal(Number(localDlq.MessageRetentionPeriod), cloudDlq.Properties.MessageRetentionPeriod);
+  it('have the same idempotency table key, attribute type, billing and TTL', async () => {
+    const cloudTable = statefulTemplate.Resources[logicalIdOf(stateful.idempotencyTable)];
+    assert.ok(cloudTable, 'the template has the idempotency table');
+    const cloud = cloudTable.Properties as {
+      KeySchema: unknown[];
+      AttributeDefinitions: unknown[];
+      GlobalSecondaryIndexes?: unknown[];
+      TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
+      BillingMode: string;
+    };
+    const { Table: local } = await dynamoDb.send(new DescribeTableCommand({ TableName: idempotencyTableName }));
+    assert.ok(local);
+    assert.deepEqual(local.KeySchema, cloud.KeySchema);
+    assert.deepEqual(local.AttributeDefinitions, cloud.AttributeDefinitions);
+    assert.equal(local.GlobalSecondaryIndexes, undefined);
+    assert.equal(cloud.GlobalSecondaryIndexes, undefined);
+    assert.equal(local.BillingModeSummary?.BillingMode, cloud.BillingMode);
+    const { TimeToLiveDescription } = await dynamoDb.send(new DescribeTimeToLiveCommand({ TableName: idempotencyTableName }));
+    assert.equal(TimeToLiveDescription?.AttributeName, cloud.TimeToLiveSpecification.AttributeName);
+    assert.equal(TimeToLiveDescription?.TimeToLiveStatus, cloud.TimeToLiveSpecification.Enabled ? 'ENABLED' : 'DISABLED');
   });
 
-  it('consume the queue with the same batch settings', () => {
-    const [[, mapping] = []] = resourcesOfType(statelessTemplate, 'AWS::Lambda::EventSourceMapping');
-    assert.ok(mapping);
-    assert.equal(mapping.Properties.BatchSize, classifierEventSource.batchSize, 'the local poller receives batches of this size');
-    assert.equal(mapping.Properties.MaximumBatchingWindowInSeconds, classifierEventSource.maxBatchingWindowSeconds);
-    assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  // The local queues exist once before() has run, hence the functions.
+  const queuePairs = [
+    { name: 'intake', cloudQueue: stateful.intakeQueue, cloudDlq: stateful.deadLetterQueue, local: (): LocalQueues => queues },
+    { name: 'SMS inbound', cloudQueue: stateful.smsInboundQueue, cloudDlq: stateful.smsInboundDeadLetterQueue, local: (): LocalQueues => smsInbound },
+  ] as const;
+
+  for (const pair of queuePairs) {
+    const { name } = pair;
+    it(`have the same ${name} queue visibility, retention, wait time and redrive to its DLQ`, async () => {
+      const cloudQueue = statefulTemplate.Resources[logicalIdOf(pair.cloudQueue)];
+      assert.ok(cloudQueue, `the template has the ${name} queue`);
+      const redrive = cloudQueue.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
+      const dlqId = redrive.deadLetterTargetArn['Fn::GetAtt'][0];
+      assert.equal(dlqId, logicalIdOf(pair.cloudDlq), `the ${name} queue redrives to its own DLQ`);
+      const cloudDlq = statefulTemplate.Resources[dlqId];
+      assert.ok(cloudDlq, 'the redrive target is a queue of the stack');
+
+      const attributes = async (queueUrl: string) =>
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
+      const localQueue = await attributes(pair.local().intakeQueueUrl);
+      const localDlq = await attributes(pair.local().deadLetterQueueUrl);
+
+      assert.equal(Number(localQueue.VisibilityTimeout), cloudQueue.Properties.VisibilityTimeout);
+      assert.equal(Number(localQueue.MessageRetentionPeriod), cloudQueue.Properties.MessageRetentionPeriod);
+      assert.equal(Number(localQueue.ReceiveMessageWaitTimeSeconds), cloudQueue.Properties.ReceiveMessageWaitTimeSeconds);
+      const localRedrive = JSON.parse(localQueue.RedrivePolicy ?? '{}') as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+      assert.equal(Number(localRedrive.maxReceiveCount), redrive.maxReceiveCount);
+      assert.equal(localRedrive.deadLetterTargetArn, pair.local().deadLetterQueueArn, `the local ${name} queue redrives to its local DLQ`);
+      assert.equal(Number(localDlq.MessageRetentionPeriod), cloudDlq.Properties.MessageRetentionPeriod);
+      assert.equal(localDlq.RedrivePolicy, undefined, 'a DLQ has no DLQ of its own');
+      assert.equal(cloudDlq.Properties.RedrivePolicy, undefined, 'a DLQ has no DLQ of its own');
+    });
+  }
+
+  it('subscribe the SMS inbound queue to the inbound topic with the same raw message delivery', async () => {
+    const subscriptions = resourcesOfType(statefulTemplate, 'AWS::SNS::Subscription');
+    assert.equal(subscriptions.length, 1, 'the template has one subscription');
+    const [[, cloudSubscription] = []] = subscriptions;
+    assert.ok(cloudSubscription);
+    assert.equal(cloudSubscription.Properties.Protocol, 'sqs');
+    assert.deepEqual(cloudSubscription.Properties.Endpoint, { 'Fn::GetAtt': [logicalIdOf(stateful.smsInboundQueue), 'Arn'] });
+
+    const { Subscriptions: localSubscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: smsInbound.topicArn }));
+    assert.equal(localSubscriptions.length, 1, 'the local topic has one subscription');
+    const [localSubscription] = localSubscriptions;
+    assert.equal(localSubscription?.Protocol, 'sqs');
+    assert.equal(localSubscription?.Endpoint, smsInbound.intakeQueueArn, 'the local topic delivers to the local SMS inbound queue');
+    const { Attributes: local = {} } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: localSubscription?.SubscriptionArn }));
+    assert.equal(local.RawMessageDelivery, String(cloudSubscription.Properties.RawMessageDelivery));
+    assert.equal(local.RawMessageDelivery, 'true');
   });
 
-  it('give functions the same settings, timeouts and memory', () => {
+  it('consume the queues with the same batch settings', () => {
+    const mappings = resourcesOfType(statelessTemplate, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    assert.equal(mappings.length, 2);
+    for (const [name, settings] of [['classifier', classifierEventSource], ['smsAws', smsAwsEventSource]] as const) {
+      const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: logicalIdOf(stateless.functions[name].function) }));
+      assert.ok(mapping, `${name} has an event source mapping`);
+      assert.equal(mapping.BatchSize, settings.batchSize, `the local ${name} poller receives batches of this size`);
+      assert.equal(mapping.MaximumBatchingWindowInSeconds, settings.maxBatchingWindowSeconds);
+      assert.deepEqual(mapping.FunctionResponseTypes, settings.reportBatchItemFailures ? ['ReportBatchItemFailures'] : undefined);
+    }
+  });
+
+  it('give all functions the same settings, timeouts and memory', () => {
+    const names = Object.keys(functionDefinitions) as FunctionName[];
+    assert.equal(names.length, 6);
     const functions = resourcesOfType(statelessTemplate, 'AWS::Lambda::Function').filter(([, fn]) => (fn.Properties.Runtime as string | undefined)?.startsWith('nodejs24'));
-    const expected = Object.values(functionDefinitions)
-      .map((definition) => [definition.timeoutSeconds, definition.memoryMiB].join('/'))
-      .sort();
-    assert.deepEqual(functions.map(([, fn]) => [fn.Properties.Timeout, fn.Properties.MemorySize].join('/')).sort(), expected);
-    for (const [id, fn] of functions) {
-      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      for (const [name, value] of Object.entries(sharedSettings)) assert.equal(variables[name], value, `${id} ${name}`);
+    assert.deepEqual(
+      functions.map(([id]) => id).sort(),
+      names.map((name) => logicalIdOf(stateless.functions[name].function)).sort(),
+      'the template deploys exactly the defined functions',
+    );
+    for (const name of names) {
+      const cloud = statelessTemplate.Resources[logicalIdOf(stateless.functions[name].function)];
+      assert.ok(cloud);
+      // The local stack invokes each handler with this context (infra/local/lambda-context.ts).
+      const local = lambdaContext(name);
+      assert.equal(Number(local.memoryLimitInMB), cloud.Properties.MemorySize, `${name} memory`);
+      const localTimeoutSeconds = Math.round(local.getRemainingTimeInMillis() / 1000);
+      assert.equal(localTimeoutSeconds, cloud.Properties.Timeout, `${name} timeout`);
+      const variables = (cloud.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const [setting, value] of Object.entries(sharedSettings)) assert.equal(variables[setting], value, `${name} ${setting}`);
     }
   });
 
@@ -135,7 +218,7 @@ describe('local and cloud resources', () => {
       invoked.push(event.routeKey);
       return { statusCode: 204 };
     };
-    const server = createApiServer({ intake: stub, status: stub, classifier: undefined }, {});
+    const server = createApiServer(Object.fromEntries(apiRoutes.map((route) => [route.function, stub])), {});
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => listening()));
     try {
       const { port } = server.address() as AddressInfo;

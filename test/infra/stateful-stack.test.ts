@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
-import { intakeQueue, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
-import { arnOf, logicalIdOf, propertiesOf, resource, resourcesOfType, synthesizeTemplates } from './support.ts';
+import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
+import {
+  arnOf,
+  logicalIdOf,
+  propertiesOf,
+  referencedIds,
+  resource,
+  resourcesOfType,
+  skipBundling,
+  synthesizeTemplates,
+  testStage,
+  type Statement,
+} from './support.ts';
 
-const synthesized = synthesizeTemplates();
+// The stateful stack has no code: the functions need not be bundled to read its template.
+const synthesized = synthesizeTemplates({ context: skipBundling });
 after(() => synthesized.dispose());
 
 const { stateful, statefulTemplate: template } = synthesized;
@@ -13,6 +25,29 @@ const tableId = logicalIdOf(stateful.table);
 const queueId = logicalIdOf(stateful.intakeQueue);
 const deadLetterQueueId = logicalIdOf(stateful.deadLetterQueue);
 const secretId = logicalIdOf(stateful.trackingPepper);
+const phoneKeyId = logicalIdOf(stateful.phoneKey);
+const idempotencyTableId = logicalIdOf(stateful.idempotencyTable);
+const smsQueueId = logicalIdOf(stateful.smsInboundQueue);
+const smsDeadLetterQueueId = logicalIdOf(stateful.smsInboundDeadLetterQueue);
+const smsTopicId = logicalIdOf(stateful.smsInboundTopic);
+const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
+const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
+
+const accountId = { Ref: 'AWS::AccountId' };
+/** The ARN of a topic built from its name, as the template spells it without referring to the topic. */
+const topicArnFromName = (name: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', accountId, `:${name}`]],
+});
+const keyPolicyStatements = (logicalId: string) =>
+  (propertiesOf(template, logicalId).KeyPolicy as { Statement: (Statement & { Principal?: unknown })[] }).Statement;
+const queuePolicyStatements = (queueLogicalId: string) => {
+  const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).map((policy) => policy.Properties ?? {});
+  const policy = policies.find((candidate) => JSON.stringify(candidate.Queues) === JSON.stringify([{ Ref: queueLogicalId }]));
+  assert.ok(policy, `no queue policy for ${queueLogicalId}`);
+  return (policy.PolicyDocument as { Statement: (Statement & { Principal?: unknown })[] }).Statement;
+};
+const denyInsecureTransport = (statement: { Effect: string; Condition?: unknown }) =>
+  statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } });
 
 const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute) => [
   { AttributeName: partitionKey.name, KeyType: 'HASH' },
@@ -40,6 +75,51 @@ describe('encryption key', () => {
         ]),
       },
     });
+  });
+
+  it("lets End User Messaging use it for this account only, to publish inbound SMS to the encrypted topic", () => {
+    const statements = keyPolicyStatements(keyId).filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'sms-voice.amazonaws.com' }));
+    assert.equal(statements.length, 1);
+    const [statement] = statements;
+    assert.equal(statement?.Effect, 'Allow');
+    assert.deepEqual([...(statement?.Action ?? [])].sort(), ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    assert.deepEqual(statement?.Condition, { StringEquals: { 'aws:SourceAccount': accountId } });
+  });
+
+  it('lets SNS use it only on behalf of the inbound SMS topic, to deliver into the encrypted SMS queue', () => {
+    const statements = keyPolicyStatements(keyId).filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'sns.amazonaws.com' }));
+    assert.equal(statements.length, 1);
+    const [statement] = statements;
+    assert.equal(statement?.Effect, 'Allow');
+    assert.deepEqual([...(statement?.Action ?? [])].sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
+    const topicName = propertiesOf(template, smsTopicId).TopicName as string;
+    assert.deepEqual(statement?.Condition, { ArnEquals: { 'aws:SourceArn': topicArnFromName(topicName) } });
+  });
+});
+
+describe('phone key', () => {
+  const key = resource(template, phoneKeyId);
+
+  it('is a customer managed key of its own, with rotation, kept when the stack goes', () => {
+    assert.equal(key.Type, 'AWS::KMS::Key');
+    assert.notEqual(phoneKeyId, keyId);
+    assert.equal(key.Properties?.EnableKeyRotation, true);
+    assert.equal(key.DeletionPolicy, 'Retain');
+    assert.equal(key.UpdateReplacePolicy, 'Retain');
+  });
+
+  it('trusts only IAM in this account (the default key policy): no service may use it on its own', () => {
+    const rootPrincipal = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', accountId, ':root']] } };
+    const statements = keyPolicyStatements(phoneKeyId);
+    assert.deepEqual(statements, [{ Action: 'kms:*', Effect: 'Allow', Principal: rootPrincipal, Resource: '*' }]);
+  });
+
+  it('encrypts nothing of the stack: only its alias refers to it (it seals phone numbers inside records)', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: unknown }>;
+    const users = Object.entries(resources)
+      .filter(([, definition]) => referencedIds(definition.Properties).includes(phoneKeyId))
+      .map(([, definition]) => definition.Type);
+    assert.deepEqual(users, ['AWS::KMS::Alias']);
   });
 });
 
@@ -80,57 +160,157 @@ describe('tips table', () => {
   });
 });
 
-describe('intake queue and dead-letter queue', () => {
-  const queue = propertiesOf(template, queueId);
-  const deadLetterQueue = propertiesOf(template, deadLetterQueueId);
+describe('idempotency table', () => {
+  const table = resource(template, idempotencyTableId);
+  const properties = table.Properties ?? {};
 
-  it('redrives to the DLQ after maxReceiveCount receives', () => {
-    assert.deepEqual(queue.RedrivePolicy, { deadLetterTargetArn: arnOf(deadLetterQueueId), maxReceiveCount: intakeQueue.maxReceiveCount });
+  it('bills on demand, keeps point-in-time recovery and deletion protection, and is retained', () => {
+    assert.equal(properties.BillingMode, 'PAY_PER_REQUEST');
+    assert.deepEqual(properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.equal(properties.DeletionProtectionEnabled, true);
+    assert.equal(table.DeletionPolicy, 'Retain');
+    assert.equal(table.UpdateReplacePolicy, 'Retain');
   });
 
-  it('takes visibility timeout, retention and long polling from the definition', () => {
-    assert.equal(queue.VisibilityTimeout, intakeQueue.visibilityTimeoutSeconds);
-    assert.equal(queue.MessageRetentionPeriod, intakeQueue.retentionPeriodSeconds);
-    assert.equal(queue.ReceiveMessageWaitTimeSeconds, intakeQueue.receiveWaitTimeSeconds);
-    assert.equal(deadLetterQueue.MessageRetentionPeriod, intakeQueue.deadLetterQueue.retentionPeriodSeconds);
+  it('is encrypted with the customer managed key', () => {
+    assert.deepEqual(properties.SSESpecification, { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(keyId) });
   });
 
-  it('encrypts both queues with the customer managed key', () => {
-    assert.deepEqual(queue.KmsMasterKeyId, arnOf(keyId));
-    assert.deepEqual(deadLetterQueue.KmsMasterKeyId, arnOf(keyId));
-  });
-
-  it('refuses requests without TLS on both queues', () => {
-    const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).map((policy) => policy.Properties ?? {});
-    for (const queueLogicalId of [queueId, deadLetterQueueId]) {
-      const policy = policies.find((candidate) => JSON.stringify(candidate.Queues) === JSON.stringify([{ Ref: queueLogicalId }]));
-      assert.ok(policy, `no queue policy for ${queueLogicalId}`);
-      const statements = (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
-      assert.ok(
-        statements.some(
-          (statement) =>
-            statement.Effect === 'Deny' &&
-            JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
-        ),
-        `${queueLogicalId} does not deny insecure transport`,
-      );
-    }
+  it('has the partition key and TTL attribute of the shared definition (Powertools defaults), and no indexes', () => {
+    assert.deepEqual(properties.KeySchema, [{ AttributeName: idempotencyTable.partitionKey.name, KeyType: 'HASH' }]);
+    assert.deepEqual(properties.AttributeDefinitions, [
+      { AttributeName: idempotencyTable.partitionKey.name, AttributeType: idempotencyTable.partitionKey.type },
+    ]);
+    assert.deepEqual(properties.TimeToLiveSpecification, { AttributeName: idempotencyTable.timeToLiveAttribute, Enabled: true });
+    assert.equal(properties.GlobalSecondaryIndexes, undefined);
   });
 });
 
-describe('tracking pepper secret', () => {
-  const secret = resource(template, secretId);
+const queuePairs = [
+  { name: 'intake', definition: intakeQueue, queueId, deadLetterQueueId },
+  { name: 'SMS inbound', definition: smsInboundQueue, queueId: smsQueueId, deadLetterQueueId: smsDeadLetterQueueId },
+] as const;
 
-  it('is a generated random string encrypted with the customer managed key and retained', () => {
-    assert.equal(secret.Type, 'AWS::SecretsManager::Secret');
-    assert.deepEqual(secret.Properties?.KmsKeyId, arnOf(keyId));
-    const generated = secret.Properties?.GenerateSecretString as { PasswordLength?: number } | undefined;
-    assert.ok(generated, 'the secret value is not generated');
-    assert.ok((generated.PasswordLength ?? 32) >= 32, 'the pepper is too short for an HMAC key');
-    assert.equal(secret.DeletionPolicy, 'Retain');
+for (const pair of queuePairs) {
+  describe(`${pair.name} queue and dead-letter queue`, () => {
+    const queue = propertiesOf(template, pair.queueId);
+    const deadLetterQueue = propertiesOf(template, pair.deadLetterQueueId);
+
+    it('redrives to its own DLQ after maxReceiveCount receives', () => {
+      assert.deepEqual(queue.RedrivePolicy, { deadLetterTargetArn: arnOf(pair.deadLetterQueueId), maxReceiveCount: pair.definition.maxReceiveCount });
+    });
+
+    it('takes visibility timeout, retention and long polling from the definition', () => {
+      assert.equal(queue.VisibilityTimeout, pair.definition.visibilityTimeoutSeconds);
+      assert.equal(queue.MessageRetentionPeriod, pair.definition.retentionPeriodSeconds);
+      assert.equal(queue.ReceiveMessageWaitTimeSeconds, pair.definition.receiveWaitTimeSeconds);
+      assert.equal(deadLetterQueue.MessageRetentionPeriod, pair.definition.deadLetterQueue.retentionPeriodSeconds);
+    });
+
+    it('encrypts both queues with the customer managed key', () => {
+      assert.deepEqual(queue.KmsMasterKeyId, arnOf(keyId));
+      assert.deepEqual(deadLetterQueue.KmsMasterKeyId, arnOf(keyId));
+    });
+
+    it('refuses requests without TLS on both queues', () => {
+      for (const queueLogicalId of [pair.queueId, pair.deadLetterQueueId]) {
+        assert.ok(queuePolicyStatements(queueLogicalId).some(denyInsecureTransport), `${queueLogicalId} does not deny insecure transport`);
+      }
+    });
+  });
+}
+
+describe('the queue policies', () => {
+  it('let nobody but the inbound SMS topic send to the SMS inbound queue, and nobody at all to the others', () => {
+    const topicName = propertiesOf(template, smsTopicId).TopicName as string;
+    const allows = (queueLogicalId: string) => queuePolicyStatements(queueLogicalId).filter((statement) => statement.Effect === 'Allow');
+    assert.deepEqual(allows(smsQueueId), [
+      {
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArnFromName(topicName) } },
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Resource: arnOf(smsQueueId),
+      },
+    ]);
+    for (const other of [queueId, deadLetterQueueId, smsDeadLetterQueueId]) assert.deepEqual(allows(other), [], `${other} allows someone`);
+  });
+});
+
+describe('inbound SMS topic', () => {
+  const topic = propertiesOf(template, smsTopicId);
+  const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy')).map((policy) => policy.Properties ?? {});
+  const policy = policies.find((candidate) => JSON.stringify(candidate.Topics) === JSON.stringify([{ Ref: smsTopicId }]));
+  const statements = (policy?.PolicyDocument as { Statement: (Statement & { Principal?: unknown })[] } | undefined)?.Statement ?? [];
+
+  it('is a standard topic encrypted with the customer managed key, named after the stage', () => {
+    assert.deepEqual(topic.KmsMasterKeyId, arnOf(keyId));
+    assert.equal(topic.FifoTopic, undefined, 'End User Messaging cannot publish to FIFO topics');
+    assert.equal(topic.TopicName, `tinbao-${testStage}-${smsInboundTopic.logicalName}`);
   });
 
-  it('is never rotated automatically (rotation would orphan every tracking-code hash)', () => {
+  it('refuses publishing without TLS', () => {
+    assert.ok(policy, 'the inbound SMS topic has no policy');
+    assert.ok(statements.some(denyInsecureTransport), 'the inbound SMS topic does not deny insecure transport');
+  });
+
+  it('lets only End User Messaging publish, and only on behalf of this account', () => {
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    assert.deepEqual(allows, [
+      {
+        Sid: 'AllowThisAccountsSmsToPublish',
+        Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        Effect: 'Allow',
+        Principal: { Service: 'sms-voice.amazonaws.com' },
+        Resource: { Ref: smsTopicId },
+      },
+    ]);
+  });
+
+  it('delivers raw messages to the SMS inbound queue, after the topic, its policy and the queue policy exist', () => {
+    const subscriptions = Object.values(resourcesOfType(template, 'AWS::SNS::Subscription'));
+    assert.equal(subscriptions.length, 1);
+    const [subscription] = subscriptions;
+    const properties = subscription?.Properties ?? {};
+    assert.equal(properties.Protocol, 'sqs');
+    assert.deepEqual(properties.Endpoint, arnOf(smsQueueId));
+    assert.equal(properties.RawMessageDelivery, smsInboundTopic.rawMessageDelivery);
+    assert.equal(properties.RawMessageDelivery, true);
+    assert.deepEqual(properties.TopicArn, topicArnFromName(topic.TopicName as string), 'the subscription is not on the inbound SMS topic');
+    const dependsOn = (subscription as { DependsOn?: string[] }).DependsOn ?? [];
+    const topicPolicyId = Object.entries(resourcesOfType(template, 'AWS::SNS::TopicPolicy')).find(([, candidate]) => JSON.stringify(candidate.Properties?.Topics) === JSON.stringify([{ Ref: smsTopicId }]))?.[0];
+    const queuePolicyId = Object.entries(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).find(([, candidate]) => JSON.stringify(candidate.Properties?.Queues) === JSON.stringify([{ Ref: smsQueueId }]))?.[0];
+    for (const id of [smsTopicId, topicPolicyId, queuePolicyId]) assert.ok(id && dependsOn.includes(id), `the subscription does not wait for ${String(id)}`);
+  });
+});
+
+const secrets = [
+  { name: 'tracking pepper', id: secretId, minimumLength: 32 },
+  { name: 'SMS gateway secret', id: gatewaySecretId, minimumLength: 32 },
+  { name: 'Twilio auth token', id: twilioTokenId, minimumLength: 32 },
+] as const;
+
+describe('secrets', () => {
+  for (const entry of secrets) {
+    it(`keeps the ${entry.name} as a generated random string encrypted with the customer managed key, and retains it`, () => {
+      const secret = resource(template, entry.id);
+      assert.equal(secret.Type, 'AWS::SecretsManager::Secret');
+      assert.deepEqual(secret.Properties?.KmsKeyId, arnOf(keyId));
+      const generated = secret.Properties?.GenerateSecretString as { PasswordLength?: number; SecretStringTemplate?: unknown } | undefined;
+      assert.ok(generated, 'the secret value is not generated');
+      assert.equal(generated.SecretStringTemplate, undefined, 'the value is a plain string, not JSON');
+      assert.ok((generated.PasswordLength ?? 32) >= entry.minimumLength, `the ${entry.name} is too short`);
+      assert.equal(secret.DeletionPolicy, 'Retain');
+      assert.equal(secret.UpdateReplacePolicy, 'Retain');
+    });
+  }
+
+  it('tells the operator that the Twilio auth token is a placeholder to overwrite after deploy', () => {
+    assert.match(String(propertiesOf(template, twilioTokenId).Description), /placeholder.*overwrite.*real Twilio auth token/i);
+  });
+
+  it('rotates none of them automatically (rotation needs the gateway, Twilio, or a versioned pepper)', () => {
     assert.deepEqual(resourcesOfType(template, 'AWS::SecretsManager::RotationSchedule'), {});
   });
 });

@@ -13,9 +13,10 @@ import {
   environmentNames,
   functionDefinitions,
   sharedSettings,
+  smsAwsEventSource,
   type FunctionName,
 } from '../../infra/definitions.ts';
-import { apiThrottle } from '../../infra/stateless-stack.ts';
+import { apiThrottle, idempotencyTableActions, originationWildcards, smsFunctionNames, tableActions } from '../../infra/stateless-stack.ts';
 import {
   actionsOf,
   allowedActions,
@@ -43,6 +44,13 @@ const deadLetterQueueId = logicalIdOf(stateful.deadLetterQueue);
 const keyId = logicalIdOf(stateful.key);
 const secretId = logicalIdOf(stateful.trackingPepper);
 const topicId = logicalIdOf(stateless.alarmTopic);
+const phoneKeyId = logicalIdOf(stateful.phoneKey);
+const idempotencyTableId = logicalIdOf(stateful.idempotencyTable);
+const smsQueueId = logicalIdOf(stateful.smsInboundQueue);
+const smsDeadLetterQueueId = logicalIdOf(stateful.smsInboundDeadLetterQueue);
+const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
+const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
+const isSms = (name: FunctionName): boolean => (smsFunctionNames as readonly FunctionName[]).includes(name);
 
 const ids = (name: FunctionName) => {
   const construct = stateless.functions[name];
@@ -52,6 +60,8 @@ const functionProperties = (name: FunctionName) => propertiesOf(template, ids(na
 
 /** What a value in the stateless template refers to in the stateful one. */
 const producer = (value: unknown) => exportedValue(statefulTemplate, value);
+/** A resource of a statement: cross-stack references resolved to what they point at, anything else as it is. */
+const target = (value: unknown) => (value && typeof value === 'object' && 'Fn::ImportValue' in value ? producer(value) : value);
 
 describe('functions', () => {
   for (const name of functionNames) {
@@ -101,11 +111,18 @@ describe('functions', () => {
         const bundle = path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
         // Module initialisation only (environment checks, clients, the pepper): no AWS call is made.
         // The pepper comes from the local-stack variable, so Secrets Manager is not needed.
+        // The SMS functions get their local-stack variables too (development secrets, no KMS or Secrets Manager).
         const environment = {
           ...sharedSettings,
           [environmentNames.tableName]: 'tips',
           [environmentNames.intakeQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/intake',
           [environmentNames.trackingPepper]: 'bundle-smoke-test-pepper-0123456789',
+          [environmentNames.idempotencyTableName]: 'idempotency',
+          [environmentNames.smsGatewaySecret]: 'bundle-smoke-test-gateway-secret-0123456789',
+          [environmentNames.smsGatewayOutboundUrl]: 'https://gateway.invalid/outbound',
+          [environmentNames.twilioAuthToken]: 'bundle-smoke-test-twilio-token',
+          [environmentNames.phoneSealingKey]: Buffer.alloc(32, 7).toString('base64'),
+          [environmentNames.smsOriginationIdentity]: 'phone-0123456789abcdef',
           STAGE: testStage,
           AWS_REGION: 'ap-southeast-1',
         };
@@ -120,11 +137,27 @@ describe('functions', () => {
     });
   }
 
-  it('get exactly the environment variables they need', () => {
+  it('get exactly the environment variables they need (no context values set)', () => {
+    const sms = [
+      environmentNames.tableName,
+      environmentNames.intakeQueueUrl,
+      environmentNames.trackingPepperSecretArn,
+      environmentNames.idempotencyTableName,
+      environmentNames.phoneKeyArn,
+    ];
     const specific: Record<FunctionName, string[]> = {
       intake: [environmentNames.tableName, environmentNames.intakeQueueUrl, environmentNames.trackingPepperSecretArn],
       status: [environmentNames.tableName, environmentNames.trackingPepperSecretArn],
       classifier: [environmentNames.tableName],
+      smsGateway: [...sms, environmentNames.smsGatewaySecretArn],
+      smsTwilio: [...sms, environmentNames.twilioAuthTokenSecretArn],
+      smsAws: [...sms],
+    };
+    const references: Partial<Record<string, unknown>> = {
+      [environmentNames.idempotencyTableName]: { Ref: idempotencyTableId },
+      [environmentNames.phoneKeyArn]: arnOf(phoneKeyId),
+      [environmentNames.smsGatewaySecretArn]: { Ref: gatewaySecretId },
+      [environmentNames.twilioAuthTokenSecretArn]: { Ref: twilioTokenId },
     };
     for (const name of functionNames) {
       const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -139,6 +172,9 @@ describe('functions', () => {
       if (specific[name].includes(environmentNames.trackingPepperSecretArn)) {
         assert.deepEqual(producer(variables[environmentNames.trackingPepperSecretArn]), { Ref: secretId }, `${name} pepper`);
       }
+      for (const [variable, reference] of Object.entries(references)) {
+        if (specific[name].includes(variable)) assert.deepEqual(producer(variables[variable]), reference, `${name} ${variable}`);
+      }
     }
   });
 });
@@ -146,6 +182,18 @@ describe('functions', () => {
 describe('least-privilege roles', () => {
   const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
   const xray = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+  const smsActions = [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'kms:Decrypt',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    'secretsmanager:GetSecretValue',
+    'sqs:SendMessage',
+  ];
+  const consumer = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expectedActions: Record<FunctionName, string[]> = {
     intake: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'],
     status: ['dynamodb:GetItem', 'kms:Decrypt', 'secretsmanager:GetSecretValue'],
@@ -160,12 +208,64 @@ describe('least-privilege roles', () => {
       'sqs:GetQueueUrl',
       'sqs:ReceiveMessage',
     ],
+    smsGateway: smsActions,
+    smsTwilio: smsActions,
+    smsAws: [...smsActions, ...consumer, 'sms-voice:SendTextMessage'],
   };
+  const smsForbidden = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'sqs:PurgeQueue', 'sns:Publish'];
   const forbidden: Record<FunctionName, string[]> = {
-    intake: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
-    status: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage', 'kms:GenerateDataKey'],
-    classifier: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteTable', 'sqs:SendMessage', 'secretsmanager:GetSecretValue'],
+    intake: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt'],
+    status: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Encrypt'],
+    classifier: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteTable', 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'kms:Encrypt'],
+    smsGateway: [...smsForbidden, 'sqs:ReceiveMessage', 'sms-voice:SendTextMessage'],
+    smsTwilio: [...smsForbidden, 'sqs:ReceiveMessage', 'sms-voice:SendTextMessage'],
+    smsAws: smsForbidden,
   };
+
+  // Every (action, resource) pair each role is allowed, resources resolved to the stateful stack.
+  const table = arnOf(tableId);
+  const idempotency = arnOf(idempotencyTableId);
+  const intakeQueueArn = arnOf(queueId);
+  const pepper = { Ref: secretId };
+  const dataKey = arnOf(keyId);
+  const phoneKey = arnOf(phoneKeyId);
+  const anyNumberOrPool = originationWildcards.map((resourceType) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resourceType}/*`]],
+  }));
+  type Grant = readonly [actions: readonly string[], resources: readonly unknown[]];
+  const smsGrants = (channelSecret: unknown[]): Grant[] => [
+    [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [table]],
+    [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [idempotency]],
+    [['sqs:SendMessage'], [intakeQueueArn]],
+    [['secretsmanager:GetSecretValue'], [pepper, ...channelSecret]],
+    [['kms:Encrypt'], [phoneKey]],
+    [['kms:GenerateDataKey', 'kms:Decrypt'], [dataKey]],
+  ];
+  const expectedGrants: Record<FunctionName, Grant[]> = {
+    intake: [
+      [['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table]],
+      [['sqs:SendMessage'], [intakeQueueArn]],
+      [['secretsmanager:GetSecretValue'], [pepper]],
+      [['kms:GenerateDataKey', 'kms:Decrypt'], [dataKey]],
+    ],
+    status: [
+      [['dynamodb:GetItem'], [table]],
+      [['secretsmanager:GetSecretValue'], [pepper]],
+      [['kms:Decrypt'], [dataKey]],
+    ],
+    classifier: [
+      [['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [consumer, [intakeQueueArn]],
+      [['kms:Decrypt'], [dataKey]],
+    ],
+    smsGateway: smsGrants([{ Ref: gatewaySecretId }]),
+    smsTwilio: smsGrants([{ Ref: twilioTokenId }]),
+    smsAws: [...smsGrants([]), [consumer, [arnOf(smsQueueId)]], [['sms-voice:SendTextMessage'], anyNumberOrPool]],
+  };
+  const pairs = (grants: readonly Grant[]): string[] =>
+    [...new Set(grants.flatMap(([actions, resources]) => actions.flatMap((action) => resources.map((resource) => `${action} ${JSON.stringify(resource)}`))))].sort();
+  const grantedPairs = (statements: readonly Statement[]): string[] =>
+    pairs(statements.filter((statement) => statement.Effect === 'Allow').map((statement) => [actionsOf(statement), resourcesOf(statement).map(target)] as const));
   const statementsOf = (name: FunctionName): Statement[] => roleStatements(template, ids(name).role);
 
   for (const name of functionNames) {
@@ -188,28 +288,41 @@ describe('least-privilege roles', () => {
           const actions = actionsOf(statement);
           const service = actions[0]?.split(':')[0];
           assert.ok(actions.every((action) => action.startsWith(`${service}:`)), `statement mixes services: ${actions.join(', ')}`);
-          const resources = resourcesOf(statement);
-          const expected: Record<string, unknown[]> = {
-            xray: ['*'],
-            logs: [arnOf(ids(name).logGroup)],
-          };
-          if (service === 'xray' || service === 'logs') {
-            assert.deepEqual(resources, expected[service], `${name} ${service} resources`);
-            continue;
-          }
-          const targets = resources.map(producer);
-          const wanted: Record<string, unknown> = {
-            dynamodb: arnOf(tableId),
-            sqs: arnOf(queueId),
-            secretsmanager: { Ref: secretId },
-            kms: arnOf(keyId),
-          };
-          assert.ok(service && service in wanted, `unexpected service ${String(service)}`);
-          assert.deepEqual(targets, [wanted[service]], `${name} ${service} resources`);
         }
+        const logsAndTraces: Grant[] = [
+          [logs, [arnOf(ids(name).logGroup)]],
+          [xray, ['*']],
+        ];
+        assert.deepEqual(grantedPairs(statements), pairs([...expectedGrants[name], ...logsAndTraces]));
       });
     });
   }
+
+  it('gives the SMS functions the tips-table and idempotency-table actions of the stack module, and nothing more', () => {
+    for (const name of smsFunctionNames) {
+      const granted = grantedPairs(statementsOf(name));
+      const on = (resource: unknown) => granted.filter((pair) => pair.endsWith(` ${JSON.stringify(resource)}`)).map((pair) => pair.split(' ')[0]).sort();
+      assert.deepEqual(on(table), [...tableActions[name]].sort(), `${name} on the tips table`);
+      assert.deepEqual(on(idempotency), [...idempotencyTableActions].sort(), `${name} on the idempotency table`);
+      assert.ok(!on(table).includes('dynamodb:UpdateItem'), `${name} may update tips`);
+    }
+  });
+
+  it('lets the SMS functions only encrypt with the phone key, and no function decrypt with it', () => {
+    for (const name of functionNames) {
+      const onPhoneKey = grantedPairs(statementsOf(name))
+        .filter((pair) => pair.endsWith(` ${JSON.stringify(phoneKey)}`))
+        .map((pair) => pair.split(' ')[0]);
+      assert.deepEqual(onPhoneKey, isSms(name) ? ['kms:Encrypt'] : [], `${name} on the phone key`);
+      assert.ok(!onPhoneKey.includes('kms:Decrypt'), `${name} may decrypt phone numbers`);
+      // Nor through a wildcard: no KMS action of any role names "*" or a key other than the two of the stack.
+      for (const statement of statementsOf(name).filter((candidate) => actionsOf(candidate).some((action) => action.startsWith('kms:')))) {
+        for (const resource of resourcesOf(statement).map(target)) {
+          assert.ok([JSON.stringify(dataKey), JSON.stringify(phoneKey)].includes(JSON.stringify(resource)), `${name} uses KMS on ${JSON.stringify(resource)}`);
+        }
+      }
+    }
+  });
 
   it('restricts intake writes to tracking-code items with a dynamodb:LeadingKeys condition', () => {
     const tableStatements = statementsOf('intake').filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
@@ -228,6 +341,16 @@ describe('least-privilege roles', () => {
     for (const name of functionNames) assert.equal(viaServices(name).length, 1, `${name} UseDataKey statement`);
     assert.match(viaServices('intake')[0] ?? '', /sqs\..*secretsmanager\..*dynamodb\./);
     assert.match(viaServices('status')[0] ?? '', /secretsmanager\..*dynamodb\./);
+    for (const name of smsFunctionNames) assert.match(viaServices(name)[0] ?? '', /sqs\..*secretsmanager\..*dynamodb\./, name);
+  });
+
+  it('lets the phone key be used without kms:ViaService, since the SMS functions call KMS themselves', () => {
+    for (const name of smsFunctionNames) {
+      const sealing = statementsOf(name).filter((statement) => statement.Sid === 'SealPhoneNumbers');
+      assert.equal(sealing.length, 1, `${name} SealPhoneNumbers statement`);
+      assert.deepEqual(actionsOf(sealing[0] as Statement), ['kms:Encrypt']);
+      assert.equal(sealing[0]?.Condition, undefined);
+    }
   });
 });
 
@@ -243,15 +366,34 @@ describe('queue consumer', () => {
     assert.equal(mapping.MaximumBatchingWindowInSeconds, classifierEventSource.maxBatchingWindowSeconds);
   });
 
-  it('leaves the dead-letter queue alone: no function consumes it', () => {
-    for (const mapping of mappings) assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(deadLetterQueueId));
+  it('feeds the SMS inbound queue to smsAws with partial batch responses and the defined batching', () => {
+    const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: ids('smsAws').function }));
+    assert.ok(mapping, 'smsAws has no event source mapping');
+    assert.deepEqual(producer(mapping.EventSourceArn), arnOf(smsQueueId));
+    assert.equal(smsAwsEventSource.reportBatchItemFailures, true);
+    assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.equal(mapping.BatchSize, smsAwsEventSource.batchSize);
+    assert.equal(mapping.MaximumBatchingWindowInSeconds, smsAwsEventSource.maxBatchingWindowSeconds);
   });
 
-  it("hides a received message at least six times as long as the classifier's timeout", () => {
-    const visibilityTimeout = propertiesOf(statefulTemplate, queueId).VisibilityTimeout as number;
-    const classifierTimeout = functionProperties('classifier').Timeout as number;
-    assert.ok(visibilityTimeout >= 6 * classifierTimeout, `visibility ${visibilityTimeout}s < 6 × ${classifierTimeout}s`);
+  it('has exactly the two consumers', () => {
+    assert.equal(mappings.length, 2);
   });
+
+  it('leaves the dead-letter queues alone: no function consumes them', () => {
+    for (const mapping of mappings) {
+      assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(deadLetterQueueId));
+      assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(smsDeadLetterQueueId));
+    }
+  });
+
+  for (const [consumerName, consumedQueueId] of [['classifier', queueId], ['smsAws', smsQueueId]] as const) {
+    it(`hides a received message at least six times as long as the ${consumerName}'s timeout`, () => {
+      const visibilityTimeout = propertiesOf(statefulTemplate, consumedQueueId).VisibilityTimeout as number;
+      const consumerTimeout = functionProperties(consumerName).Timeout as number;
+      assert.ok(visibilityTimeout >= 6 * consumerTimeout, `visibility ${visibilityTimeout}s < 6 × ${consumerTimeout}s`);
+    });
+  }
 });
 
 describe('HTTP API', () => {
@@ -318,6 +460,32 @@ describe('alarms', () => {
     assert.equal(alarm.Threshold, alarmThresholds.oldestMessageAgeSeconds);
     assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
     assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+  });
+
+  it('fires as soon as an inbound SMS is in the SMS dead-letter queue', () => {
+    const alarm = alarmOn('ApproximateNumberOfMessagesVisible', smsDeadLetterQueueId);
+    assert.equal(alarm.Threshold, alarmThresholds.deadLetterMessages);
+    assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+  });
+
+  it('fires when the oldest inbound SMS is older than the threshold', () => {
+    const alarm = alarmOn('ApproximateAgeOfOldestMessage', smsQueueId);
+    assert.equal(alarm.Threshold, alarmThresholds.oldestMessageAgeSeconds);
+    assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+  });
+
+  it('are the four queue alarms, each notifying the topic on alarm and when it clears, reading one-minute maxima', () => {
+    assert.equal(alarms.length, 4);
+    for (const alarm of alarms) {
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+      assert.deepEqual(alarm.OKActions, [{ Ref: topicId }]);
+      assert.equal(alarm.Period, 60);
+      assert.equal(alarm.Statistic, 'Maximum');
+      assert.equal(alarm.EvaluationPeriods, 1);
+      assert.equal(alarm.TreatMissingData, 'notBreaching');
+    }
   });
 
   it('publishes to a topic encrypted with the customer managed key that refuses non-TLS publishing', () => {

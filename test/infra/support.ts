@@ -1,6 +1,7 @@
 /**
- * Shared helpers for the CDK tests: one synth per test file (bundling the three functions with the
- * local esbuild takes a few seconds), and small readers for the synthesized templates.
+ * Shared helpers for the CDK tests: one synth per test file (bundling the six functions with the
+ * local esbuild takes a few seconds, so only the tests that open the bundles bundle), and small
+ * readers for the synthesized templates.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,9 +24,21 @@ export interface SynthesizedApp extends TinbaoApp {
 /** Builds the app into a fresh temporary directory; nag checks are off unless asked for. */
 export function buildTestApp(options: Omit<BuildAppOptions, 'outdir' | 'stage'> = {}): SynthesizedApp {
   const outdir = mkdtempSync(path.join(tmpdir(), 'tinbao-cdk-'));
-  const built = buildApp({ stage: testStage, outdir, nagChecks: options.nagChecks ?? false });
-  return { ...built, outdir, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+  const dispose = () => rmSync(outdir, { recursive: true, force: true });
+  try {
+    return { ...buildApp({ stage: testStage, outdir, nagChecks: options.nagChecks ?? false, context: options.context }), outdir, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
 }
+
+/**
+ * Context that skips bundling the functions (the CDK's own `aws:cdk:bundling-stacks` switch), for
+ * tests that read only the templates of an app built with other context values: bundling six
+ * functions takes seconds, and these tests never open the code assets.
+ */
+export const skipBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 
 export interface Templates extends SynthesizedApp {
   readonly statefulTemplate: Template;
@@ -33,8 +46,8 @@ export interface Templates extends SynthesizedApp {
 }
 
 /** Builds and synthesizes the app once and returns both stacks' templates. */
-export function synthesizeTemplates(): Templates {
-  const built = buildTestApp();
+export function synthesizeTemplates(options: Omit<BuildAppOptions, 'outdir' | 'stage'> = {}): Templates {
+  const built = buildTestApp(options);
   return { ...built, statefulTemplate: Template.fromStack(built.stateful), statelessTemplate: Template.fromStack(built.stateless) };
 }
 
@@ -120,3 +133,21 @@ export function allowedActions(statements: readonly Statement[]): string[] {
 
 /** `{ 'Fn::GetAtt': [logicalId, 'Arn'] }` */
 export const arnOf = (logicalId: string): unknown => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+/** Logical IDs a template value refers to through Ref, Fn::GetAtt or Fn::Sub (pseudo parameters left out). */
+export function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (!value || typeof value !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'Ref' && typeof inner === 'string' && !inner.startsWith('AWS::')) found.push(inner);
+    else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') found.push(inner[0]);
+    else if (key === 'Fn::GetAtt' && typeof inner === 'string') found.push(inner.split('.')[0] ?? inner);
+    else if (key === 'Fn::Sub') {
+      const text = Array.isArray(inner) ? inner[0] : inner;
+      if (typeof text === 'string') for (const match of text.matchAll(/\$\{([^}.!]+)[^}]*\}/g)) if (match[1] && !match[1].startsWith('AWS::')) found.push(match[1]);
+      found.push(...referencedIds(Array.isArray(inner) ? inner.slice(1) : []));
+    } else found.push(...referencedIds(inner));
+  }
+  return found;
+}

@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator, TipQueue, TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
+import type { Clock, IdGenerator, SmsSenderRecord, SmsSenderStore, TipConversation, TipQueue, TipRepository, TipsterMessage, TrackingCodeStore } from '../../shared/ports.ts';
 import type { TipEnvelope } from '../../shared/tip/envelope.ts';
 import type { Tip, TrackingRecord } from '../../shared/tip/tip.ts';
 
@@ -57,6 +57,31 @@ export function memoryTips(): TipRepository & { tips: Map<string, Tip> } {
     },
     async get(id) {
       return tips.get(id);
+    },
+  };
+}
+
+/** SMS senders in a Map. */
+export function memorySenders(): SmsSenderStore & { records: Map<string, SmsSenderRecord> } {
+  const records = new Map<string, SmsSenderRecord>();
+  return {
+    records,
+    async get(pseudonym) {
+      return records.get(pseudonym);
+    },
+    async save(record) {
+      records.set(record.pseudonym, structuredClone(record));
+    },
+  };
+}
+
+/** Follow-up messages per tip. */
+export function memoryConversation(): TipConversation & { messages: Map<string, TipsterMessage[]> } {
+  const messages = new Map<string, TipsterMessage[]>();
+  return {
+    messages,
+    async addTipsterMessage(tipId, message) {
+      messages.set(tipId, [...(messages.get(tipId) ?? []), message]);
     },
   };
 }

@@ -1,0 +1,49 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { PhoneVault } from '../../shared/ports.ts';
+
+/** Binds ciphertexts to their purpose, so a sealed number cannot be passed off as other data. */
+const encryptionContext = { purpose: 'tinbao-tipster-phone' };
+
+/** Seals numbers with the phone KMS key: the SMS functions may only encrypt, reply paths decrypt. */
+export function createKmsPhoneVault(client: KMSClient, keyArn: string): PhoneVault & { open(sealed: string): Promise<string> } {
+  return {
+    async seal(e164) {
+      const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from(e164, 'utf8'), EncryptionContext: encryptionContext }));
+      if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
+      return `kms:${Buffer.from(CiphertextBlob).toString('base64')}`;
+    },
+    async open(sealed) {
+      if (!sealed.startsWith('kms:')) throw new Error('Not a KMS-sealed number');
+      const { Plaintext } = await client.send(new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: encryptionContext, KeyId: keyArn }));
+      if (!Plaintext) throw new Error('KMS returned no plaintext');
+      return Buffer.from(Plaintext).toString('utf8');
+    },
+  };
+}
+
+/**
+ * The local stack's stand-in for KMS (there is no KMS emulator): AES-256-GCM with a development
+ * key from the environment, with the same seal/open contract.
+ */
+export function createLocalPhoneVault(keyBase64: string): PhoneVault & { open(sealed: string): Promise<string> } {
+  const key = Buffer.from(keyBase64, 'base64');
+  if (key.length !== 32) throw new Error('PHONE_SEALING_KEY must be 32 bytes, base64-encoded');
+  return {
+    async seal(e164) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(encryptionContext.purpose));
+      const body = Buffer.concat([cipher.update(e164, 'utf8'), cipher.final()]);
+      return `aes:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    async open(sealed) {
+      if (!sealed.startsWith('aes:')) throw new Error('Not a locally sealed number');
+      const raw = Buffer.from(sealed.slice(4), 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(encryptionContext.purpose));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}

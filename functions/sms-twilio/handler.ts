@@ -1,0 +1,56 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
+import { maxRequestBodyBytes } from '../../infra/definitions.ts';
+import { ConflictError, UnauthorizedError } from '../../shared/errors.ts';
+import { twilioInboundSchema } from '../../shared/sms/inbound.ts';
+import { parseOrThrow } from '../../shared/tip/submission.ts';
+import { loadChannelSecret } from '../adapters/channel-secret.ts';
+import { logger, metrics } from '../adapters/runtime.ts';
+import { createSmsIntake } from '../adapters/sms-intake.ts';
+import { httpErrorResponses } from '../http/errors.ts';
+import { header, readBody } from '../http/request.ts';
+import { isSignedByTwilio } from './signature.ts';
+
+const authToken = await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' });
+// Twilio sends the reply itself from the TwiML we answer with, so no outbox.
+const intake = await createSmsIntake(undefined);
+
+function twiml(reply: string | null): APIGatewayProxyStructuredResultV2 {
+  const response = new MessagingResponse();
+  if (reply) response.message(reply);
+  return { statusCode: 200, headers: { 'content-type': 'text/xml; charset=utf-8', 'cache-control': 'no-store' }, body: response.toString() };
+}
+
+/** POST /sms/twilio: Twilio's webhook for an inbound SMS, answered with TwiML. */
+async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+  const body = readBody(event, { accept: ['form'], maxBytes: maxRequestBodyBytes });
+  const fields = body.format === 'form' ? body.fields : new URLSearchParams();
+  if (!header(event, 'x-twilio-signature')) throw new UnauthorizedError('missing_signature', 'The X-Twilio-Signature header is missing.');
+  if (!isSignedByTwilio(authToken, event, fields)) {
+    throw new UnauthorizedError('bad_signature', 'The X-Twilio-Signature header does not match this URL and body.');
+  }
+  const message = parseOrThrow(twilioInboundSchema, Object.fromEntries(fields));
+  try {
+    const result = await intake.process(
+      { provider: 'twilio', messageId: message.MessageSid, from: message.From, to: message.To, text: message.Body, receivedAt: new Date().toISOString() },
+      context,
+    );
+    // A retry of a message already answered gets an empty answer, so the sender gets one reply.
+    return twiml(result.duplicate ? null : result.reply);
+  } catch (error) {
+    if (error instanceof IdempotencyAlreadyInProgressError) throw new ConflictError('already_processing', 'This message is being processed; retry in a few seconds.');
+    throw error;
+  }
+}
+
+/** The Lambda entry point. */
+export const handler = middy(receiveTwilioSms)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(httpErrorHandler({ logger: false }))
+  .use(httpErrorResponses(logger, metrics, { pages: false }));

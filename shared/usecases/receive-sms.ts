@@ -1,0 +1,117 @@
+import { cityDesk, findUnit } from '../jurisdictions/index.ts';
+import type { PhoneVault, SmsSenderRecord, SmsSenderStore, TipConversation, TipRepository } from '../ports.ts';
+import { parseSmsCommand } from '../sms/commands.ts';
+import type { InboundSms } from '../sms/inbound.ts';
+import { smsReplies } from '../sms/replies.ts';
+import type { TipFlag } from '../tip/envelope.ts';
+import { closedTipStatuses } from '../tip/tip.ts';
+import { submitTip, type SubmitTipDependencies } from './submit-tip.ts';
+
+/** Settings of the SMS channel. */
+export interface SmsSettings {
+  /** Messages within this many minutes of the sender's last one join that tip. */
+  readonly followUpWindowMinutes: number;
+  /** More new tips than this per hour are kept but flagged. */
+  readonly rateLimitPerHour: number;
+}
+
+/** What receiveSms needs from the outside world. */
+export interface ReceiveSmsDependencies extends SubmitTipDependencies {
+  readonly senders: SmsSenderStore;
+  readonly tips: Pick<TipRepository, 'get'>;
+  readonly conversation: TipConversation;
+  readonly vault: PhoneVault;
+  readonly pseudonymizer: { pseudonym(e164: string): string; alias(e164: string): string };
+  readonly settings: SmsSettings;
+}
+
+/** What became of one inbound SMS, and the text to send back (null: send nothing). */
+export type SmsOutcome =
+  | { readonly kind: 'tip'; readonly tipId: string; readonly trackingCode: string; readonly flagged: boolean; readonly reply: string | null }
+  | { readonly kind: 'follow_up'; readonly tipId: string; readonly trackingCode: string; readonly reply: string | null }
+  | { readonly kind: 'status'; readonly trackingCode: string | null; readonly reply: string | null }
+  | { readonly kind: 'stop' | 'start' | 'empty'; readonly reply: string | null };
+
+const minuteMs = 60 * 1000;
+const hourMs = 60 * minuteMs;
+const dayMs = 24 * hourMs;
+
+/**
+ * Handles one inbound SMS from any provider: a command (TT status, HUY/STOP, BAT/START), a
+ * follow-up to the sender's open tip, or a new tip. The number is used only to derive the
+ * pseudonym and alias and to seal a copy for replies; it is never stored or returned in clear.
+ * Not idempotent by itself: callers run it once per provider message id.
+ */
+export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDependencies): Promise<SmsOutcome> {
+  const { senders, tips, conversation, vault, pseudonymizer, settings, clock, retentionDays } = dependencies;
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + retentionDays * dayMs);
+  const pseudonym = pseudonymizer.pseudonym(message.from);
+  const known = await senders.get(pseudonym);
+  const sender: SmsSenderRecord = known ?? {
+    pseudonym,
+    alias: pseudonymizer.alias(message.from),
+    sealedPhone: await vault.seal(message.from),
+    provider: message.provider,
+    optedOut: false,
+    lastTip: null,
+    recentTipTimes: [],
+  };
+  const replyUnlessOptedOut = (text: string): string | null => (sender.optedOut ? null : text);
+  const command = parseSmsCommand(message.text);
+
+  switch (command.kind) {
+    case 'stop':
+      await senders.save({ ...sender, optedOut: true }, expiresAt);
+      // The one message after HUY confirms it, as carriers expect; nothing follows it.
+      return { kind: 'stop', reply: sender.optedOut ? null : smsReplies.stopped() };
+    case 'start':
+      await senders.save({ ...sender, optedOut: false }, expiresAt);
+      return { kind: 'start', reply: smsReplies.resumed() };
+    case 'status': {
+      if (!command.code) return { kind: 'status', trackingCode: null, reply: replyUnlessOptedOut(smsReplies.statusUsage()) };
+      const record = await dependencies.codes.find(command.code);
+      // Only the number that sent a tip may ask about it by SMS: no secret travels in a text.
+      if (!record || record.senderPseudonym !== pseudonym) {
+        return { kind: 'status', trackingCode: command.code, reply: replyUnlessOptedOut(smsReplies.statusNotFound()) };
+      }
+      const tip = await tips.get(record.tipId);
+      const unit = tip?.district ? findUnit(tip.district)?.name : tip ? cityDesk.name : null;
+      return { kind: 'status', trackingCode: command.code, reply: replyUnlessOptedOut(smsReplies.status(command.code, tip?.status ?? 'RECEIVED', unit ?? null)) };
+    }
+    case 'tip':
+      break;
+  }
+
+  if (command.text.trim() === '') return { kind: 'empty', reply: replyUnlessOptedOut(smsReplies.emptyTip()) };
+
+  const last = sender.lastTip;
+  if (last && now.getTime() - new Date(last.at).getTime() <= settings.followUpWindowMinutes * minuteMs) {
+    const tip = await tips.get(last.tipId);
+    // A tip still on the queue is open; a closed one never takes more messages.
+    if (!tip || !closedTipStatuses.includes(tip.status)) {
+      await conversation.addTipsterMessage(last.tipId, { messageId: message.messageId, text: command.text, at: now.toISOString(), channel: 'sms' }, expiresAt);
+      await senders.save({ ...sender, lastTip: { ...last, at: now.toISOString() } }, expiresAt);
+      return { kind: 'follow_up', tipId: last.tipId, trackingCode: last.trackingCode, reply: replyUnlessOptedOut(smsReplies.followUpAdded(last.trackingCode)) };
+    }
+  }
+
+  const recentTipTimes = sender.recentTipTimes.filter((at) => now.getTime() - new Date(at).getTime() < hourMs);
+  const flagged = recentTipTimes.length >= settings.rateLimitPerHour;
+  const flags: TipFlag[] = flagged ? ['rate_limited'] : [];
+  const accepted = await submitTip({ text: command.text.trim(), language: 'vi' }, 'sms', dependencies, {
+    sender: { pseudonym, alias: sender.alias, provider: message.provider },
+    flags,
+  });
+  await senders.save(
+    {
+      ...sender,
+      provider: message.provider,
+      lastTip: { tipId: accepted.tipId, trackingCode: accepted.trackingCode, at: now.toISOString() },
+      recentTipTimes: [...recentTipTimes, now.toISOString()],
+    },
+    expiresAt,
+  );
+  const reply = flagged ? smsReplies.rateLimited(settings.rateLimitPerHour) : smsReplies.tipAccepted(accepted.trackingCode, accepted.secret);
+  return { kind: 'tip', tipId: accepted.tipId, trackingCode: accepted.trackingCode, flagged, reply: replyUnlessOptedOut(reply) };
+}

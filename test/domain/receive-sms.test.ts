@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
+import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
+import type { InboundSms } from '../../shared/sms/inbound.ts';
+import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
+import { classifyTip } from '../../shared/usecases/classify-tip.ts';
+import { receiveSms } from '../../shared/usecases/receive-sms.ts';
+import { fixedClock, memoryCodes, memoryConversation, memoryQueue, memorySenders, memoryTips, sequentialIds } from '../support/fakes.ts';
+
+const phone = '+84903123456';
+
+function world() {
+  const clock = fixedClock('2026-11-25T03:00:00.000Z');
+  return {
+    queue: memoryQueue(),
+    codes: memoryCodes(),
+    tips: memoryTips(),
+    senders: memorySenders(),
+    conversation: memoryConversation(),
+    hasher: createSecretHasher('a pepper long enough for tests'),
+    pseudonymizer: createPhonePseudonymizer('a pseudonym key long enough'),
+    vault: { seal: async (e164: string) => `sealed(${e164.length})` },
+    clock,
+    ids: sequentialIds(),
+    retentionDays: 1825,
+    settings: { followUpWindowMinutes: 30, rateLimitPerHour: 3 },
+  };
+}
+
+let messageCounter = 0;
+function sms(text: string, from = phone): InboundSms {
+  messageCounter += 1;
+  return { provider: 'gateway', messageId: `m${messageCounter}`, from, to: '8088', text, receivedAt: '2026-11-25T03:00:00.000Z' };
+}
+
+describe('receiveSms', () => {
+  it('opens a tip, strips the TG keyword, and acknowledges with code and secret', async () => {
+    const w = world();
+    const outcome = await receiveSms(sms('TG: co nguoi ban ma tuy o hem 12'), w);
+    assert.equal(outcome.kind, 'tip');
+    assert.equal(w.queue.sent[0]?.submission.text, 'co nguoi ban ma tuy o hem 12');
+    assert.equal(w.queue.sent[0]?.channel, 'sms');
+    assert.match(String(outcome.reply), /TB-[0-9A-Z]{4}-[0-9A-Z]{4}.*[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    const sender = w.queue.sent[0]?.sender;
+    assert.equal(sender?.provider, 'gateway');
+    assert.ok(sender && !JSON.stringify(sender).includes('903123456'), 'the envelope carries no number');
+  });
+
+  it('joins messages within the window to the open tip, and opens a new one after it', async () => {
+    const w = world();
+    const first = await receiveSms(sms('co nguoi ban ma tuy o hem 12'), w);
+    w.clock.advance(29 * 60_000);
+    const second = await receiveSms(sms('them: hai nguoi di xe SH'), w);
+    assert.equal(second.kind, 'follow_up');
+    assert.ok(first.kind === 'tip' && second.kind === 'follow_up' && second.tipId === first.tipId);
+    assert.equal(w.conversation.messages.get(first.tipId)?.[0]?.text, 'them: hai nguoi di xe SH');
+    w.clock.advance(29 * 60_000);
+    assert.equal((await receiveSms(sms('them nua: bien so 59X1'), w)).kind, 'follow_up', 'the window runs from the last message');
+    w.clock.advance(31 * 60_000);
+    assert.equal((await receiveSms(sms('mot vu khac o cho Ben Thanh'), w)).kind, 'tip');
+    assert.equal(w.queue.sent.length, 2);
+  });
+
+  it('never joins a closed tip', async () => {
+    const w = world();
+    const first = await receiveSms(sms('co nguoi ban ma tuy o hem 12'), w);
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: explicitOnlyClassifier });
+    assert.ok(first.kind === 'tip');
+    const stored = w.tips.tips.get(first.tipId)!;
+    w.tips.tips.set(first.tipId, { ...stored, status: 'RESOLVED' });
+    w.clock.advance(60_000);
+    assert.equal((await receiveSms(sms('them thong tin'), w)).kind, 'tip');
+  });
+
+  it('keeps but flags tips over the hourly limit, with a polite reply', async () => {
+    // A one-minute window, so that messages two minutes apart are new tips, not follow-ups.
+    const w = { ...world(), settings: { followUpWindowMinutes: 1, rateLimitPerHour: 3 } };
+    const outcomes = [];
+    for (let index = 0; index < 5; index += 1) {
+      outcomes.push(await receiveSms(sms(`tin bao so ${index} o quan ${index + 1}`), w));
+      w.clock.advance(2 * 60_000);
+    }
+    assert.equal(w.queue.sent.length, 5, 'every tip is kept');
+    assert.ok(outcomes.every((outcome) => outcome.kind === 'tip'));
+    assert.deepEqual(outcomes.map((outcome) => outcome.kind === 'tip' && outcome.flagged), [false, false, false, true, true]);
+    assert.deepEqual(w.queue.sent.map((envelope) => envelope.flags ?? []), [[], [], [], ['rate_limited'], ['rate_limited']]);
+    w.clock.advance(60 * 60_000);
+    const later = await receiveSms(sms('mot tin bao sau mot gio'), w);
+    assert.ok(later.kind === 'tip' && !later.flagged, 'the limit is per hour');
+    const flaggedOutcome = outcomes.find((outcome) => outcome.kind === 'tip' && outcome.flagged);
+    assert.ok(flaggedOutcome?.reply && !/ma bi mat/.test(flaggedOutcome.reply), 'the polite reply is not an acknowledgement');
+  });
+
+  it('answers TT only to the number that sent the tip', async () => {
+    const w = world();
+    const tip = await receiveSms(sms('co nguoi ban ma tuy o hem 12 quan 3'), w);
+    assert.ok(tip.kind === 'tip');
+    const mine = await receiveSms(sms(`TT ${tip.trackingCode}`), w);
+    const theirs = await receiveSms(sms(`TT ${tip.trackingCode}`, '+84909999999'), w);
+    assert.match(String(mine.reply), /dang phan loai/);
+    assert.doesNotMatch(String(theirs.reply), /dang phan loai/);
+    assert.equal(theirs.kind, 'status');
+  });
+
+  it('sends nothing after HUY except its confirmation, and resumes after BAT', async () => {
+    const w = world();
+    const stop = await receiveSms(sms('STOP'), w);
+    assert.equal(stop.kind, 'stop');
+    assert.ok(stop.reply);
+    const tip = await receiveSms(sms('co danh bac o quan 8'), w);
+    assert.equal(tip.kind, 'tip', 'an opted-out sender can still report');
+    assert.equal(tip.reply, null);
+    assert.equal((await receiveSms(sms('huỷ'), w)).reply, null, 'a second HUY is not confirmed again');
+    const start = await receiveSms(sms('BAT'), w);
+    assert.ok(start.reply);
+    assert.ok((await receiveSms(sms(`TT ${tip.kind === 'tip' ? tip.trackingCode : ''}`), w)).reply);
+  });
+
+  it('answers an empty tip with how to write one', async () => {
+    const w = world();
+    const outcome = await receiveSms(sms('TG   '), w);
+    assert.equal(outcome.kind, 'empty');
+    assert.equal(w.queue.sent.length, 0);
+  });
+});

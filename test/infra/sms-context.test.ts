@@ -1,0 +1,124 @@
+/**
+ * The optional SMS settings that come from CDK context (`-c smsGatewayOutboundUrl=…`,
+ * `-c smsOriginationIdentity=…`): what they change in the functions' environment and in smsAws's
+ * permission to send, and which values synth refuses. These apps skip bundling: only templates are read.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { environmentNames, functionDefinitions, type FunctionName } from '../../infra/definitions.ts';
+import { originationWildcards } from '../../infra/stateless-stack.ts';
+import { actionsOf, buildTestApp, logicalIdOf, propertiesOf, resourcesOf, roleStatements, skipBundling, type SynthesizedApp } from './support.ts';
+
+const functionNames = Object.keys(functionDefinitions) as FunctionName[];
+const outboundUrl = 'https://sms-gateway.example.vn/api/v1/messages';
+const phoneNumberArn = 'arn:aws:sms-voice:ap-southeast-1:123456789012:phone-number/phone-0123456789abcdef0123456789abcdef';
+
+const built: SynthesizedApp[] = [];
+after(() => {
+  for (const app of built) app.dispose();
+});
+
+function build(context: Record<string, unknown>, nagChecks = false): SynthesizedApp {
+  const app = buildTestApp({ nagChecks, context: { ...skipBundling, ...context } });
+  built.push(app);
+  return app;
+}
+
+function variablesOf(app: SynthesizedApp, name: FunctionName): Record<string, unknown> {
+  const properties = propertiesOf(Template.fromStack(app.stateless), logicalIdOf(app.stateless.functions[name].function));
+  return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+function sendTextMessageResources(app: SynthesizedApp): unknown[] {
+  const statements = roleStatements(Template.fromStack(app.stateless), logicalIdOf(app.stateless.functions.smsAws.role));
+  const sending = statements.filter((statement) => actionsOf(statement).includes('sms-voice:SendTextMessage'));
+  assert.equal(sending.length, 1, 'one statement allows SendTextMessage');
+  assert.deepEqual(actionsOf(sending[0]!), ['sms-voice:SendTextMessage']);
+  return resourcesOf(sending[0]!);
+}
+
+function acknowledgedRules(app: SynthesizedApp): string[] {
+  return app.app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.keys(entry.data as Record<string, string>)),
+  );
+}
+
+const anyNumberOrPool = originationWildcards.map((resourceType) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resourceType}/*`]],
+}));
+
+describe('SMS context settings', () => {
+  it('without them: no outbound URL or origination identity variable, and smsAws may send from any phone number or pool', () => {
+    const app = build({});
+    for (const name of functionNames) {
+      const variables = variablesOf(app, name);
+      assert.ok(!(environmentNames.smsGatewayOutboundUrl in variables), `${name} has ${environmentNames.smsGatewayOutboundUrl}`);
+      assert.ok(!(environmentNames.smsOriginationIdentity in variables), `${name} has ${environmentNames.smsOriginationIdentity}`);
+    }
+    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+  });
+
+  it('treats empty values as unset', () => {
+    const app = build({ smsGatewayOutboundUrl: '', smsOriginationIdentity: '' });
+    assert.ok(!(environmentNames.smsGatewayOutboundUrl in variablesOf(app, 'smsGateway')));
+    assert.ok(!(environmentNames.smsOriginationIdentity in variablesOf(app, 'smsAws')));
+    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+  });
+
+  describe('with an outbound URL and an origination identity ARN', () => {
+    const app = build({ smsGatewayOutboundUrl: outboundUrl, smsOriginationIdentity: phoneNumberArn }, true);
+    let synthError: unknown;
+    try {
+      app.app.synth();
+    } catch (error) {
+      synthError = error;
+    }
+
+    it('gives the outbound URL to smsGateway only', () => {
+      for (const name of functionNames) {
+        const variables = variablesOf(app, name);
+        if (name === 'smsGateway') assert.equal(variables[environmentNames.smsGatewayOutboundUrl], outboundUrl);
+        else assert.ok(!(environmentNames.smsGatewayOutboundUrl in variables), `${name} has the outbound URL`);
+      }
+    });
+
+    it('gives the origination identity to smsAws only', () => {
+      for (const name of functionNames) {
+        const variables = variablesOf(app, name);
+        if (name === 'smsAws') assert.equal(variables[environmentNames.smsOriginationIdentity], phoneNumberArn);
+        else assert.ok(!(environmentNames.smsOriginationIdentity in variables), `${name} has the origination identity`);
+      }
+    });
+
+    it('lets smsAws send from that one identity only', () => {
+      assert.deepEqual(sendTextMessageResources(app), [phoneNumberArn]);
+    });
+
+    it('passes cdk-nag with no wildcard acknowledgement for sending', () => {
+      assert.equal(synthError, undefined, `synth with cdk-nag failed: ${String(synthError)}`);
+      assert.deepEqual(acknowledgedRules(app).filter((rule) => rule.includes('sms-voice')), []);
+    });
+  });
+
+  it('with an origination identity that is an ID, not an ARN: sets the variable and keeps the phone-number and pool wildcards', () => {
+    const app = build({ smsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef' });
+    assert.equal(variablesOf(app, 'smsAws')[environmentNames.smsOriginationIdentity], 'pool-0123456789abcdef0123456789abcdef');
+    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+  });
+
+  for (const [label, context, message] of [
+    ['an outbound URL without TLS', { smsGatewayOutboundUrl: 'http://sms-gateway.example.vn/api' }, /must use https/],
+    ['an outbound URL that is not a URL', { smsGatewayOutboundUrl: 'sms-gateway.example.vn' }, /not a URL/],
+    ['an ARN of another service', { smsOriginationIdentity: 'arn:aws:sns:ap-southeast-1:123456789012:replies' }, /not an End User Messaging SMS resource/],
+    ['an ARN of an opt-out list', { smsOriginationIdentity: 'arn:aws:sms-voice:ap-southeast-1:123456789012:opt-out-list/Default' }, /not an End User Messaging SMS resource/],
+    ['a number instead of a string', { smsOriginationIdentity: 84900000113 }, /must be a string/],
+  ] as const) {
+    it(`refuses ${label} at synth`, () => {
+      assert.throws(() => build(context), message);
+    });
+  }
+});

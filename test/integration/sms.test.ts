@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
+import { localSecrets, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
+import { captureLogLines, eventually, storedTipByCode } from '../support/helpers.ts';
+
+let stack: LocalStack;
+const logs = captureLogLines();
+const phonesUsed = new Set<string>();
+
+before(async () => {
+  stack = await startLocalStack({ port: 0, logLevel: 'INFO', retryDelaySeconds: 0 });
+});
+
+after(async () => {
+  await stack?.stop();
+  logs.restore();
+});
+
+let nextPhone = 903100000;
+/** A fresh sender for each test, so follow-up windows do not cross tests. */
+function newPhone(): { local: string; e164: string } {
+  nextPhone += 1;
+  const local = `0${nextPhone}`;
+  const e164 = `+84${nextPhone}`;
+  phonesUsed.add(local).add(e164).add(e164.slice(1));
+  return { local, e164 };
+}
+
+async function sendGateway(message: { from: string; text: string; messageId?: string }, options: { timestamp?: number; secret?: string; body?: string } = {}) {
+  const body = options.body ?? JSON.stringify({ messageId: message.messageId ?? randomUUID(), from: message.from, to: '8088', text: message.text, receivedAt: new Date().toISOString() });
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const response = await fetch(`${stack.apiUrl}/sms/inbound`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [gatewaySignatureHeaders.timestamp]: String(timestamp),
+      [gatewaySignatureHeaders.signature]: signGatewayRequest(options.secret ?? localSecrets.smsGatewaySecret, timestamp, body),
+    },
+    body,
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> & { reply?: string | null; trackingCode?: string; issues?: Array<{ field: string; reason: string }> } };
+}
+
+function outboundTo(e164: string): string[] {
+  return stack.smsProvider.messages.filter((message) => message.phone === e164 && message.direction === 'to-phone').map((message) => message.text);
+}
+
+async function storedTip(trackingCode: string) {
+  return eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, trackingCode), 3000, `tip ${trackingCode} classified`);
+}
+
+async function allItems(tableName: string): Promise<string> {
+  const { Items = [] } = await stack.dynamoDb.send(new ScanCommand({ TableName: tableName }));
+  return JSON.stringify(Items);
+}
+
+describe('SMS from a Vietnamese gateway', () => {
+  it('becomes a tip classified in DynamoDB, acknowledged once with its tracking code', async () => {
+    const phone = newPhone();
+    const answer = await sendGateway({ from: phone.local, text: 'co nguoi ban ma tuy o hem 12 Le Van Sy Q3' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json.status, 'accepted');
+    assert.equal(answer.json.outcome, 'tip');
+    const code = String(answer.json.trackingCode);
+    assert.match(code, /^TB-/);
+    const tip = await storedTip(code);
+    assert.equal(tip.channel, 'sms');
+    assert.match(String((tip.sender as { alias: string }).alias), /^SMS-[0-9A-Z]{4}$/);
+    const acks = await eventually(async () => (outboundTo(phone.e164).length > 0 ? outboundTo(phone.e164) : undefined), 2000, 'the acknowledgement');
+    assert.equal(acks.length, 1);
+    assert.ok(acks[0]?.includes(code));
+  });
+
+  it('creates one tip and sends one acknowledgement for 20 retries of one message', async () => {
+    const phone = newPhone();
+    const messageId = `retry-${randomUUID()}`;
+    const answers: Array<Awaited<ReturnType<typeof sendGateway>>> = [];
+    for (let attempt = 0; attempt < 20; attempt += 1) answers.push(await sendGateway({ from: phone.local, text: 'Có đánh bạc ở quán cà phê đường Lê Lợi quận 1', messageId }));
+    assert.ok(answers.every((answer) => answer.status === 200));
+    assert.equal(new Set(answers.map((answer) => answer.json.trackingCode)).size, 1, 'every retry names the same tip');
+    assert.deepEqual(answers.slice(1).map((answer) => answer.json.status), Array(19).fill('duplicate'));
+    assert.equal(new Set(answers.map((answer) => answer.json.reply)).size, 1, 'every retry gets the same reply');
+    await storedTip(String(answers[0]?.json.trackingCode));
+    const codes = JSON.parse(await allItems(stack.tableName)) as Array<{ PK: { S: string }; tipId?: { S: string } }>;
+    const tipIdOfCode = codes.find((item) => item.PK.S === `CODE#${answers[0]?.json.trackingCode}`)?.tipId?.S;
+    assert.ok(tipIdOfCode);
+    assert.equal(codes.filter((item) => item.PK.S.startsWith('CODE#') && JSON.stringify(item).includes(String(answers[0]?.json.trackingCode))).length, 1);
+    assert.equal(outboundTo(phone.e164).length, 1, 'one acknowledgement');
+  });
+
+  it('refuses a bad signature, a stale timestamp and a malformed body with a 4xx that says why', async () => {
+    const phone = newPhone();
+    const forged = await sendGateway({ from: phone.local, text: 'tin bao gia mao' }, { secret: 'not the secret' });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.json.error, 'bad_signature');
+    const stale = await sendGateway({ from: phone.local, text: 'tin bao cu' }, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    assert.equal(stale.status, 401);
+    assert.equal(stale.json.error, 'stale_timestamp');
+    assert.match(String(stale.json.message), /5 minutes/);
+    const missingFields = await sendGateway({ from: '', text: '' }, { body: JSON.stringify({ messageId: 'x', text: 'hi', from: 'not a phone', receivedAt: 'yesterday' }) });
+    assert.equal(missingFields.status, 400);
+    assert.deepEqual(missingFields.json.issues?.map((issue) => [issue.field, issue.reason]).sort(), [['from', 'badPhone'], ['receivedAt', 'notDateTime'], ['to', 'required']]);
+    const notJson = await sendGateway({ from: '', text: '' }, { body: '{"messageId":' });
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.json.error, 'malformed_body');
+    const unsigned = await fetch(`${stack.apiUrl}/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(unsigned.status, 401);
+    assert.equal(((await unsigned.json()) as { error: string }).error, 'missing_signature');
+  });
+
+  it('adds a follow-up within the window to the open tip instead of opening another', async () => {
+    const phone = newPhone();
+    const first = await sendGateway({ from: phone.local, text: 'Có người bán ma túy ở hẻm 45 Lê Văn Sỹ quận 3' });
+    const second = await sendGateway({ from: phone.local, text: 'Bổ sung: hai người, đi xe SH màu trắng' });
+    assert.equal(second.json.outcome, 'follow_up');
+    assert.equal(second.json.trackingCode, first.json.trackingCode);
+    const tip = await storedTip(String(first.json.trackingCode));
+    const items = JSON.parse(await allItems(stack.tableName)) as Array<Record<string, { S?: string }>>;
+    const followUps = items.filter((item) => item.PK?.S === `TIP#${String(tip.id)}` && item.type?.S === 'TIPSTER_MESSAGE');
+    assert.equal(followUps.length, 1);
+    assert.equal(followUps[0]?.text?.S, 'Bổ sung: hai người, đi xe SH màu trắng');
+  });
+
+  it('answers TT with the status for the sender only, and stops after HUY until BAT', async () => {
+    const phone = newPhone();
+    const stranger = newPhone();
+    const tip = await sendGateway({ from: phone.local, text: 'Trộm cắp xe máy ở chợ Bến Thành' });
+    const code = String(tip.json.trackingCode);
+    await storedTip(code);
+    const status = await sendGateway({ from: phone.local, text: `tt ${code.toLowerCase()}` });
+    assert.equal(status.json.outcome, 'status');
+    assert.match(String(status.json.reply), new RegExp(`${code}.*dang cho xu ly`));
+    const nosy = await sendGateway({ from: stranger.local, text: `TT ${code}` });
+    assert.ok(!String(nosy.json.reply).includes('dang cho xu ly'), 'another number learns nothing');
+
+    const stop = await sendGateway({ from: phone.local, text: 'HỦY' });
+    assert.equal(stop.json.outcome, 'stop');
+    const sentBefore = outboundTo(phone.e164).length;
+    const afterStop = await sendGateway({ from: phone.local, text: `TT ${code}` });
+    assert.equal(afterStop.json.reply, null);
+    assert.equal(outboundTo(phone.e164).length, sentBefore, 'nothing is sent after HUY');
+    const resumed = await sendGateway({ from: phone.local, text: 'BAT' });
+    assert.equal(resumed.json.outcome, 'start');
+    assert.ok(outboundTo(phone.e164).length > sentBefore);
+  });
+
+  it('keeps emoji, mends a lone surrogate, and takes a 1,600-character concatenated message whole', async () => {
+    const emoji = await sendGateway({ from: newPhone().local, text: 'Có cướp giật 😡🏍️ ở cầu Sài Gòn' });
+    assert.equal((await storedTip(String(emoji.json.trackingCode))).text, 'Có cướp giật 😡🏍️ ở cầu Sài Gòn');
+    const broken = await sendGateway({ from: newPhone().local, text: 'Tin nhắn bị cắt \ud83d giữa chừng' });
+    assert.equal(broken.status, 200);
+    assert.equal((await storedTip(String(broken.json.trackingCode))).text, 'Tin nhắn bị cắt \ufffd giữa chừng');
+    const long = `Toi muon to giac ${'nhom cho vay nang lai o quan 8 de doa nguoi dan '.repeat(40)}`.slice(0, 1600);
+    assert.equal(long.length, 1600);
+    const concatenated = await sendGateway({ from: newPhone().local, text: long });
+    assert.equal((await storedTip(String(concatenated.json.trackingCode))).text, long.trim());
+  });
+});
+
+describe('SMS from Twilio', () => {
+  const url = () => `${stack.apiUrl}/sms/twilio`;
+  async function postTwilio(fields: Record<string, string>, signature?: string) {
+    const response = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? twilioWebhooks.getExpectedTwilioSignature(localSecrets.twilioAuthToken, url(), fields) },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+  }
+
+  it('becomes a tip and is answered with TwiML carrying the tracking code; a retry gets an empty answer', async () => {
+    const phone = newPhone();
+    const fields = { MessageSid: `SM${randomUUID().replaceAll('-', '')}`, From: phone.e164, To: '+15005550006', Body: 'Dang co danh nhau o cho Ben Thanh quan 1' };
+    const answer = await postTwilio(fields);
+    assert.equal(answer.status, 200);
+    assert.match(answer.type, /text\/xml/);
+    const code = /(TB-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(answer.text)?.[1];
+    assert.ok(code, answer.text);
+    assert.match(answer.text, /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>CA TP.HCM/);
+    const tip = await storedTip(code);
+    assert.equal(tip.channel, 'sms');
+    const retry = await postTwilio(fields);
+    assert.equal(retry.status, 200);
+    assert.equal(retry.text, '<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  });
+
+  it('refuses a request whose signature does not match', async () => {
+    const fields = { MessageSid: 'SM1', From: newPhone().e164, To: '+15005550006', Body: 'gia mao' };
+    const forged = await postTwilio(fields, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=');
+    assert.equal(forged.status, 401);
+    assert.match(forged.text, /bad_signature/);
+  });
+});
+
+describe('SMS through AWS End User Messaging', () => {
+  it('arrives on the SNS topic, reaches the queue raw, becomes a tip and is acknowledged with SendTextMessage', async () => {
+    const phone = newPhone();
+    const published = await fetch(`${stack.apiUrl}/_local/sms/aws-inbound`, { method: 'POST', body: JSON.stringify({ from: phone.e164, text: 'Co nguoi tang tru vu khi o Go Vap' }) });
+    assert.equal(published.status, 202);
+    const ack = await eventually(async () => outboundTo(phone.e164)[0], 5000, 'the acknowledgement');
+    const code = /(TB-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(ack)?.[1];
+    assert.ok(code);
+    const tip = await storedTip(code);
+    assert.equal((tip.sender as { provider: string }).provider, 'aws');
+  });
+});
+
+describe('phone privacy', () => {
+  it('keeps every number out of the tables in clear, out of API answers, and out of the logs', async () => {
+    const phone = newPhone();
+    const answer = await sendGateway({ from: phone.local, text: 'Kiem tra rieng tu so dien thoai' });
+    await storedTip(String(answer.json.trackingCode));
+    assert.ok(!JSON.stringify(answer.json).includes(phone.local.slice(1)), 'not in the answer');
+    const stored = (await allItems(stack.tableName)) + (await allItems(stack.idempotencyTableName));
+    const logText = logs.lines.join('\n');
+    for (const number of phonesUsed) {
+      const digits = number.replace(/^\+/, '').replace(/^0/, '');
+      assert.ok(!stored.includes(digits), `a number is stored in clear: ${number}`);
+      assert.ok(!logText.includes(digits), `a number is in the logs: ${number}`);
+    }
+    assert.ok(logs.lines.some((line) => line.includes('"sms processed"')), 'the SMS functions did log');
+  });
+});
+
+describe('npm run sms', () => {
+  it('signs and sends like a gateway, prints the reply, and prints the same reply for the same --message-id', async () => {
+    const run = promisify(execFile);
+    const phone = newPhone();
+    const args = ['tools/sms.ts', '--url', stack.apiUrl, '--message-id', `cli-${randomUUID()}`, '--from', phone.local, 'co nguoi ban ma tuy o hem 12 Le Van Sy Q3'];
+    const first = await run(process.execPath, args);
+    const second = await run(process.execPath, args);
+    assert.match(first.stdout, /^CA TP\.HCM da nhan tin bao\. Ma: TB-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(outboundTo(phone.e164).length, 1);
+  });
+});
