@@ -1,5 +1,5 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -17,9 +17,11 @@ export interface BuildAppOptions {
   readonly nagChecks?: boolean;
   /**
    * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
-   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`.
+   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `cognitoDomainPrefix`.
    */
   readonly context?: Readonly<Record<string, unknown>>;
+  /** The static pages and console to deploy; defaults to the repository's `web/` (tests use a folder of their own). */
+  readonly webDirectory?: string;
 }
 
 export interface TinbaoApp {
@@ -37,10 +39,14 @@ const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
  *   limited to the inbound SMS topic (aws:SourceArn) instead of letting any topic use the data key.
  * - validateAgainstDefaultRules: the CDK's built-in CloudFormation validation (circular dependencies,
  *   invalid references) fails the synth instead of printing a warning that a deploy would then hit.
+ * - serverAccessLogsUseBucketPolicy: S3 server access logs reach the web log bucket through its bucket
+ *   policy (logging.s3.amazonaws.com, this account's site bucket only) instead of a legacy ACL, so the
+ *   log bucket can keep ACLs disabled (BucketOwnerEnforced).
  */
 export const featureFlags = {
   [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY]: true,
   [VALIDATE_AGAINST_DEFAULT_RULES]: true,
+  [S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]: true,
 } as const;
 
 /** An optional string context value; unset and empty both mean "not configured". */
@@ -75,11 +81,12 @@ function originationIdentity(value: string | undefined): string | undefined {
 }
 
 /**
- * Builds the tinbao CDK app: a stateful stack (keys, tables, queues, inbound SMS topic, secrets) and
- * a stateless stack (functions, API, alarms) linked by typed props. The stacks are
- * environment-agnostic and make no context lookups, so synth works offline; the optional SMS
- * settings are plain context values (`-c smsGatewayOutboundUrl=https://…`,
- * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`).
+ * Builds the tinbao CDK app: a stateful stack (keys, tables, queues, inbound SMS topic, secrets,
+ * officers' user pool) and a stateless stack (functions, API, alarms, web pages and console) linked
+ * by typed props. The stacks are environment-agnostic and make no context lookups, so synth works
+ * offline; the optional settings are plain context values (`-c smsGatewayOutboundUrl=https://…`,
+ * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`, `-c cognitoDomainPrefix=…` when
+ * `tinbao-<stage>` is taken in the region).
  */
 export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
   const app = new App({ outdir: options.outdir, context: { ...options.context }, postCliContext: featureFlags });
@@ -92,11 +99,12 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
 
   const stateful = new StatefulStack(app, `Tinbao-${stage}-Stateful`, {
     stage,
-    description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, encryption keys, secrets)`,
+    description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, encryption keys, secrets, officers' user pool)`,
+    cognitoDomainPrefix: optionalContext(app, 'cognitoDomainPrefix'),
   });
   const stateless = new StatelessStack(app, `Tinbao-${stage}-Stateless`, {
     stage,
-    description: `tinbao ${stage}: code (HTTP API, functions, alarms)`,
+    description: `tinbao ${stage}: code (HTTP API, functions, alarms, web pages and officer console)`,
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,
     intakeQueue: stateful.intakeQueue,
@@ -110,6 +118,9 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     twilioAuthToken: stateful.twilioAuthToken,
     smsGatewayOutboundUrl: outboundUrl(optionalContext(app, 'smsGatewayOutboundUrl')),
     smsOriginationIdentity: originationIdentity(optionalContext(app, 'smsOriginationIdentity')),
+    userPool: stateful.officerPool.userPool,
+    userPoolDomain: stateful.officerPool.domain,
+    webDirectory: options.webDirectory,
   });
 
   if (options.nagChecks ?? true) {

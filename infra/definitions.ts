@@ -59,6 +59,8 @@ export const functionDefinitions = {
   smsTwilio: { entry: 'functions/sms-twilio/handler.ts', timeoutSeconds: 10, memoryMiB: 512 },
   /** AWS End User Messaging two-way SMS: SNS → SQS → this consumer; replies with SendTextMessage. */
   smsAws: { entry: 'functions/sms-aws/handler.ts', timeoutSeconds: 30, memoryMiB: 512 },
+  /** The officers' API: queues, tip detail and every action on a tip, behind the JWT authorizer. */
+  officers: { entry: 'functions/officers/handler.ts', timeoutSeconds: 10, memoryMiB: 1024 },
 } as const;
 
 /** Names of the functions the app deploys. */
@@ -135,8 +137,11 @@ export const classifierEventSource = {
 /** One HTTP route of the public API and the function that serves it. */
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST';
+  /** API Gateway's path syntax: `{name}` is a path parameter. */
   readonly path: string;
   readonly function: FunctionName;
+  /** `officer`: API Gateway's JWT authorizer checks the token first (the handler checks it again). */
+  readonly auth?: 'officer';
 }
 
 /** The HTTP API's routes; the local server and API Gateway both serve exactly these. */
@@ -145,7 +150,37 @@ export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips/status', function: 'status' },
   { method: 'POST', path: '/sms/inbound', function: 'smsGateway' },
   { method: 'POST', path: '/sms/twilio', function: 'smsTwilio' },
+  { method: 'POST', path: '/tips/status/messages', function: 'status' },
+  { method: 'GET', path: '/queue', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/queue/summary', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/tips/{id}', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/claim', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/assign', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/transfer', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/status', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/notes', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/messages', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/deadline', function: 'officers', auth: 'officer' },
 ];
+
+/** Matches a request path against a route's path, returning its path parameters or undefined. */
+export function matchRoutePath(template: string, path: string): Record<string, string> | undefined {
+  const templateParts = template.split('/');
+  const pathParts = path.split('/');
+  if (templateParts.length !== pathParts.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [index, part] of templateParts.entries()) {
+    const actual = pathParts[index] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) {
+      if (actual === '') return undefined;
+      parameters[name] = decodeURIComponent(actual);
+    } else if (part !== actual) {
+      return undefined;
+    }
+  }
+  return parameters;
+}
 
 /** Settings that are the same everywhere, passed to functions as environment variables. */
 export const sharedSettings = {
@@ -187,6 +222,14 @@ export const environmentNames = {
   phoneSealingKey: 'PHONE_SEALING_KEY',
   /** AWS End User Messaging: the phone number or pool that sends replies. */
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
+  /** The issuer of officers' access tokens (the Cognito user pool, or the local identity provider). */
+  officerJwtIssuer: 'OFFICER_JWT_ISSUER',
+  /** Where the issuer's signing keys are published; defaults to `<issuer>/.well-known/jwks.json`. */
+  officerJwtJwksUri: 'OFFICER_JWT_JWKS_URI',
+  /** The console's app client id; tokens for other clients are refused. */
+  officerClientId: 'OFFICER_CLIENT_ID',
+  /** The officers' user pool, to look up an officer for assignment (the local identity provider otherwise). */
+  userPoolId: 'USER_POOL_ID',
 } as const;
 
 /**

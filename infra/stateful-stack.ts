@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { OfficerUserPool } from './constructs/officer-user-pool.ts';
 import {
   idempotencyTable,
   intakeQueue,
@@ -20,6 +21,8 @@ import {
 export interface StatefulStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`. */
   readonly stage: string;
+  /** The officers' hosted sign-in domain prefix; defaults to `tinbao-<stage>`. Prefixes are unique per region across all accounts. */
+  readonly cognitoDomainPrefix?: string | undefined;
 }
 
 const attributeTypes: Record<KeyAttributeType, dynamodb.AttributeType> = {
@@ -39,14 +42,15 @@ type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue;
 /**
  * Everything that holds data and must outlive a redeploy of the code: the encryption keys, the
  * tips and idempotency tables, the intake and SMS inbound queues with their DLQs, the SMS inbound
- * topic, and the secrets (tracking pepper, SMS gateway signing key, Twilio auth token).
+ * topic, the secrets (tracking pepper, SMS gateway signing key, Twilio auth token), and the
+ * officers' user pool with its groups and hosted sign-in domain.
  */
 export class StatefulStack extends Stack {
   /** Encrypts the tables, the queues, the inbound SMS topic, the secrets and the alarm topic. */
   public readonly key: kms.Key;
   /**
-   * Seals tipsters' phone numbers. The SMS intake functions may only encrypt with it; decrypting is
-   * reserved for a future reply path, so a leaked intake role cannot reveal who sent a tip.
+   * Seals tipsters' phone numbers. The SMS intake functions may only encrypt with it; only the
+   * officers' reply path may decrypt, so a leaked intake role cannot reveal who sent a tip.
    */
   public readonly phoneKey: kms.Key;
   public readonly table: dynamodb.Table;
@@ -65,6 +69,8 @@ export class StatefulStack extends Stack {
   public readonly smsGatewaySecret: secretsmanager.Secret;
   /** Twilio's auth token, which verifies X-Twilio-Signature; the operator sets the real value after deploy. */
   public readonly twilioAuthToken: secretsmanager.Secret;
+  /** Officers' accounts: admin-created, TOTP required, grouped by unit, city desk and supervisor. */
+  public readonly officerPool: OfficerUserPool;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -100,7 +106,7 @@ export class StatefulStack extends Stack {
     );
 
     this.phoneKey = new kms.Key(this, 'PhoneKey', {
-      description: `tinbao ${props.stage}: seals tipsters' phone numbers (SMS intake may only encrypt; only a reply path may decrypt)`,
+      description: `tinbao ${props.stage}: seals tipsters' phone numbers (SMS intake may only encrypt; only the officers' reply path may decrypt)`,
       alias: `alias/tinbao-${props.stage}-phone`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -235,6 +241,14 @@ export class StatefulStack extends Stack {
         'The value is issued by Twilio, not generated here: a new token is made in the Twilio console and then copied into ' +
         'this secret. A Secrets Manager rotation Lambda cannot mint a Twilio token, so an automatic rotation would only ' +
         'break signature checks on every Twilio webhook.',
+    });
+
+    // Officers ------------------------------------------------------------------------------
+    // Accounts outlive the code, so the pool is here; its app client is in the stateless stack,
+    // next to the console distribution whose URLs it must name (see docs/decisions/0002-cdk-stacks.md).
+    this.officerPool = new OfficerUserPool(this, 'Officers', {
+      stage: props.stage,
+      domainPrefix: props.cognitoDomainPrefix ?? `tinbao-${props.stage}`,
     });
   }
 }

@@ -14,12 +14,19 @@ export interface FieldIssue {
 export class DomainError extends Error {
   readonly statusCode: number;
   readonly code: string;
+  /**
+   * Safe, structured facts about the refusal that the HTTP edge may put in the body beside the
+   * code and message, e.g. `{ from: 'NEW', allowed: ['REJECTED'] }` for a refused status change.
+   * Never tip text, contact details or anything else the caller may not see.
+   */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(statusCode: number, code: string, message: string) {
+  constructor(statusCode: number, code: string, message: string, details?: Readonly<Record<string, unknown>>) {
     super(message);
     this.name = new.target.name;
     this.statusCode = statusCode;
     this.code = code;
+    if (details !== undefined) this.details = details;
   }
 }
 
@@ -74,9 +81,32 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
-/** The same request is being processed right now; the caller should retry later. */
+/**
+ * The request clashes with the resource's current state: the same request is being processed
+ * right now, another writer changed it first, or its state does not allow the change.
+ */
 export class ConflictError extends DomainError {
-  constructor(code: string, message: string) {
-    super(409, code, message);
+  constructor(code: string, message: string, details?: Readonly<Record<string, unknown>>) {
+    super(409, code, message, details);
+  }
+}
+
+/**
+ * The caller is known and may see the resource, but lacks the role for this action. A caller who
+ * may not see the resource at all gets a NotFoundError instead, so its existence is not revealed.
+ */
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You do not have the role for this action.', code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
+/** The caller has used up a rate limit; `retryAfterSeconds` is an upper bound on the wait. */
+export class TooManyRequestsError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = 'Too many requests. Please try again later.') {
+    super(429, 'too_many_requests', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

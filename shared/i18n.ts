@@ -64,6 +64,20 @@ const fieldReasons = {
   badPhone: { vi: 'Không phải số điện thoại hợp lệ.', en: 'Not a valid phone number.' },
   notDateTime: { vi: 'Phải là thời điểm theo ISO 8601, có múi giờ.', en: 'Must be an ISO 8601 date-time with a time zone.' },
   invalid: { vi: 'Giá trị không hợp lệ.', en: 'Invalid value.' },
+  notWholeNumber: { vi: 'Phải là số nguyên.', en: 'Must be a whole number.' },
+  tooSmall: { vi: 'Phải từ {n} trở lên.', en: 'Must be at least {n}.' },
+  tooLarge: { vi: 'Không được lớn hơn {n}.', en: 'Must be at most {n}.' },
+  notApplicable: { vi: 'Không dùng thông tin này trong trường hợp này.', en: 'This field does not apply here.' },
+  unknownStatus: { vi: 'Trạng thái không hợp lệ.', en: 'Not a known status.' },
+  unknownQueue: { vi: 'Không có đơn vị hay hàng đợi với mã này.', en: 'No unit or queue has this code.' },
+  sameQueue: { vi: 'Tin báo đã ở hàng đợi này.', en: 'The tip is already in this queue.' },
+  unknownOfficer: { vi: 'Không có cán bộ với tên đăng nhập này.', en: 'No officer has this username.' },
+  officerCannotSee: { vi: 'Cán bộ này không được xem tin báo này.', en: 'This officer may not see this tip.' },
+  unknownRejectionReason: {
+    vi: 'Lý do từ chối phải là "false", "duplicate" hoặc "spam".',
+    en: 'The rejection reason must be "false", "duplicate" or "spam".',
+  },
+  unknownTip: { vi: 'Không tìm thấy tin báo này.', en: 'No tip with this id that you may see.' },
 } as const;
 
 /** Why a field was refused; keys of the message table. */

@@ -15,10 +15,11 @@ import { createClassifier } from '../shared/classification/engine.ts';
 import { GpsIndex } from '../shared/classification/gps-index.ts';
 import type { ClassifierInput } from '../shared/classification/types.ts';
 import { hcmc2021Pack } from '../shared/jurisdictions/hcmc-2021/pack.ts';
+import { runQueueBenchmark } from './bench-queue.ts';
 
 interface Section {
   readonly name: string;
-  run(): void;
+  run(): void | Promise<void>;
 }
 
 const devSetPath = fileURLToPath(new URL('../../shared/data/tips-dev.jsonl', import.meta.url));
@@ -167,12 +168,12 @@ function pairs(flat: readonly number[]): [number, number][] {
 }
 
 /** Every benchmark section, in the order they run. */
-const sections: readonly Section[] = [routingSection];
+const sections: readonly Section[] = [routingSection, { name: 'queue pages', run: runQueueBenchmark }];
 
 const only = process.argv[2];
 console.log(`node ${process.version}, one core (single-threaded loop)`);
 for (const section of sections) {
   if (only && !section.name.includes(only)) continue;
   console.log(`\n== ${section.name} ==`);
-  section.run();
+  await section.run();
 }

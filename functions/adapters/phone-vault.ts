@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { PhoneVault } from '../../shared/ports.ts';
 
 /** Binds ciphertexts to their purpose, so a sealed number cannot be passed off as other data. */
@@ -46,4 +46,13 @@ export function createLocalPhoneVault(keyBase64: string): PhoneVault & { open(se
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     },
   };
+}
+
+/** The vault for this deployment: the phone KMS key in the cloud, the development AES key locally. */
+export function createPhoneVault(environment: { PHONE_KEY_ARN?: string | undefined; PHONE_SEALING_KEY?: string | undefined }): PhoneVault & {
+  open(sealed: string): Promise<string>;
+} {
+  if (environment.PHONE_KEY_ARN) return createKmsPhoneVault(new KMSClient({}), environment.PHONE_KEY_ARN);
+  if (environment.PHONE_SEALING_KEY) return createLocalPhoneVault(environment.PHONE_SEALING_KEY);
+  throw new Error('Set PHONE_KEY_ARN (cloud) or PHONE_SEALING_KEY (local stack)');
 }

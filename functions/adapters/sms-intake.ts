@@ -2,7 +2,6 @@ import { hkdfSync } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { systemClock } from '../../shared/ports.ts';
@@ -14,7 +13,7 @@ import { createDynamoSmsSenderStore, createDynamoTipConversation } from './dynam
 import { createDocumentClient, createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from './environment.ts';
 import { loadTrackingPepper } from './pepper.ts';
-import { createKmsPhoneVault, createLocalPhoneVault } from './phone-vault.ts';
+import { createPhoneVault } from './phone-vault.ts';
 import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from './runtime.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 import { createSqsTipQueue } from './sqs-tip-queue.ts';
@@ -57,12 +56,7 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<Sm
   // A key of its own for phone pseudonyms, derived from the pepper so there is one secret to guard.
   const pseudonymKey = Buffer.from(hkdfSync('sha256', pepper, 'tinbao', 'phone pseudonym v1', 32));
   const documents = createDocumentClient(dynamoDbClient);
-  const vault = environment.PHONE_KEY_ARN
-    ? createKmsPhoneVault(new KMSClient({}), environment.PHONE_KEY_ARN)
-    : environment.PHONE_SEALING_KEY
-      ? createLocalPhoneVault(environment.PHONE_SEALING_KEY)
-      : undefined;
-  if (!vault) throw new Error('Set PHONE_KEY_ARN (cloud) or PHONE_SEALING_KEY (local stack)');
+  const vault = createPhoneVault(environment);
 
   const dependencies = {
     queue: createSqsTipQueue(sqsClient, environment.INTAKE_QUEUE_URL),

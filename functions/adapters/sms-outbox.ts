@@ -33,3 +33,39 @@ export function createEndUserMessagingOutbox(client: PinpointSMSVoiceV2Client, o
     },
   };
 }
+
+/** Twilio's Messages API, for replies that are not answers to a webhook (officers' messages). */
+export function createTwilioOutbox(accountSid: string, authToken: string, from: string): SmsOutbox {
+  return {
+    async send({ to, text }) {
+      const response = await fetch(`https://api.twilio.com/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: to, From: from, Body: text }).toString(),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!response.ok) throw new Error(`Twilio answered ${response.status}`);
+    },
+  };
+}
+
+/**
+ * The outbox that reaches a sender on the provider they texted: End User Messaging or Twilio
+ * when configured, the gateway otherwise. The local stack configures only the gateway URL, which
+ * is its fake provider, so every provider's replies land there.
+ */
+export function createReplyOutbox(
+  provider: 'gateway' | 'twilio' | 'aws',
+  settings: {
+    readonly gatewayOutboundUrl?: string | undefined;
+    readonly gatewaySecret?: string | undefined;
+    readonly originationIdentity?: string | undefined;
+    readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly from: string } | undefined;
+  },
+  endUserMessaging: () => PinpointSMSVoiceV2Client,
+): SmsOutbox | undefined {
+  if (provider === 'aws' && settings.originationIdentity) return createEndUserMessagingOutbox(endUserMessaging(), settings.originationIdentity);
+  if (provider === 'twilio' && settings.twilio) return createTwilioOutbox(settings.twilio.accountSid, settings.twilio.authToken, settings.twilio.from);
+  if (settings.gatewayOutboundUrl && settings.gatewaySecret) return createGatewayOutbox(settings.gatewayOutboundUrl, settings.gatewaySecret);
+  return undefined;
+}

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { DomainError, ValidationError } from '../../shared/errors.ts';
+import { DomainError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
 import { describeFieldReason } from '../../shared/i18n.ts';
 import { invalidSubmissionPage, messagePage } from './pages.ts';
 import { requestLanguage, wantsHtml } from './request.ts';
@@ -40,8 +40,9 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, 
             message: describeFieldReason(issue.reason, language, issue.limit),
           })),
         }
-      : { error: error.code, message: error.message };
-  return { statusCode: error.statusCode, expose: true, message: JSON.stringify(body), headers: jsonHeaders };
+      : { error: error.code, message: error.message, ...(error.details && { details: error.details }) };
+  const retryAfter: Record<string, string> = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  return { statusCode: error.statusCode, expose: true, message: JSON.stringify(body), headers: { ...jsonHeaders, ...retryAfter } };
 }
 
 /**

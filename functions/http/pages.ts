@@ -4,6 +4,7 @@ import { describeFieldReason, fieldLabels, type Language } from '../../shared/i1
 import { activeJurisdiction } from '../../shared/jurisdictions/index.ts';
 import { contactMaxLength, tipTextLimits } from '../../shared/tip/submission.ts';
 import type { TipStatusView } from '../../shared/usecases/get-tip-status.ts';
+import { tipsterMessageLimits, type ConversationMessage } from '../../shared/usecases/officers/citizen.ts';
 
 /** Escapes text for HTML content and attribute values. Every dynamic value goes through it. */
 export function escapeHtml(value: string): string {
@@ -24,6 +25,15 @@ button{margin-top:1.25rem;width:100%;font:inherit;font-weight:700;padding:.8rem;
 .code{font:700 1.6rem/1.3 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.06em;background:#f3f3f3;padding:.5rem .75rem;border-radius:6px;display:inline-block}
 .errors{border:2px solid var(--accent);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 nav a{margin-right:1rem}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem}
+button.secondary{width:auto;background:#fff;color:var(--accent);border:2px solid var(--accent);padding:.5rem .9rem;margin-top:.75rem}
+button[hidden]{display:none}
+.notice{border:2px solid #1d6b2f;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+.messages{list-style:none;padding:0;margin:0}
+.messages li{border-left:4px solid var(--line);padding:.4rem .75rem;margin:.6rem 0;background:#f7f7f7;border-radius:0 6px 6px 0}
+.messages li.from-officer{border-left-color:var(--accent)}
+.messages .who{font-weight:700;margin:0}.messages .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0}
+.messages time{color:var(--muted);font-size:.85rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .25rem}
 `;
 
 const text = {
@@ -59,6 +69,23 @@ const text = {
     serverErrorTitle: 'Có lỗi xảy ra',
     serverError: 'Hệ thống đang gặp sự cố. Tin báo chưa được ghi nhận; vui lòng thử lại sau ít phút. Mã sự cố:',
     emergency: 'Nếu đang nguy hiểm, hãy gọi ngay 113.',
+    useLocation: 'Dùng vị trí hiện tại của tôi',
+    locating: 'Đang lấy vị trí…',
+    located: 'Đã điền vị trí GPS. Bạn có thể sửa hoặc xoá.',
+    locationDenied: 'Bạn chưa cho phép lấy vị trí. Bạn có thể nhập tay hoặc để trống.',
+    locationFailed: 'Không lấy được vị trí. Bạn có thể nhập tay hoặc để trống.',
+    conversationTitle: 'Trao đổi với công an',
+    noMessages: 'Chưa có tin nhắn nào.',
+    fromOfficer: 'Công an',
+    fromTipster: 'Bạn',
+    messageLabel: 'Gửi thêm thông tin cho công an',
+    messageHint: `Tối đa ${tipsterMessageLimits.max} ký tự. Đừng ghi tên hay số điện thoại nếu bạn muốn giữ kín danh tính.`,
+    messageSubmit: 'Gửi tin nhắn',
+    messageSentTitle: 'Đã gửi tin nhắn',
+    messageSent: 'Tin nhắn của bạn đã được gửi tới đơn vị đang xử lý tin báo.',
+    backToStatus: 'Xem tình trạng và trao đổi',
+    closedNote: 'Tin báo đã đóng nên không nhận thêm tin nhắn.',
+    pendingNote: 'Khi tin báo đã được chuyển đến đơn vị phụ trách, bạn có thể gửi thêm tin nhắn tại đây.',
   },
   en: {
     site: 'Crime tips – Ho Chi Minh City Police',
@@ -92,6 +119,23 @@ const text = {
     serverErrorTitle: 'Something went wrong',
     serverError: 'The system has a problem. Your tip was not recorded; please try again in a few minutes. Incident id:',
     emergency: 'If you are in danger now, call 113.',
+    useLocation: 'Use my current location',
+    locating: 'Finding your location…',
+    located: 'GPS location filled in. You can change or clear it.',
+    locationDenied: 'Location permission was not given. You can type it or leave it empty.',
+    locationFailed: 'Could not find your location. You can type it or leave it empty.',
+    conversationTitle: 'Messages with the police',
+    noMessages: 'No messages yet.',
+    fromOfficer: 'Police',
+    fromTipster: 'You',
+    messageLabel: 'Send more information to the police',
+    messageHint: `Up to ${tipsterMessageLimits.max} characters. Leave out your name and phone number if you want to stay anonymous.`,
+    messageSubmit: 'Send message',
+    messageSentTitle: 'Message sent',
+    messageSent: 'Your message has been sent to the unit handling your tip.',
+    backToStatus: 'See the status and messages',
+    closedNote: 'This tip is closed and takes no more messages.',
+    pendingNote: 'Once the tip has reached the responsible unit you can send more messages here.',
   },
 } as const;
 
@@ -125,12 +169,17 @@ function prefix(language: Language): string {
   return language === 'en' ? '/en' : '';
 }
 
-function layout(language: Language, title: string, body: string): string {
+/**
+ * The page around a body. `script` names one file under /assets/ the page loads as a module: the
+ * pages' only scripts, allowed by `script-src 'self'`; every page works without them.
+ */
+function layout(language: Language, title: string, body: string, script?: string): string {
   const t = text[language];
+  const scriptTag = script ? `<script type="module" src="/assets/${escapeHtml(script)}"></script>` : '';
   return `<!doctype html>
 <html lang="${language}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)} – ${escapeHtml(t.site)}</title><style>${css}</style></head>
+<title>${escapeHtml(title)} – ${escapeHtml(t.site)}</title><style>${css}</style>${scriptTag}</head>
 <body><header><strong>${escapeHtml(t.site)}</strong> · <a href="${t.otherHref}" lang="${language === 'en' ? 'vi' : 'en'}">${t.other}</a></header>
 <main>${body}
 <p class="hint">${escapeHtml(t.emergency)}</p></main></body></html>`;
@@ -161,6 +210,8 @@ export function tipFormPage(language: Language): string {
 <fieldset><legend>${escapeHtml(t.where)}</legend>
 <label for="lat">${escapeHtml(fieldLabels.lat?.[language] ?? 'lat')}</label><input id="lat" name="lat" inputmode="decimal" autocomplete="off">
 <label for="lon">${escapeHtml(fieldLabels.lon?.[language] ?? 'lon')}</label><input id="lon" name="lon" inputmode="decimal" autocomplete="off">
+<button type="button" class="secondary" id="use-location" hidden data-locating="${escapeHtml(t.locating)}" data-located="${escapeHtml(t.located)}" data-denied="${escapeHtml(t.locationDenied)}" data-failed="${escapeHtml(t.locationFailed)}">${escapeHtml(t.useLocation)}</button>
+<p class="hint" id="location-status" role="status" aria-live="polite"></p>
 </fieldset>
 <label><input type="checkbox" name="contactOptIn" value="on">${escapeHtml(t.contactConsent)}</label>
 <label for="contact">${escapeHtml(fieldLabels.contact?.[language] ?? 'contact')}</label>
@@ -169,6 +220,8 @@ export function tipFormPage(language: Language): string {
 <button type="submit">${escapeHtml(t.submit)}</button>
 </form>
 <nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a></nav>`,
+    // Fills lat/lon from navigator.geolocation; the button stays hidden without JavaScript.
+    'location.js',
   );
 }
 
@@ -200,17 +253,96 @@ export function statusFormPage(language: Language): string {
   );
 }
 
-/** A tip's status as the tipster sees it. */
-export function tipStatusPage(language: Language, view: TipStatusView): string {
+/** The tipster's status view, with the conversation when the handler read it. */
+export type TipStatusPageView = TipStatusView & { readonly messages?: readonly ConversationMessage[] };
+
+/** What else the status page needs besides the view. */
+export interface TipStatusPageOptions {
+  /**
+   * The secret the tipster just typed, to post back (hidden) with a new message. Without it the
+   * page shows no message form. The page is an answer to a POST and is never cached.
+   */
+  readonly secret?: string;
+  /** Shown above the status: the tipster's message was just added. */
+  readonly notice?: 'messageSent';
+}
+
+/** Times in Ho Chi Minh City, 24-hour: `26/11/2026 14:05`, `26 Nov 2026, 14:05`. */
+const timeFormats: Record<Language, Intl.DateTimeFormat> = {
+  vi: new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+};
+
+/** An instant as a person in Ho Chi Minh City reads it; the raw value if it is not a date. */
+function formatTime(at: string, language: Language): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? at : timeFormats[language].format(date);
+}
+
+/** The messages between tipster and officers, oldest first, every text escaped. */
+function conversationSection(language: Language, view: TipStatusPageView, options: TipStatusPageOptions): string {
   const t = text[language];
+  const messages = [...(view.messages ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const items = messages
+    .map(
+      (message) =>
+        `<li class="from-${message.from === 'officer' ? 'officer' : 'tipster'}"><p class="who">${escapeHtml(message.from === 'officer' ? t.fromOfficer : t.fromTipster)}</p>` +
+        `<p class="body">${escapeHtml(message.text)}</p><time datetime="${escapeHtml(message.at)}">${escapeHtml(formatTime(message.at, language))}</time></li>`,
+    )
+    .join('');
+  const list = items ? `<ol class="messages" id="messages">${items}</ol>` : `<p id="messages">${escapeHtml(t.noMessages)}</p>`;
+  let form = '';
+  if (view.status === 'RECEIVED') form = `<p class="hint">${escapeHtml(t.pendingNote)}</p>`;
+  else if (view.status === 'RESOLVED' || view.status === 'REJECTED') form = `<p class="hint">${escapeHtml(t.closedNote)}</p>`;
+  else if (options.secret !== undefined) {
+    form = `<form method="post" action="/tips/status/messages" accept-charset="utf-8">
+<input type="hidden" name="language" value="${language}">
+<input type="hidden" name="code" value="${escapeHtml(view.trackingCode)}">
+<input type="hidden" name="secret" value="${escapeHtml(options.secret)}">
+<label for="message-text">${escapeHtml(t.messageLabel)}</label>
+<p class="hint" id="message-hint">${escapeHtml(t.messageHint)}</p>
+<textarea id="message-text" name="text" required minlength="${tipsterMessageLimits.min}" maxlength="${tipsterMessageLimits.max}" aria-describedby="message-hint"></textarea>
+<button type="submit">${escapeHtml(t.messageSubmit)}</button></form>`;
+  }
+  return `<section aria-labelledby="conversation-title"><h2 id="conversation-title">${escapeHtml(t.conversationTitle)}</h2>${list}${form}</section>`;
+}
+
+/**
+ * A tip's status as the tipster sees it: status, unit, and (when the view has them) the
+ * messages with the officers, oldest first, with a form to write back while the tip is open.
+ */
+export function tipStatusPage(language: Language, view: TipStatusPageView, options: TipStatusPageOptions = {}): string {
+  const t = text[language];
+  const notice = options.notice === 'messageSent' ? `<p class="notice" role="status" id="notice">${escapeHtml(t.messageSent)}</p>` : '';
+  const conversation = view.messages !== undefined || options.secret !== undefined ? conversationSection(language, view, options) : '';
   return layout(
     language,
     t.statusTitle,
-    `<h1>${escapeHtml(t.statusTitle)}</h1>
+    `<h1>${escapeHtml(t.statusTitle)}</h1>${notice}
 <p>${escapeHtml(t.codeLabel)}: <span class="code">${escapeHtml(view.trackingCode)}</span></p>
 <p>${escapeHtml(t.statusLabel)}: <strong id="status">${escapeHtml(statusNames[view.status][language])}</strong></p>
 <p>${escapeHtml(t.unitLabel)}: <strong id="unit">${escapeHtml(view.unit?.name ?? t.pendingUnit)}</strong></p>
+${conversation}
 <nav><a href="${prefix(language)}/status">${escapeHtml(t.back)}</a></nav>`,
+  );
+}
+
+/**
+ * The answer to a tipster's message sent from the status page: it went through, and one button
+ * (the code and secret posted again, never put in a URL) leads back to the conversation.
+ */
+export function tipMessageAddedPage(language: Language, tip: { readonly trackingCode: string; readonly secret: string }): string {
+  const t = text[language];
+  return layout(
+    language,
+    t.messageSentTitle,
+    `<h1>${escapeHtml(t.messageSentTitle)}</h1><p class="notice" role="status" id="notice">${escapeHtml(t.messageSent)}</p>
+<p>${escapeHtml(t.codeLabel)}: <span class="code">${escapeHtml(tip.trackingCode)}</span></p>
+<form method="post" action="/tips/status" accept-charset="utf-8">
+<input type="hidden" name="language" value="${language}">
+<input type="hidden" name="code" value="${escapeHtml(tip.trackingCode)}">
+<input type="hidden" name="secret" value="${escapeHtml(tip.secret)}">
+<button type="submit">${escapeHtml(t.backToStatus)}</button></form>`,
   );
 }
 

@@ -16,8 +16,12 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   };
 }
 
-/** Pages carry no script of their own and load nothing from elsewhere. */
-const pageSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/**
+ * Pages load nothing from elsewhere. Their only script is /assets/location.js (same origin, never
+ * inline), so `script-src 'self'` and no 'unsafe-inline' for scripts.
+ */
+const pageSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** An HTML page answer. */
 export function htmlResponse(statusCode: number, html: string): APIGatewayProxyStructuredResultV2 {

@@ -7,20 +7,20 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { endUserMessagingInboundSchema } from '../../shared/sms/inbound.ts';
 import { logger, metrics } from '../adapters/runtime.ts';
 import { createSmsIntake } from '../adapters/sms-intake.ts';
-import { createEndUserMessagingOutbox, createGatewayOutbox, type SmsOutbox } from '../adapters/sms-outbox.ts';
+import { createReplyOutbox, type SmsOutbox } from '../adapters/sms-outbox.ts';
 
 /**
  * Replies go out with SendTextMessage from the configured number. The local stack has no End
  * User Messaging, so there it points this channel at the fake provider's outbound API instead.
  */
 function outbox(): SmsOutbox | undefined {
-  const originationIdentity = process.env.SMS_ORIGINATION_IDENTITY;
-  if (originationIdentity) return createEndUserMessagingOutbox(new PinpointSMSVoiceV2Client({}), originationIdentity);
-  const localUrl = process.env.SMS_GATEWAY_OUTBOUND_URL;
-  const localSecret = process.env.SMS_GATEWAY_SECRET;
-  if (localUrl && localSecret) return createGatewayOutbox(localUrl, localSecret);
-  logger.warn('no SMS origination identity configured: AWS SMS tips are accepted but not acknowledged');
-  return undefined;
+  const chosen = createReplyOutbox(
+    'aws',
+    { originationIdentity: process.env.SMS_ORIGINATION_IDENTITY, gatewayOutboundUrl: process.env.SMS_GATEWAY_OUTBOUND_URL, gatewaySecret: process.env.SMS_GATEWAY_SECRET },
+    () => new PinpointSMSVoiceV2Client({}),
+  );
+  if (!chosen) logger.warn('no SMS origination identity configured: AWS SMS tips are accepted but not acknowledged');
+  return chosen;
 }
 
 const intake = await createSmsIntake(outbox());

@@ -5,12 +5,15 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { maxRequestBodyBytes } from '../../infra/definitions.ts';
+import { systemClock } from '../../shared/ports.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
-import { getTipStatus } from '../../shared/usecases/get-tip-status.ts';
+import { addTipsterMessage, getTipConversation } from '../../shared/usecases/officers/citizen.ts';
+import { createDynamoCaseStore } from '../adapters/dynamo-case-store.ts';
+import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDocumentClient, createDynamoTipRepository, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { loadTrackingPepper } from '../adapters/pepper.ts';
-import { dynamoDbClient, logger, metrics } from '../adapters/runtime.ts';
+import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
 import { httpErrorResponses } from '../http/errors.ts';
 import { tipStatusPage } from '../http/pages.ts';
 import { readBody, requestLanguage } from '../http/request.ts';
@@ -22,24 +25,36 @@ const documents = createDocumentClient(dynamoDbClient);
 const dependencies = {
   codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
   tips: createDynamoTipRepository(documents, environment.TABLE_NAME),
+  cases: createDynamoCaseStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
   hasher: createSecretHasher(await loadTrackingPepper(environment)),
+  limiter: createDynamoRateLimiter(documents, environment.TABLE_NAME, systemClock),
+  clock: systemClock,
+  ids: ulidGenerator,
 };
 
 /**
- * POST /tips/status: the status of a tip for whoever holds its code and secret. A POST, so the
- * secret never sits in a URL that logs and browser history keep.
+ * POST /tips/status and POST /tips/status/messages: the tipster's view of their tip (status, unit,
+ * and the conversation with officers) and their way to add to it. POSTs, so the secret never sits
+ * in a URL that logs and browser history keep.
  */
-async function tipStatus(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function tipsterConversation(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = readBody(event, { accept: ['json', 'form'], maxBytes: maxRequestBodyBytes });
   const language = requestLanguage(event);
   const input = body.format === 'form' ? Object.fromEntries(body.fields) : body.data;
-  const view = await getTipStatus(input, dependencies, language);
+  if (event.routeKey === 'POST /tips/status/messages') {
+    await addTipsterMessage(input, dependencies);
+    metrics.addMetric('TipsterMessages', MetricUnit.Count, 1);
+  }
+  const view = await getTipConversation(input, dependencies, language);
   metrics.addMetric('TipStatusLookups', MetricUnit.Count, 1);
-  return body.format === 'form' ? htmlResponse(200, tipStatusPage(language, view)) : jsonResponse(200, view);
+  if (body.format !== 'form') return jsonResponse(200, view);
+  // The page carries the secret in a hidden field of its reply form, never in a link.
+  const secret = body.fields.get('secret') ?? '';
+  return htmlResponse(200, tipStatusPage(language, view, { secret, ...(event.routeKey === 'POST /tips/status/messages' && { notice: 'messageSent' }) }));
 }
 
 /** The Lambda entry point. */
-export const handler = middy(tipStatus)
+export const handler = middy(tipsterConversation)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger: false }))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { apiRoutes, type FunctionName } from '../definitions.ts';
+import { apiRoutes, matchRoutePath, type FunctionName } from '../definitions.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 /** A Lambda handler for HTTP API events, as the functions export it. */
@@ -31,7 +31,7 @@ async function readRequestBody(request: IncomingMessage): Promise<Buffer | 'too-
 }
 
 /** Builds the API Gateway HTTP API (payload v2) event for a request, as the real gateway would. */
-export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeKey: string, url: URL): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeKey: string, url: URL, pathParameters: Record<string, string> = {}): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -48,6 +48,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeK
     rawQueryString: url.search.slice(1),
     headers,
     ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
+    ...(Object.keys(pathParameters).length > 0 && { pathParameters }),
     ...(headers.cookie && { cookies: headers.cookie.split(';').map((cookie) => cookie.trim()) }),
     requestContext: {
       accountId: '000000000000',
@@ -90,7 +91,8 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown): 
 
 const pageHeaders = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // The pages' only script is /assets/location.js, served from the same origin.
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
 };
 
@@ -118,7 +120,13 @@ export function createApiServer(
         response.writeHead(200, pageHeaders).end(method === 'HEAD' ? undefined : page());
         return;
       }
-      const route = apiRoutes.find((candidate) => candidate.method === method && candidate.path === url.pathname);
+      // Like API Gateway, a static path wins over one with parameters.
+      const candidates = apiRoutes
+        .filter((candidate) => candidate.method === method)
+        .map((candidate) => ({ route: candidate, parameters: matchRoutePath(candidate.path, url.pathname) }))
+        .filter((match) => match.parameters !== undefined)
+        .sort((a, b) => Object.keys(a.parameters ?? {}).length - Object.keys(b.parameters ?? {}).length);
+      const route = candidates[0]?.route;
       const handler = route ? handlers[route.function] : undefined;
       if (!route || !handler) {
         sendJson(response, 404, { message: 'Not Found' });
@@ -129,7 +137,7 @@ export function createApiServer(
         sendJson(response, 413, { message: 'Request Entity Too Large' });
         return;
       }
-      const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url);
+      const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url, candidates[0]?.parameters ?? {});
       hooks.observe?.(event);
       sendResult(response, await handler(event, lambdaContext(route.function)));
     } catch {

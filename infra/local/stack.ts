@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -9,6 +10,8 @@ import { classifierEventSource, sharedSettings, smsAwsEventSource, type Function
 import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createFakeSmsProvider, type FakeSmsProvider } from './fake-sms-provider.ts';
+import { createLocalIdentityProvider, localOfficerClientId, type LocalIdentityProvider } from './identity-provider.ts';
+import { localStaticPaths, serveStatic } from './static-files.ts';
 import { localCredentials, localRegion } from './ports.ts';
 import {
   ensureIdempotencyTable,
@@ -63,6 +66,8 @@ export interface LocalStack {
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly smsProvider: FakeSmsProvider;
+  /** Issues officers' tokens, as Cognito does in the cloud. */
+  readonly identityProvider: LocalIdentityProvider;
   stop(): Promise<void>;
 }
 
@@ -125,7 +130,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Routes are served as soon as the server listens; handlers are added once imported.
     const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
     const pages: Record<string, () => string> = {};
-    const server = createApiServer(handlers, pages, { extraRoutes: (request, response, url) => smsProvider.handle(request, response, url), observe: observeSmsWebhooks(smsProvider) });
+    // The issuer's URL includes the port, known only once the server listens.
+    const identity: { provider?: LocalIdentityProvider } = {};
+    // The officer console and other static assets, as S3 and CloudFront serve them in the cloud.
+    const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths });
+    const server = createApiServer(handlers, pages, {
+      extraRoutes: async (request, response, url) =>
+        (await staticFiles(request, response, url)) ||
+        (await smsProvider.handle(request, response, url)) ||
+        ((await identity.provider?.handle(request, response, url)) ?? false),
+      observe: observeSmsWebhooks(smsProvider),
+    });
     await new Promise<void>((listening, failed) => {
       server.once('error', failed);
       server.listen(options.port ?? 3000, '127.0.0.1', () => listening());
@@ -138,6 +153,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
     );
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const identityProvider = await createLocalIdentityProvider({ issuer: `${apiUrl}/_local/idp` });
+    identity.provider = identityProvider;
 
     // The functions read their configuration at cold start, exactly as in Lambda.
     Object.assign(process.env, {
@@ -156,17 +173,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SMS_GATEWAY_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
       TWILIO_AUTH_TOKEN: localSecrets.twilioAuthToken,
       PHONE_SEALING_KEY: localSecrets.phoneSealingKey,
+      OFFICER_JWT_ISSUER: identityProvider.issuer,
+      OFFICER_CLIENT_ID: localOfficerClientId,
       STAGE: 'local',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, pageModule] = await Promise.all([
+    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, officers, pageModule] = await Promise.all([
       import('../../functions/intake/handler.ts'),
       import('../../functions/status/handler.ts'),
       import('../../functions/classifier/handler.ts'),
       import('../../functions/sms-gateway/handler.ts'),
       import('../../functions/sms-twilio/handler.ts'),
       import('../../functions/sms-aws/handler.ts'),
+      import('../../functions/officers/handler.ts'),
       import('../../functions/http/pages.ts'),
     ]);
     Object.assign(handlers, {
@@ -174,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       status: status.handler as unknown as HttpHandler,
       smsGateway: smsGateway.handler as unknown as HttpHandler,
       smsTwilio: smsTwilio.handler as unknown as HttpHandler,
+      officers: officers.handler as unknown as HttpHandler,
     });
     Object.assign(pages, {
       '/': () => pageModule.tipFormPage('vi'),
@@ -218,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       sns,
       smsProvider,
+      identityProvider,
       stop,
     };
   } catch (error) {

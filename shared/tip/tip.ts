@@ -43,6 +43,8 @@ export interface Tip {
   /** For SMS tips: the sender's pseudonym and alias, never the number. */
   readonly sender?: TipSender | undefined;
   readonly flags?: readonly TipFlag[] | undefined;
+  /** The unit's intake register entry, e.g. `760/2026/000123`, given when the tip is stored. */
+  readonly registerNumber?: string | undefined;
 }
 
 /** Statuses after which a tip takes no more follow-up messages. */

@@ -13,41 +13,78 @@ import { after, describe, it } from 'node:test';
 import { FeatureFlags, Validations, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp, featureFlags } from '../../infra/build-app.ts';
-import { buildTestApp, skipBundling, testStage } from './support.ts';
+import { apiRoutes, type RouteDefinition } from '../../infra/definitions.ts';
+import { buildTestApp, logicalIdOf, skipBundling, testStage } from './support.ts';
 
-/** The only rules this app acknowledges. A new acknowledgement must be added here, deliberately. */
-const acknowledgedRules = [
-  'AwsSolutions-APIG4',
-  'AwsSolutions-IAM5[Resource::*]',
-  // smsAws may reply from any End User Messaging phone number or pool until context names one ARN (sms-context.test.ts).
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]',
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]',
-  'AwsSolutions-SMG4',
+/** The findings BucketDeployment's standard S3 grants raise on the web deployment role (web-console.ts says why each is needed). */
+const deploymentGrantFindings = [
+  'AwsSolutions-IAM5[Action::s3:GetObject*]',
+  'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+  'AwsSolutions-IAM5[Action::s3:List*]',
+  'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+  'AwsSolutions-IAM5[Action::s3:Abort*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
 ];
-
-/** Where each acknowledgement may sit: a rule acknowledged anywhere else fails the test. */
-const acknowledgedWhere: Record<string, readonly string[]> = {
-  'AwsSolutions-APIG4': ['POST--tips', 'POST--tips--status', 'POST--sms--inbound', 'POST--sms--twilio'].map((route) => `Tinbao-${testStage}-Stateless/HttpApi/${route}`),
-  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws'].map(
-    (name) => `Tinbao-${testStage}-Stateless/${name}Function/Role/DefaultPolicy`,
-  ),
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]': [
-    `Tinbao-${testStage}-Stateless/SmsAwsFunction/Role/DefaultPolicy`,
-  ],
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]': [
-    `Tinbao-${testStage}-Stateless/SmsAwsFunction/Role/DefaultPolicy`,
-  ],
-  'AwsSolutions-SMG4': ['TrackingPepper', 'SmsGatewaySecret', 'TwilioAuthToken'].map((name) => `Tinbao-${testStage}-Stateful/${name}`),
-};
 
 // The rules read the templates, not the bundles: bundling is skipped (the wiring test below bundles as app.ts does).
 const built = buildTestApp({ nagChecks: true, context: skipBundling });
 after(() => built.dispose());
 const stacks: Stack[] = [built.stateful, built.stateless];
+
+/** The site bucket's objects, as cdk-nag names them in a finding. */
+const siteObjectsFinding = `AwsSolutions-IAM5[Resource::<${logicalIdOf(built.stateless.web.bucket)}.Arn>/*]`;
+
+/** The only rules this app acknowledges. A new acknowledgement must be added here, deliberately. */
+const acknowledgedRules = [
+  'AwsSolutions-APIG4',
+  'AwsSolutions-IAM5[Resource::*]',
+  // smsAws and officers may reply from any End User Messaging phone number or pool until context names one ARN (sms-context.test.ts).
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]',
+  'AwsSolutions-SMG4',
+  // The web distribution: no geo restriction by design, no WAF (us-east-1 only), no viewer logs (they hold IPs), default certificate.
+  'AwsSolutions-CFR1',
+  'AwsSolutions-CFR2',
+  'AwsSolutions-CFR3',
+  'AwsSolutions-CFR4',
+  // BucketDeployment: its grants on the asset and site buckets, and the runtime the CDK builds its handler for.
+  ...deploymentGrantFindings,
+  siteObjectsFinding,
+  'AwsSolutions-L1',
+];
+
+const stateless = `Tinbao-${testStage}-Stateless`;
+const publicRoutes = apiRoutes.filter((route) => route.auth === undefined);
+/** The CDK's path of an HTTP API route: `POST /tips/status` → `HttpApi/POST--tips--status`. */
+const routePath = (route: RouteDefinition) => `${stateless}/HttpApi/${route.method}${route.path.replaceAll('/', '--')}`;
+const deploymentHandler = built.stateless.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+const deploymentPolicy = `${stateless}/Web/DeploymentRole/DefaultPolicy`;
+
+/** Where each acknowledgement may sit: a rule acknowledged anywhere else fails the test. */
+const acknowledgedWhere: Record<string, readonly string[]> = {
+  // Every public route, and no officer route: those have the JWT authorizer.
+  'AwsSolutions-APIG4': publicRoutes.map(routePath),
+  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws', 'Officers'].map(
+    (name) => `${stateless}/${name}Function/Role/DefaultPolicy`,
+  ),
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]': ['SmsAws', 'Officers'].map(
+    (name) => `${stateless}/${name}Function/Role/DefaultPolicy`,
+  ),
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]': ['SmsAws', 'Officers'].map(
+    (name) => `${stateless}/${name}Function/Role/DefaultPolicy`,
+  ),
+  'AwsSolutions-SMG4': ['TrackingPepper', 'SmsGatewaySecret', 'TwilioAuthToken'].map((name) => `Tinbao-${testStage}-Stateful/${name}`),
+  'AwsSolutions-CFR1': [`${stateless}/Web/Distribution`],
+  'AwsSolutions-CFR2': [`${stateless}/Web/Distribution`],
+  'AwsSolutions-CFR3': [`${stateless}/Web/Distribution`],
+  'AwsSolutions-CFR4': [`${stateless}/Web/Distribution`],
+  ...Object.fromEntries([...deploymentGrantFindings, siteObjectsFinding].map((rule) => [rule, [deploymentPolicy]])),
+  'AwsSolutions-L1': deploymentHandler ? [deploymentHandler.node.path] : [],
+};
 
 let synthError: unknown;
 try {
@@ -143,8 +180,20 @@ describe('cdk-nag AwsSolutions', () => {
     assert.match(reasonAt('AwsSolutions-APIG4', '/POST--sms--inbound'), /HMAC signature/);
     assert.match(reasonAt('AwsSolutions-APIG4', '/POST--sms--twilio'), /X-Twilio-Signature/);
     assert.match(reasonAt('AwsSolutions-APIG4', '/POST--tips'), /anonymous/);
+    assert.match(reasonAt('AwsSolutions-APIG4', '/POST--tips--status--messages'), /tracking code plus secret/);
     assert.match(reasonAt('AwsSolutions-SMG4', '/SmsGatewaySecret'), /gateway operator/);
     assert.match(reasonAt('AwsSolutions-SMG4', '/TwilioAuthToken'), /Twilio console/);
+  });
+
+  it('needs no APIG4 acknowledgement for officer routes, and says why the distribution has no WAF, viewer logs or geo restriction', () => {
+    const reasonAt = (rule: string, suffix: string) => acknowledgements().find((entry) => entry.rule === rule && entry.path.endsWith(suffix))?.reason ?? '';
+    const officerRoutes = apiRoutes.filter((route) => route.auth === 'officer').map(routePath);
+    assert.ok(officerRoutes.length > 0);
+    for (const path of officerRoutes) assert.equal(reasonAt('AwsSolutions-APIG4', path), '', `${path} is acknowledged instead of authorized`);
+    assert.match(reasonAt('AwsSolutions-CFR2', '/Web/Distribution'), /us-east-1/);
+    assert.match(reasonAt('AwsSolutions-CFR3', '/Web/Distribution'), /IP address/);
+    assert.match(reasonAt('AwsSolutions-CFR1', '/Web/Distribution'), /abroad/);
+    assert.match(reasonAt('AwsSolutions-CFR4', '/Web/Distribution'), /certificate/);
   });
 
   it('acknowledges nothing that is not a real finding, and no rule broader than the finding it answers', () => {
@@ -164,11 +213,11 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('feature flags', () => {
-  it('are on whatever the context says: SNS may use the data key only for its topic, and CloudFormation Validate findings fail the synth', () => {
+  it('are on whatever the context says: SNS may use the data key only for its topic, CloudFormation Validate findings fail the synth, S3 access logs need no ACL', () => {
     const off = Object.fromEntries(Object.keys(featureFlags).map((flag) => [flag, false]));
     const app = buildTestApp({ context: { ...skipBundling, ...off } });
     try {
-      for (const flag of [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES]) {
+      for (const flag of [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES, S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]) {
         assert.equal(app.app.node.tryGetContext(flag), true, flag);
         assert.equal(FeatureFlags.of(app.stateful).isEnabled(flag), true, flag);
       }

@@ -8,6 +8,8 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
 import { apiRoutes, classifierEventSource, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
+import { localTokenLifetimeSeconds, seededOfficers } from '../../infra/local/identity-provider.ts';
+import { consoleSecurityPolicy as localConsoleSecurityPolicy, staticPageSecurityPolicy } from '../../infra/local/static-files.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
@@ -19,7 +21,7 @@ import {
   type LocalQueues,
   type LocalSmsInbound,
 } from '../../infra/local/resources.ts';
-import { buildTestApp, logicalIdOf, skipBundling } from './support.ts';
+import { buildTestApp, exportedValue, logicalIdOf, skipBundling } from './support.ts';
 
 // What `npm start` creates must be what `cdk deploy` creates: this test builds both from their
 // own code paths and compares the properties that change behaviour.
@@ -191,7 +193,6 @@ describe('local and cloud resources', () => {
 
   it('give all functions the same settings, timeouts and memory', () => {
     const names = Object.keys(functionDefinitions) as FunctionName[];
-    assert.equal(names.length, 6);
     const functions = resourcesOfType(statelessTemplate, 'AWS::Lambda::Function').filter(([, fn]) => (fn.Properties.Runtime as string | undefined)?.startsWith('nodejs24'));
     assert.deepEqual(
       functions.map(([id]) => id).sort(),
@@ -211,28 +212,99 @@ describe('local and cloud resources', () => {
     }
   });
 
-  it('serve the same routes', async () => {
-    const cloudRoutes = resourcesOfType(statelessTemplate, 'AWS::ApiGatewayV2::Route').map(([, route]) => String(route.Properties.RouteKey)).sort();
-    const invoked: string[] = [];
-    const stub: HttpHandler = async (event) => {
-      invoked.push(event.routeKey);
-      return { statusCode: 204 };
-    };
-    const server = createApiServer(Object.fromEntries(apiRoutes.map((route) => [route.function, stub])), {});
+  it('serve the same routes, with the same path parameters, each reaching the function the template integrates', async () => {
+    const cloudRoutes = resourcesOfType(statelessTemplate, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+    const cloudRouteKeys = cloudRoutes.map((route) => String(route.RouteKey)).sort();
+    // Which function each cloud route invokes: its integration's Lambda function, by name.
+    const functionOf = new Map<string, FunctionName>();
+    for (const route of cloudRoutes) {
+      const integrationId = (route.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+      const uri = JSON.stringify(statelessTemplate.Resources[integrationId]?.Properties.IntegrationUri);
+      const name = (Object.keys(functionDefinitions) as FunctionName[]).find((candidate) => uri === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stateless.functions[candidate].function), 'Arn'] }));
+      assert.ok(name, `${String(route.RouteKey)} integrates no defined function`);
+      functionOf.set(String(route.RouteKey), name);
+    }
+    // A tip id that cannot be mistaken for a fixed segment such as `status`.
+    const sampleId = '01J9ZTB7Q3V5X8K2M4N6P8R0ST';
+    const invoked: { routeKey: string; functionName: FunctionName; pathParameters: unknown }[] = [];
+    const handlers = Object.fromEntries(
+      apiRoutes.map((route) => [
+        route.function,
+        (async (event) => {
+          invoked.push({ routeKey: event.routeKey, functionName: route.function, pathParameters: event.pathParameters });
+          return { statusCode: 204 };
+        }) satisfies HttpHandler,
+      ]),
+    );
+    const server = createApiServer(handlers, {});
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => listening()));
     try {
       const { port } = server.address() as AddressInfo;
-      for (const routeKey of cloudRoutes) {
-        const [method, path] = routeKey.split(' ');
+      for (const routeKey of cloudRouteKeys) {
+        const [method = '', template = ''] = routeKey.split(' ');
+        const path = template.replaceAll(/\{\w+\}/g, sampleId);
+        const before = invoked.length;
         const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
         assert.equal(response.status, 204, `${routeKey} reaches a handler locally`);
+        const call = invoked[before];
+        assert.equal(call?.routeKey, routeKey, `${method} ${path} is served as another route locally`);
+        const names = [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+        assert.deepEqual(call?.pathParameters, names.length > 0 ? Object.fromEntries(names.map((name) => [name, sampleId])) : undefined, `${routeKey} path parameters`);
       }
       const unknown = await fetch(`http://127.0.0.1:${port}/not-a-route`, { method: 'POST', body: '{}' });
       assert.equal(unknown.status, 404);
+      // The officers' routes answer GET and POST only as defined: another method is no route in either place.
+      const wrongMethod = await fetch(`http://127.0.0.1:${port}/queue`, { method: 'POST', body: '{}' });
+      assert.equal(wrongMethod.status, 404);
     } finally {
       server.close();
     }
-    assert.deepEqual(invoked.sort(), cloudRoutes);
-    assert.ok(cloudRoutes.length >= 2);
+    assert.deepEqual(invoked.map((call) => call.routeKey).sort(), cloudRouteKeys);
+    for (const call of invoked) assert.equal(call.functionName, functionOf.get(call.routeKey), `${call.routeKey} reaches another function locally`);
+    assert.ok(cloudRouteKeys.some((key) => key.startsWith('GET ')), 'no GET route was compared');
+    assert.ok(cloudRouteKeys.some((key) => key.includes('{')), 'no route with a path parameter was compared');
+  });
+
+  it("give officers the same groups: every group a local officer is in exists in the user pool, and the pool has no other kind", () => {
+    const cloudGroups = resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPoolGroup').map(([, group]) => String(group.Properties.GroupName)).sort();
+    const localGroups = [...new Set(seededOfficers.flatMap((officer) => officer.groups))].sort();
+    assert.deepEqual(localGroups, cloudGroups, 'the seeded local officers cover exactly the groups of the user pool');
+  });
+
+  it('issue officers access tokens that live as long', () => {
+    const client = resourcesOfType(statelessTemplate, 'AWS::Cognito::UserPoolClient').map(([, found]) => found.Properties);
+    assert.equal(client.length, 1);
+    const [properties] = client as [Record<string, unknown>];
+    assert.equal((properties.TokenValidityUnits as { AccessToken: string }).AccessToken, 'minutes');
+    assert.equal(Number(properties.AccessTokenValidity) * 60, localTokenLifetimeSeconds);
+  });
+
+  it('send the pages and the console with the same Content-Security-Policy (the cloud console may also reach the hosted sign-in)', () => {
+    const policies = new Map(
+      resourcesOfType(statelessTemplate, 'AWS::CloudFront::ResponseHeadersPolicy').map(([id, policy]) => [
+        id,
+        (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy?: { ContentSecurityPolicy: unknown } } }).SecurityHeadersConfig.ContentSecurityPolicy?.ContentSecurityPolicy,
+      ]),
+    );
+    const pages = policies.get(logicalIdOf(stateless.web.pageHeaders));
+    assert.equal(pages, staticPageSecurityPolicy);
+    // The console's policy names the sign-in domain, known at deploy time: render it for one region.
+    const consolePolicy = policies.get(logicalIdOf(stateless.web.consoleHeaders)) as { 'Fn::Join': [string, unknown[]] };
+    const refs: Record<string, string> = { [logicalIdOf(stateful.officerPool.domain)]: 'tinbao-test', 'AWS::Region': 'ap-southeast-1' };
+    const rendered = consolePolicy['Fn::Join'][1]
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const reference = (part && typeof part === 'object' && 'Fn::ImportValue' in part ? exportedValue(Template.fromStack(stateful), part) : part) as { Ref?: string };
+        const name = reference.Ref;
+        assert.ok(name !== undefined && name in refs, `unexpected ${JSON.stringify(part)} in the console CSP`);
+        return refs[name];
+      })
+      .join('');
+    const signIn = 'https://tinbao-test.auth.ap-southeast-1.amazoncognito.com';
+    const directives = (policy: string) => Object.fromEntries(policy.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+    const cloud = directives(rendered);
+    const local = directives(localConsoleSecurityPolicy);
+    assert.deepEqual({ ...cloud, 'connect-src': cloud['connect-src']?.filter((source) => source !== signIn) }, local);
+    assert.deepEqual(cloud['connect-src'], [...(local['connect-src'] ?? []), signIn]);
   });
 });

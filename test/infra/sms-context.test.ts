@@ -1,7 +1,8 @@
 /**
  * The optional SMS settings that come from CDK context (`-c smsGatewayOutboundUrl=…`,
- * `-c smsOriginationIdentity=…`): what they change in the functions' environment and in smsAws's
- * permission to send, and which values synth refuses. These apps skip bundling: only templates are read.
+ * `-c smsOriginationIdentity=…`): what they change in the functions' environment and in the
+ * permission to send of the two functions that reply by SMS (smsAws, and officers replying to a
+ * tipster), and which values synth refuses. These apps skip bundling: only templates are read.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -12,6 +13,10 @@ import { originationWildcards } from '../../infra/stateless-stack.ts';
 import { actionsOf, buildTestApp, logicalIdOf, propertiesOf, resourcesOf, roleStatements, skipBundling, type SynthesizedApp } from './support.ts';
 
 const functionNames = Object.keys(functionDefinitions) as FunctionName[];
+/** Reply through the gateway's outbound API: the gateway channel's own replies, and officers' messages to its tipsters. */
+const gatewaySenders: readonly FunctionName[] = ['smsGateway', 'officers'];
+/** Reply with End User Messaging SendTextMessage: the AWS channel's own replies, and officers' messages to its tipsters. */
+const endUserMessagingSenders: readonly FunctionName[] = ['smsAws', 'officers'];
 const outboundUrl = 'https://sms-gateway.example.vn/api/v1/messages';
 const phoneNumberArn = 'arn:aws:sms-voice:ap-southeast-1:123456789012:phone-number/phone-0123456789abcdef0123456789abcdef';
 
@@ -31,13 +36,23 @@ function variablesOf(app: SynthesizedApp, name: FunctionName): Record<string, un
   return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
-function sendTextMessageResources(app: SynthesizedApp): unknown[] {
-  const statements = roleStatements(Template.fromStack(app.stateless), logicalIdOf(app.stateless.functions.smsAws.role));
-  const sending = statements.filter((statement) => actionsOf(statement).includes('sms-voice:SendTextMessage'));
-  assert.equal(sending.length, 1, 'one statement allows SendTextMessage');
-  assert.deepEqual(actionsOf(sending[0]!), ['sms-voice:SendTextMessage']);
-  return resourcesOf(sending[0]!);
+/** Where each function may send SMS from; the functions that may not send are left out. */
+function sendTextMessageResources(app: SynthesizedApp): Partial<Record<FunctionName, unknown[]>> {
+  const template = Template.fromStack(app.stateless);
+  const found: Partial<Record<FunctionName, unknown[]>> = {};
+  for (const name of functionNames) {
+    const statements = roleStatements(template, logicalIdOf(app.stateless.functions[name].role));
+    const sending = statements.filter((statement) => actionsOf(statement).includes('sms-voice:SendTextMessage'));
+    if (sending.length === 0) continue;
+    assert.equal(sending.length, 1, `one statement allows ${name} SendTextMessage`);
+    assert.deepEqual(actionsOf(sending[0]!), ['sms-voice:SendTextMessage']);
+    found[name] = resourcesOf(sending[0]!);
+  }
+  return found;
 }
+
+/** The same resources for each function that replies through End User Messaging, and none for the others. */
+const sendingFrom = (resources: unknown[]) => Object.fromEntries(endUserMessagingSenders.map((name) => [name, resources]));
 
 function acknowledgedRules(app: SynthesizedApp): string[] {
   return app.app.node.findAll().flatMap((construct) =>
@@ -52,21 +67,21 @@ const anyNumberOrPool = originationWildcards.map((resourceType) => ({
 }));
 
 describe('SMS context settings', () => {
-  it('without them: no outbound URL or origination identity variable, and smsAws may send from any phone number or pool', () => {
+  it('without them: no outbound URL or origination identity variable, and smsAws and officers may send from any phone number or pool', () => {
     const app = build({});
     for (const name of functionNames) {
       const variables = variablesOf(app, name);
       assert.ok(!(environmentNames.smsGatewayOutboundUrl in variables), `${name} has ${environmentNames.smsGatewayOutboundUrl}`);
       assert.ok(!(environmentNames.smsOriginationIdentity in variables), `${name} has ${environmentNames.smsOriginationIdentity}`);
     }
-    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+    assert.deepEqual(sendTextMessageResources(app), sendingFrom(anyNumberOrPool));
   });
 
   it('treats empty values as unset', () => {
     const app = build({ smsGatewayOutboundUrl: '', smsOriginationIdentity: '' });
     assert.ok(!(environmentNames.smsGatewayOutboundUrl in variablesOf(app, 'smsGateway')));
-    assert.ok(!(environmentNames.smsOriginationIdentity in variablesOf(app, 'smsAws')));
-    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+    for (const name of endUserMessagingSenders) assert.ok(!(environmentNames.smsOriginationIdentity in variablesOf(app, name)), name);
+    assert.deepEqual(sendTextMessageResources(app), sendingFrom(anyNumberOrPool));
   });
 
   describe('with an outbound URL and an origination identity ARN', () => {
@@ -78,24 +93,24 @@ describe('SMS context settings', () => {
       synthError = error;
     }
 
-    it('gives the outbound URL to smsGateway only', () => {
+    it('gives the outbound URL to smsGateway and officers only', () => {
       for (const name of functionNames) {
         const variables = variablesOf(app, name);
-        if (name === 'smsGateway') assert.equal(variables[environmentNames.smsGatewayOutboundUrl], outboundUrl);
+        if (gatewaySenders.includes(name)) assert.equal(variables[environmentNames.smsGatewayOutboundUrl], outboundUrl, name);
         else assert.ok(!(environmentNames.smsGatewayOutboundUrl in variables), `${name} has the outbound URL`);
       }
     });
 
-    it('gives the origination identity to smsAws only', () => {
+    it('gives the origination identity to smsAws and officers only', () => {
       for (const name of functionNames) {
         const variables = variablesOf(app, name);
-        if (name === 'smsAws') assert.equal(variables[environmentNames.smsOriginationIdentity], phoneNumberArn);
+        if (endUserMessagingSenders.includes(name)) assert.equal(variables[environmentNames.smsOriginationIdentity], phoneNumberArn, name);
         else assert.ok(!(environmentNames.smsOriginationIdentity in variables), `${name} has the origination identity`);
       }
     });
 
-    it('lets smsAws send from that one identity only', () => {
-      assert.deepEqual(sendTextMessageResources(app), [phoneNumberArn]);
+    it('lets smsAws and officers send from that one identity only', () => {
+      assert.deepEqual(sendTextMessageResources(app), sendingFrom([phoneNumberArn]));
     });
 
     it('passes cdk-nag with no wildcard acknowledgement for sending', () => {
@@ -106,8 +121,10 @@ describe('SMS context settings', () => {
 
   it('with an origination identity that is an ID, not an ARN: sets the variable and keeps the phone-number and pool wildcards', () => {
     const app = build({ smsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef' });
-    assert.equal(variablesOf(app, 'smsAws')[environmentNames.smsOriginationIdentity], 'pool-0123456789abcdef0123456789abcdef');
-    assert.deepEqual(sendTextMessageResources(app), anyNumberOrPool);
+    for (const name of endUserMessagingSenders) {
+      assert.equal(variablesOf(app, name)[environmentNames.smsOriginationIdentity], 'pool-0123456789abcdef0123456789abcdef', name);
+    }
+    assert.deepEqual(sendTextMessageResources(app), sendingFrom(anyNumberOrPool));
   });
 
   for (const [label, context, message] of [

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { assertCognitoDomainPrefix, officerPasswordPolicy } from '../../infra/constructs/officer-user-pool.ts';
 import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
+import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { officerFromClaims, officerGroups } from '../../shared/officers/model.ts';
 import {
   arnOf,
+  buildTestApp,
   logicalIdOf,
   propertiesOf,
   referencedIds,
@@ -312,5 +316,98 @@ describe('secrets', () => {
 
   it('rotates none of them automatically (rotation needs the gateway, Twilio, or a versioned pepper)', () => {
     assert.deepEqual(resourcesOfType(template, 'AWS::SecretsManager::RotationSchedule'), {});
+  });
+});
+
+describe('officers user pool', () => {
+  const poolId = logicalIdOf(stateful.officerPool.userPool);
+  const pool = resource(template, poolId);
+  const properties = pool.Properties ?? {};
+
+  it('is the only user pool, kept when the stack goes, with deletion protection', () => {
+    assert.deepEqual(Object.keys(resourcesOfType(template, 'AWS::Cognito::UserPool')), [poolId]);
+    assert.equal(pool.DeletionPolicy, 'Retain');
+    assert.equal(pool.UpdateReplacePolicy, 'Retain');
+    assert.equal(properties.DeletionProtection, 'ACTIVE');
+    assert.equal(properties.UserPoolName, `tinbao-${testStage}-officers`);
+  });
+
+  it('lets only admins create officers, who sign in by username', () => {
+    assert.deepEqual(properties.AdminCreateUserConfig, { AllowAdminCreateUserOnly: true });
+    assert.equal(properties.UsernameAttributes, undefined, 'email or phone number would replace the username');
+    assert.equal(properties.AliasAttributes, undefined, 'no sign-in aliases besides the username');
+    assert.deepEqual(properties.UsernameConfiguration, { CaseSensitive: false });
+  });
+
+  it('requires a strong password: at least 12 characters of every class, no reuse, short-lived temporary passwords', () => {
+    const policy = (properties.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy;
+    assert.ok(officerPasswordPolicy.minLength >= 12);
+    assert.deepEqual(policy, {
+      MinimumLength: officerPasswordPolicy.minLength,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      PasswordHistorySize: officerPasswordPolicy.passwordHistorySize,
+      TemporaryPasswordValidityDays: officerPasswordPolicy.tempPasswordValidityDays,
+    });
+  });
+
+  it('requires MFA for every officer, by authenticator app (TOTP) only: no SMS, no email codes', () => {
+    assert.equal(properties.MfaConfiguration, 'ON');
+    assert.deepEqual(properties.EnabledMfas, ['SOFTWARE_TOKEN_MFA']);
+    assert.equal(properties.SmsConfiguration, undefined, 'the pool can send SMS');
+  });
+
+  it('has no self-service account recovery: an admin resets a lost password or authenticator', () => {
+    assert.deepEqual(properties.AccountRecoverySetting, { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] });
+  });
+
+  it('enforces threat protection on the Plus feature plan (cdk-nag COG8)', () => {
+    assert.equal(properties.UserPoolTier, 'PLUS');
+    assert.deepEqual(properties.UserPoolAddOns, { AdvancedSecurityMode: 'ENFORCED' });
+  });
+
+  it('has no app client, triggers or identity pool here: the console client is in the stateless stack', () => {
+    assert.deepEqual(resourcesOfType(template, 'AWS::Cognito::UserPoolClient'), {});
+    assert.deepEqual(resourcesOfType(template, 'AWS::Cognito::IdentityPool'), {});
+    assert.equal(properties.LambdaConfig, undefined);
+  });
+
+  it('has a group per unit of the active jurisdiction, the city desk and supervisors, and no other', () => {
+    const groups = Object.values(resourcesOfType(template, 'AWS::Cognito::UserPoolGroup')).map((group) => group.Properties ?? {});
+    for (const group of groups) assert.deepEqual(group.UserPoolId, { Ref: poolId });
+    const names = groups.map((group) => String(group.GroupName)).sort();
+    const expected = [...unitCodes.map((code) => officerGroups.district(code)), officerGroups.cityDesk, officerGroups.supervisor].sort();
+    assert.deepEqual(names, expected);
+    assert.equal(names.length, unitCodes.length + 2);
+    assert.equal(new Set(names).size, names.length);
+    for (const group of groups) assert.ok(String(group.Description).length > 0, `${String(group.GroupName)} has no description`);
+  });
+
+  it('names every group so that the officers API reads it: each unit as a district, city desk and supervisor as roles', () => {
+    const names = Object.values(resourcesOfType(template, 'AWS::Cognito::UserPoolGroup')).map((group) => String(group.Properties?.GroupName));
+    const officer = officerFromClaims({ sub: 's', username: 'u', groups: names });
+    assert.deepEqual([...officer.districts].sort(), [...unitCodes].sort());
+    assert.equal(officer.cityDesk, true);
+    assert.equal(officer.supervisor, true);
+  });
+
+  it('has a hosted sign-in domain prefix named after the stage', () => {
+    const domains = Object.values(resourcesOfType(template, 'AWS::Cognito::UserPoolDomain')).map((domain) => domain.Properties ?? {});
+    assert.deepEqual(domains, [{ Domain: `tinbao-${testStage}`, UserPoolId: { Ref: poolId } }]);
+  });
+
+  it('takes another domain prefix from context, and refuses one Cognito would refuse', () => {
+    const app = buildTestApp({ context: { ...skipBundling, cognitoDomainPrefix: 'hcmc-police-tips' } });
+    try {
+      const domains = Object.values(Template.fromStack(app.stateful).findResources('AWS::Cognito::UserPoolDomain')) as { Properties: { Domain: string } }[];
+      assert.deepEqual(domains.map((domain) => domain.Properties.Domain), ['hcmc-police-tips']);
+    } finally {
+      app.dispose();
+    }
+    for (const prefix of ['Tinbao', 'tinbao-aws', 'my-cognito', '-tinbao', 'tinbao_dev', '']) {
+      assert.throws(() => assertCognitoDomainPrefix(prefix), /Invalid Cognito domain prefix/, JSON.stringify(prefix));
+    }
   });
 });

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
 import { after, describe, it } from 'node:test';
 import { tipKeys } from '../../functions/adapters/dynamo-tip-store.ts';
-import { esmRequireShim, functionLogRetention } from '../../infra/constructs/tinbao-function.ts';
+import { officerIssuerForCognito } from '../../functions/adapters/officer-auth.ts';
+import { esmRequireShim, functionLogRetention, repositoryRoot } from '../../infra/constructs/tinbao-function.ts';
+import { citizenPageSecurityPolicy, consolePath, consoleSecurityPolicy, directoryIndexFunctionCode, hstsMaxAge, runtimeConfigKey, webLogRetentionDays } from '../../infra/constructs/web-console.ts';
 import {
   alarmThresholds,
   apiRoutes,
@@ -14,19 +19,35 @@ import {
   functionDefinitions,
   sharedSettings,
   smsAwsEventSource,
+  tipTable,
   type FunctionName,
 } from '../../infra/definitions.ts';
-import { apiThrottle, idempotencyTableActions, originationWildcards, smsFunctionNames, tableActions } from '../../infra/stateless-stack.ts';
+import {
+  apiPathPatterns,
+  apiThrottle,
+  idempotencyTableActions,
+  officerDirectoryActions,
+  officerIndexNames,
+  officerTokenValidity,
+  originationWildcards,
+  smsFunctionNames,
+  tableActions,
+  userPoolIdVariable,
+  webhookFunctionNames,
+} from '../../infra/stateless-stack.ts';
 import {
   actionsOf,
   allowedActions,
   arnOf,
+  buildTestApp,
   exportedValue,
   logicalIdOf,
   propertiesOf,
+  resource,
   resourcesOf,
   resourcesOfType,
   roleStatements,
+  skipBundling,
   synthesizeTemplates,
   testStage,
   type Statement,
@@ -51,6 +72,9 @@ const smsDeadLetterQueueId = logicalIdOf(stateful.smsInboundDeadLetterQueue);
 const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
 const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
 const isSms = (name: FunctionName): boolean => (smsFunctionNames as readonly FunctionName[]).includes(name);
+const userPoolId = logicalIdOf(stateful.officerPool.userPool);
+const userPoolDomainId = logicalIdOf(stateful.officerPool.domain);
+const clientId = logicalIdOf(stateless.consoleClient);
 
 const ids = (name: FunctionName) => {
   const construct = stateless.functions[name];
@@ -60,8 +84,31 @@ const functionProperties = (name: FunctionName) => propertiesOf(template, ids(na
 
 /** What a value in the stateless template refers to in the stateful one. */
 const producer = (value: unknown) => exportedValue(statefulTemplate, value);
+/** A template value with every cross-stack reference in it resolved to what it points at in the stateful stack. */
+function resolved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolved);
+  if (!value || typeof value !== 'object') return value;
+  if ('Fn::ImportValue' in value) return producer(value);
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolved(inner)]));
+}
 /** A resource of a statement: cross-stack references resolved to what they point at, anything else as it is. */
-const target = (value: unknown) => (value && typeof value === 'object' && 'Fn::ImportValue' in value ? producer(value) : value);
+const target = resolved;
+/** A template `Fn::Join` of strings and Refs as it reads once deployed, with the given value for each Ref. */
+function rendered(value: { 'Fn::Join': [string, unknown[]] }, refs: Record<string, string>): string {
+  const [separator, parts] = value['Fn::Join'];
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const name = (part as { Ref?: string }).Ref;
+      assert.ok(name !== undefined && name in refs, `no value for ${JSON.stringify(part)}`);
+      return refs[name];
+    })
+    .join(separator);
+}
+/** `https://cognito-idp.<region>.amazonaws.com/<pool id>`, the issuer of the pool's tokens. */
+const cognitoIssuer: { 'Fn::Join': [string, unknown[]] } = {
+  'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: userPoolId }]],
+};
 
 describe('functions', () => {
   for (const name of functionNames) {
@@ -100,7 +147,8 @@ describe('functions', () => {
         assert.ok(bundle.startsWith(esmRequireShim), 'the bundle does not start with the createRequire shim');
         assert.ok(existsSync(path.join(assetDirectory, 'index.mjs.map')), 'no source map next to the bundle');
         const imported = [...bundle.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((match) => match[1]);
-        const external = imported.filter((specifier) => !specifier?.startsWith('node:'));
+        // Node's own modules, with or without `node:` (aws-jwt-verify imports `crypto`), are the only imports left.
+        const external = imported.filter((specifier) => specifier === undefined || !isBuiltin(specifier));
         assert.deepEqual(external, [], 'the bundle imports packages at run time instead of bundling them');
         const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
         assert.equal(variables.NODE_OPTIONS, '--enable-source-maps');
@@ -111,7 +159,8 @@ describe('functions', () => {
         const bundle = path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
         // Module initialisation only (environment checks, clients, the pepper): no AWS call is made.
         // The pepper comes from the local-stack variable, so Secrets Manager is not needed.
-        // The SMS functions get their local-stack variables too (development secrets, no KMS or Secrets Manager).
+        // The SMS functions get their local-stack variables too (development secrets, no KMS or Secrets Manager),
+        // and officers a Cognito issuer and client (the verifier fetches no keys until a token arrives).
         const environment = {
           ...sharedSettings,
           [environmentNames.tableName]: 'tips',
@@ -123,6 +172,8 @@ describe('functions', () => {
           [environmentNames.twilioAuthToken]: 'bundle-smoke-test-twilio-token',
           [environmentNames.phoneSealingKey]: Buffer.alloc(32, 7).toString('base64'),
           [environmentNames.smsOriginationIdentity]: 'phone-0123456789abcdef',
+          [environmentNames.officerJwtIssuer]: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_bundleSmoke',
+          [environmentNames.officerClientId]: 'bundle-smoke-test-client',
           STAGE: testStage,
           AWS_REGION: 'ap-southeast-1',
         };
@@ -152,12 +203,21 @@ describe('functions', () => {
       smsGateway: [...sms, environmentNames.smsGatewaySecretArn],
       smsTwilio: [...sms, environmentNames.twilioAuthTokenSecretArn],
       smsAws: [...sms],
+      officers: [
+        environmentNames.tableName,
+        environmentNames.officerJwtIssuer,
+        environmentNames.officerClientId,
+        userPoolIdVariable,
+        environmentNames.phoneKeyArn,
+        environmentNames.smsGatewaySecretArn,
+      ],
     };
     const references: Partial<Record<string, unknown>> = {
       [environmentNames.idempotencyTableName]: { Ref: idempotencyTableId },
       [environmentNames.phoneKeyArn]: arnOf(phoneKeyId),
       [environmentNames.smsGatewaySecretArn]: { Ref: gatewaySecretId },
       [environmentNames.twilioAuthTokenSecretArn]: { Ref: twilioTokenId },
+      [userPoolIdVariable]: { Ref: userPoolId },
     };
     for (const name of functionNames) {
       const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -176,6 +236,17 @@ describe('functions', () => {
         if (specific[name].includes(variable)) assert.deepEqual(producer(variables[variable]), reference, `${name} ${variable}`);
       }
     }
+  });
+
+  it('tell officers the Cognito issuer and the console client, the same the JWT authorizer checks', () => {
+    const variables = (functionProperties('officers').Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.deepEqual(resolved(variables[environmentNames.officerJwtIssuer]), cognitoIssuer);
+    assert.deepEqual(variables[environmentNames.officerClientId], { Ref: clientId });
+    assert.ok(!(environmentNames.officerJwtJwksUri in variables), 'the JWKS URI is derived from the issuer, as Cognito publishes it');
+    const authorizer = propertiesOf(template, logicalIdOf(stateless.httpApi.node.findChild('OfficerAuthorizer')));
+    const jwt = authorizer.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    assert.deepEqual(jwt.Issuer, variables[environmentNames.officerJwtIssuer]);
+    assert.deepEqual(jwt.Audience, [variables[environmentNames.officerClientId]]);
   });
 });
 
@@ -196,11 +267,19 @@ describe('least-privilege roles', () => {
   const consumer = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expectedActions: Record<FunctionName, string[]> = {
     intake: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'],
-    status: ['dynamodb:GetItem', 'kms:Decrypt', 'secretsmanager:GetSecretValue'],
-    classifier: [
+    status: [
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'secretsmanager:GetSecretValue',
+    ],
+    classifier: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
@@ -211,15 +290,50 @@ describe('least-privilege roles', () => {
     smsGateway: smsActions,
     smsTwilio: smsActions,
     smsAws: [...smsActions, ...consumer, 'sms-voice:SendTextMessage'],
+    officers: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminListGroupsForUser',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'kms:Decrypt',
+      'secretsmanager:GetSecretValue',
+      'sms-voice:SendTextMessage',
+    ],
   };
   const smsForbidden = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'sqs:PurgeQueue', 'sns:Publish'];
   const forbidden: Record<FunctionName, string[]> = {
     intake: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt'],
-    status: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Encrypt'],
-    classifier: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteTable', 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'kms:Encrypt'],
+    status: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Encrypt', 'sms-voice:SendTextMessage'],
+    classifier: [
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:Query',
+      'dynamodb:DeleteTable',
+      'dynamodb:ConditionCheckItem',
+      'sqs:SendMessage',
+      'secretsmanager:GetSecretValue',
+      'kms:Encrypt',
+    ],
     smsGateway: [...smsForbidden, 'sqs:ReceiveMessage', 'sms-voice:SendTextMessage'],
     smsTwilio: [...smsForbidden, 'sqs:ReceiveMessage', 'sms-voice:SendTextMessage'],
     smsAws: smsForbidden,
+    officers: [
+      'dynamodb:Scan',
+      'dynamodb:DeleteItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:BatchWriteItem',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'sqs:SendMessage',
+      'sqs:ReceiveMessage',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:ListUsers',
+    ],
   };
 
   // Every (action, resource) pair each role is allowed, resources resolved to the stateful stack.
@@ -229,6 +343,7 @@ describe('least-privilege roles', () => {
   const pepper = { Ref: secretId };
   const dataKey = arnOf(keyId);
   const phoneKey = arnOf(phoneKeyId);
+  const queueIndexes = ['QueueIndex', 'AssigneeIndex'].map((indexName) => ({ 'Fn::Join': ['', [table, `/index/${indexName}`]] }));
   const anyNumberOrPool = originationWildcards.map((resourceType) => ({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resourceType}/*`]],
   }));
@@ -249,18 +364,26 @@ describe('least-privilege roles', () => {
       [['kms:GenerateDataKey', 'kms:Decrypt'], [dataKey]],
     ],
     status: [
-      [['dynamodb:GetItem'], [table]],
+      [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
       [['secretsmanager:GetSecretValue'], [pepper]],
       [['kms:Decrypt'], [dataKey]],
     ],
     classifier: [
-      [['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table]],
       [consumer, [intakeQueueArn]],
       [['kms:Decrypt'], [dataKey]],
     ],
     smsGateway: smsGrants([{ Ref: gatewaySecretId }]),
     smsTwilio: smsGrants([{ Ref: twilioTokenId }]),
     smsAws: [...smsGrants([]), [consumer, [arnOf(smsQueueId)]], [['sms-voice:SendTextMessage'], anyNumberOrPool]],
+    officers: [
+      [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [['dynamodb:Query'], queueIndexes],
+      [['kms:Decrypt'], [phoneKey, dataKey]],
+      [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }]],
+      [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], [arnOf(userPoolId)]],
+      [['sms-voice:SendTextMessage'], anyNumberOrPool],
+    ],
   };
   const pairs = (grants: readonly Grant[]): string[] =>
     [...new Set(grants.flatMap(([actions, resources]) => actions.flatMap((action) => resources.map((resource) => `${action} ${JSON.stringify(resource)}`))))].sort();
@@ -308,13 +431,15 @@ describe('least-privilege roles', () => {
     }
   });
 
-  it('lets the SMS functions only encrypt with the phone key, and no function decrypt with it', () => {
+  it('lets the SMS functions only encrypt with the phone key, and only officers (the reply path) decrypt with it', () => {
+    const decrypting: FunctionName[] = [];
     for (const name of functionNames) {
       const onPhoneKey = grantedPairs(statementsOf(name))
         .filter((pair) => pair.endsWith(` ${JSON.stringify(phoneKey)}`))
         .map((pair) => pair.split(' ')[0]);
-      assert.deepEqual(onPhoneKey, isSms(name) ? ['kms:Encrypt'] : [], `${name} on the phone key`);
-      assert.ok(!onPhoneKey.includes('kms:Decrypt'), `${name} may decrypt phone numbers`);
+      const expected = isSms(name) ? ['kms:Encrypt'] : name === 'officers' ? ['kms:Decrypt'] : [];
+      assert.deepEqual(onPhoneKey, expected, `${name} on the phone key`);
+      if (onPhoneKey.includes('kms:Decrypt')) decrypting.push(name);
       // Nor through a wildcard: no KMS action of any role names "*" or a key other than the two of the stack.
       for (const statement of statementsOf(name).filter((candidate) => actionsOf(candidate).some((action) => action.startsWith('kms:')))) {
         for (const resource of resourcesOf(statement).map(target)) {
@@ -322,6 +447,20 @@ describe('least-privilege roles', () => {
         }
       }
     }
+    assert.deepEqual(decrypting, ['officers'], 'the functions that may open a sealed phone number');
+  });
+
+  it('lets officers query exactly the queue indexes of the table definition, and the table itself', () => {
+    assert.deepEqual([...officerIndexNames].sort(), tipTable.globalSecondaryIndexes.map((index) => index.indexName).sort());
+    const granted = grantedPairs(statementsOf('officers')).filter((pair) => pair.startsWith('dynamodb:Query '));
+    assert.deepEqual(granted, pairs([[['dynamodb:Query'], [table, ...queueIndexes]]]));
+  });
+
+  it('lets officers look up colleagues in the user pool, and do nothing else there', () => {
+    const cognito = statementsOf('officers').filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+    assert.equal(cognito.length, 1);
+    assert.deepEqual([...actionsOf(cognito[0] as Statement)].sort(), [...officerDirectoryActions].sort());
+    assert.deepEqual(resourcesOf(cognito[0] as Statement).map(target), [arnOf(userPoolId)]);
   });
 
   it('restricts intake writes to tracking-code items with a dynamodb:LeadingKeys condition', () => {
@@ -342,6 +481,8 @@ describe('least-privilege roles', () => {
     assert.match(viaServices('intake')[0] ?? '', /sqs\..*secretsmanager\..*dynamodb\./);
     assert.match(viaServices('status')[0] ?? '', /secretsmanager\..*dynamodb\./);
     for (const name of smsFunctionNames) assert.match(viaServices(name)[0] ?? '', /sqs\..*secretsmanager\..*dynamodb\./, name);
+    assert.match(viaServices('officers')[0] ?? '', /secretsmanager\..*dynamodb\./);
+    assert.doesNotMatch(viaServices('officers')[0] ?? '', /sqs\./);
   });
 
   it('lets the phone key be used without kms:ViaService, since the SMS functions call KMS themselves', () => {
@@ -351,6 +492,11 @@ describe('least-privilege roles', () => {
       assert.deepEqual(actionsOf(sealing[0] as Statement), ['kms:Encrypt']);
       assert.equal(sealing[0]?.Condition, undefined);
     }
+    const opening = statementsOf('officers').filter((statement) => statement.Sid === 'OpenSealedNumbers');
+    assert.equal(opening.length, 1, 'officers OpenSealedNumbers statement');
+    assert.deepEqual(actionsOf(opening[0] as Statement), ['kms:Decrypt']);
+    assert.deepEqual(resourcesOf(opening[0] as Statement).map(target), [phoneKey]);
+    assert.equal(opening[0]?.Condition, undefined);
   });
 });
 
@@ -432,6 +578,103 @@ describe('HTTP API', () => {
   it('outputs its URL', () => {
     template.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', ['https://', { Ref: logicalIdOf(stateless.httpApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/']] } });
   });
+
+  it('has no CORS configuration: browsers reach it on the pages\' own origin, through CloudFront', () => {
+    assert.equal(propertiesOf(template, logicalIdOf(stateless.httpApi)).CorsConfiguration, undefined);
+  });
+});
+
+describe('officer JWT authorizer', () => {
+  const routes = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties ?? {});
+  const authorizers = Object.entries(resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer'));
+  const routeFor = (definition: (typeof apiRoutes)[number]) => {
+    const route = routes.find((candidate) => candidate.RouteKey === `${definition.method} ${definition.path}`);
+    assert.ok(route, `no route ${definition.method} ${definition.path}`);
+    return route;
+  };
+
+  it('is the one authorizer of the API: a JWT authorizer on the bearer token', () => {
+    assert.equal(authorizers.length, 1);
+    const [, authorizer] = authorizers[0]!;
+    const properties = authorizer.Properties ?? {};
+    assert.equal(properties.AuthorizerType, 'JWT');
+    assert.deepEqual(properties.ApiId, { Ref: logicalIdOf(stateless.httpApi) });
+    assert.deepEqual(properties.IdentitySource, ['$request.header.Authorization']);
+  });
+
+  it("trusts the officers' user pool as issuer and the console's app client as audience (client_id of access tokens)", () => {
+    const [, authorizer] = authorizers[0]!;
+    const jwt = authorizer.Properties?.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    assert.deepEqual(resolved(jwt.Issuer), cognitoIssuer);
+    assert.deepEqual(jwt.Audience, [{ Ref: clientId }]);
+    // Deployed in a region, it is the issuer the handler expects (functions/adapters/officer-auth.ts).
+    const deployed = rendered(cognitoIssuer, { 'AWS::Region': 'ap-southeast-1', 'AWS::URLSuffix': 'amazonaws.com', [userPoolId]: 'ap-southeast-1_Example' });
+    assert.equal(deployed, officerIssuerForCognito('ap-southeast-1', 'ap-southeast-1_Example'));
+  });
+
+  it('guards exactly the routes the definition marks `auth: officer`', () => {
+    const [authorizerId] = authorizers[0]!;
+    const officerRoutes = apiRoutes.filter((route) => route.auth === 'officer');
+    assert.ok(officerRoutes.length > 0);
+    for (const definition of officerRoutes) {
+      const route = routeFor(definition);
+      assert.equal(route.AuthorizationType, 'JWT', `${definition.method} ${definition.path}`);
+      assert.deepEqual(route.AuthorizerId, { Ref: authorizerId }, `${definition.method} ${definition.path}`);
+      assert.equal(definition.function, 'officers');
+    }
+  });
+
+  it('leaves the public routes open: tips, status, tipster messages and the signed SMS webhooks', () => {
+    const publicRoutes = apiRoutes.filter((route) => route.auth === undefined);
+    assert.ok(publicRoutes.some((route) => route.path === '/tips/status/messages'));
+    for (const definition of publicRoutes) {
+      const route = routeFor(definition);
+      assert.equal(route.AuthorizationType, 'NONE', `${definition.method} ${definition.path}`);
+      assert.equal(route.AuthorizerId, undefined, `${definition.method} ${definition.path}`);
+      assert.notEqual(definition.function, 'officers', 'the officers function is never served without the authorizer');
+    }
+  });
+});
+
+describe('console app client', () => {
+  const client = propertiesOf(template, clientId);
+  const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdOf(stateless.web.distribution), 'DomainName'] }, consolePath]] };
+
+  it("belongs to the officers' user pool, in the stateless stack next to the distribution it names", () => {
+    assert.deepEqual(producer(client.UserPoolId), { Ref: userPoolId });
+    assert.deepEqual(Object.keys(resourcesOfType(template, 'AWS::Cognito::UserPoolClient')), [clientId]);
+  });
+
+  it('is a public client without a secret, for the authorization code grant (with PKCE) only', () => {
+    assert.equal(client.GenerateSecret, false);
+    assert.deepEqual(client.AllowedOAuthFlows, ['code']);
+    assert.equal(client.AllowedOAuthFlowsUserPoolClient, true);
+    assert.deepEqual(client.AllowedOAuthScopes, ['openid']);
+    assert.deepEqual(client.SupportedIdentityProviders, ['COGNITO']);
+  });
+
+  it('offers no password flow to the browser: tokens come from the hosted sign-in (which enforces TOTP), then refresh', () => {
+    assert.deepEqual(client.ExplicitAuthFlows, ['ALLOW_REFRESH_TOKEN_AUTH']);
+    assert.equal(client.PreventUserExistenceErrors, 'ENABLED');
+    assert.equal(client.EnableTokenRevocation, true);
+  });
+
+  it("sends officers back to the console on the distribution's domain after sign-in and sign-out", () => {
+    assert.deepEqual(client.CallbackURLs, [consoleUrl]);
+    assert.deepEqual(client.LogoutURLs, [consoleUrl]);
+  });
+
+  it('issues one-hour access and ID tokens and refresh tokens for one shift', () => {
+    assert.deepEqual(client.TokenValidityUnits, { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' });
+    assert.equal(client.AccessTokenValidity, officerTokenValidity.accessTokenMinutes);
+    assert.equal(client.IdTokenValidity, officerTokenValidity.idTokenMinutes);
+    assert.equal(client.RefreshTokenValidity, officerTokenValidity.refreshTokenHours * 60);
+  });
+
+  it('outputs the console URL and the client id', () => {
+    template.hasOutput('ConsoleUrl', { Value: consoleUrl });
+    template.hasOutput('ConsoleClientId', { Value: { Ref: clientId } });
+  });
 });
 
 describe('alarms', () => {
@@ -499,5 +742,259 @@ describe('alarms', () => {
       statements.some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } })),
       'the alarm topic does not deny insecure transport',
     );
+  });
+});
+
+describe('web pages and console', () => {
+  const web = stateless.web;
+  const bucketId = logicalIdOf(web.bucket);
+  const logBucketId = logicalIdOf(web.logBucket);
+  const distributionId = logicalIdOf(web.distribution);
+  const distribution = propertiesOf(template, distributionId).DistributionConfig as {
+    DefaultRootObject: string;
+    Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: unknown; CustomOriginConfig?: Record<string, unknown> }[];
+    DefaultCacheBehavior: Record<string, unknown>;
+    CacheBehaviors: Record<string, unknown>[];
+    Logging?: unknown;
+    WebACLId?: unknown;
+  };
+  const behaviors = [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors];
+  const bucketPolicy = (bucketLogicalId: string) => {
+    const policies = Object.values(resourcesOfType(template, 'AWS::S3::BucketPolicy')).map((policy) => policy.Properties ?? {});
+    const policy = policies.find((candidate) => JSON.stringify(candidate.Bucket) === JSON.stringify({ Ref: bucketLogicalId }));
+    assert.ok(policy, `no policy for ${bucketLogicalId}`);
+    return (policy.PolicyDocument as { Statement: (Statement & { Principal?: unknown })[] }).Statement;
+  };
+  const headersPolicy = (behavior: Record<string, unknown>) => {
+    const reference = behavior.ResponseHeadersPolicyId as { Ref: string };
+    return (propertiesOf(template, reference.Ref).ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+  };
+  const siteOrigin = distribution.Origins.find((origin) => JSON.stringify(origin.DomainName) === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] }));
+  const apiOrigin = distribution.Origins.find((origin) => origin.CustomOriginConfig !== undefined);
+  const behaviorFor = (pattern: string) => distribution.CacheBehaviors.find((behavior) => behavior.PathPattern === pattern);
+
+  it('keeps the pages in a private, versioned, encrypted bucket with server access logs, retained', () => {
+    const bucket = resource(template, bucketId);
+    const properties = bucket.Properties ?? {};
+    assert.deepEqual(properties.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(properties.BucketEncryption, { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    assert.deepEqual(properties.VersioningConfiguration, { Status: 'Enabled' });
+    assert.deepEqual(properties.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    assert.deepEqual(properties.LoggingConfiguration, { DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'site/' });
+    assert.equal(properties.WebsiteConfiguration, undefined, 'the bucket is not a public website');
+    assert.equal(bucket.DeletionPolicy, 'Retain');
+  });
+
+  it('refuses requests without TLS 1.2 and lets only this distribution read the pages (Origin Access Control)', () => {
+    const statements = bucketPolicy(bucketId);
+    const denials = statements.filter((statement) => statement.Effect === 'Deny').map((statement) => statement.Condition);
+    assert.deepEqual(denials, [{ Bool: { 'aws:SecureTransport': 'false' } }, { NumericLessThan: { 's3:TlsVersion': 1.2 } }]);
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    assert.deepEqual(allows, [
+      {
+        Action: 's3:GetObject',
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distributionId }]] },
+          },
+        },
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: { 'Fn::Join': ['', [arnOf(bucketId), '/*']] },
+      },
+    ]);
+  });
+
+  it('keeps the access logs in a private, encrypted bucket that only S3 logging for the site bucket writes to, for a limited time', () => {
+    const bucket = resource(template, logBucketId);
+    const properties = bucket.Properties ?? {};
+    assert.deepEqual(properties.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(properties.BucketEncryption, { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    assert.deepEqual(properties.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    assert.deepEqual(properties.LifecycleConfiguration, { Rules: [{ ExpirationInDays: webLogRetentionDays, Status: 'Enabled' }] });
+    const statements = bucketPolicy(logBucketId);
+    assert.ok(statements.some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } })));
+    assert.deepEqual(
+      statements.filter((statement) => statement.Effect === 'Allow'),
+      [
+        {
+          Action: 's3:PutObject',
+          Condition: { ArnLike: { 'aws:SourceArn': arnOf(bucketId) }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Resource: { 'Fn::Join': ['', [arnOf(logBucketId), '/site/*']] },
+        },
+      ],
+    );
+    assert.equal(bucket.DeletionPolicy, 'Retain');
+  });
+
+  it('serves the bucket through CloudFront with Origin Access Control, index.html at the root, HTTPS only', () => {
+    assert.equal(distribution.DefaultRootObject, 'index.html');
+    assert.ok(siteOrigin, 'the distribution does not serve the site bucket');
+    assert.deepEqual(siteOrigin.S3OriginConfig, { OriginAccessIdentity: '' }, 'no legacy origin access identity');
+    const oacId = (siteOrigin.OriginAccessControlId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    assert.deepEqual(propertiesOf(template, oacId).OriginAccessControlConfig, {
+      Name: (propertiesOf(template, oacId).OriginAccessControlConfig as { Name: string }).Name,
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    for (const behavior of behaviors) assert.equal(behavior.ViewerProtocolPolicy, 'redirect-to-https', String(behavior.PathPattern ?? 'default'));
+  });
+
+  it('keeps no viewer logs (they would record the IP address of every citizen who opens the tip pages)', () => {
+    assert.equal(distribution.Logging, undefined);
+  });
+
+  it('sends a strict CSP with the pages, as the local stack does, plus HSTS, nosniff, no referrer and no framing with everything', () => {
+    const pages = headersPolicy(distribution.DefaultCacheBehavior);
+    assert.deepEqual(pages.ContentSecurityPolicy, { ContentSecurityPolicy: citizenPageSecurityPolicy, Override: true });
+    const consoleBehavior = behaviorFor(`${consolePath}*`);
+    assert.ok(consoleBehavior, 'no behavior for the console');
+    const consoleHeaders = headersPolicy(consoleBehavior);
+    const [before, after] = consoleSecurityPolicy('SIGN-IN').split('SIGN-IN');
+    assert.deepEqual(resolved(consoleHeaders.ContentSecurityPolicy), {
+      ContentSecurityPolicy: { 'Fn::Join': ['', [`${before}https://`, { Ref: userPoolDomainId }, '.auth.', { Ref: 'AWS::Region' }, `.amazoncognito.com${after}`]] },
+      Override: true,
+    });
+    for (const behavior of behaviors) {
+      const headers = headersPolicy(behavior);
+      const where = String(behavior.PathPattern ?? 'default');
+      assert.deepEqual(headers.StrictTransportSecurity, { AccessControlMaxAgeSec: hstsMaxAge.toSeconds(), IncludeSubdomains: true, Override: true }, where);
+      assert.deepEqual(headers.ContentTypeOptions, { Override: true }, where);
+      assert.deepEqual(headers.ReferrerPolicy, { ReferrerPolicy: 'no-referrer', Override: true }, where);
+      assert.deepEqual(headers.FrameOptions, { FrameOption: 'DENY', Override: true }, where);
+    }
+  });
+
+  it('lets pages run only their own scripts, and the console reach only its origin and the hosted sign-in', () => {
+    const directives = (policy: string) => new Map(policy.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    for (const policy of [citizenPageSecurityPolicy, consoleSecurityPolicy('https://tinbao-test.auth.ap-southeast-1.amazoncognito.com')]) {
+      const parsed = directives(policy);
+      assert.deepEqual(parsed.get('default-src'), ["'none'"]);
+      assert.deepEqual(parsed.get('script-src'), ["'self'"]);
+      assert.deepEqual(parsed.get('frame-ancestors'), ["'none'"]);
+      assert.deepEqual(parsed.get('base-uri'), ["'none'"]);
+      assert.deepEqual(parsed.get('form-action'), ["'self'"]);
+    }
+    const consolePolicy = directives(consoleSecurityPolicy('https://tinbao-test.auth.ap-southeast-1.amazoncognito.com'));
+    assert.deepEqual(consolePolicy.get('style-src'), ["'self'"]);
+    assert.deepEqual(consolePolicy.get('img-src'), ["'self'", 'data:']);
+    assert.deepEqual(consolePolicy.get('connect-src'), ["'self'", 'https://tinbao-test.auth.ap-southeast-1.amazoncognito.com']);
+  });
+
+  it("sends the API's browser routes to the HTTP API over TLS 1.2, uncached, with the viewer's headers but not its Host", () => {
+    assert.ok(apiOrigin, 'the distribution has no API origin');
+    assert.deepEqual(resolved(apiOrigin.DomainName), {
+      'Fn::Join': ['', [{ Ref: logicalIdOf(stateless.httpApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    });
+    assert.deepEqual(apiOrigin.CustomOriginConfig, { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    const apiBehaviors = distribution.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOrigin.Id);
+    assert.deepEqual(apiBehaviors.map((behavior) => behavior.PathPattern).sort(), [...apiPathPatterns].sort());
+    for (const behavior of apiBehaviors) {
+      assert.equal(behavior.CachePolicyId, '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', 'CachingDisabled');
+      assert.equal(behavior.OriginRequestPolicyId, 'b689b0a8-53d0-40ab-baf2-68738e2966ac', 'AllViewerExceptHostHeader');
+      assert.deepEqual(behavior.AllowedMethods, ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+      assert.equal(headersPolicy(behavior).ContentSecurityPolicy, undefined, 'the handlers set the CSP of their HTML answers');
+    }
+    for (const behavior of distribution.CacheBehaviors.filter((candidate) => candidate.TargetOriginId !== apiOrigin.Id)) {
+      assert.deepEqual(behavior.AllowedMethods, ['GET', 'HEAD'], String(behavior.PathPattern));
+    }
+    assert.deepEqual(distribution.DefaultCacheBehavior.AllowedMethods, ['GET', 'HEAD']);
+    assert.equal(distribution.DefaultCacheBehavior.TargetOriginId, siteOrigin?.Id);
+  });
+
+  it('reaches every browser route through an API path pattern, and no SMS webhook and no file of web/', () => {
+    const matches = (pattern: string, path: string) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
+    for (const route of apiRoutes) {
+      const reached = apiPathPatterns.some((pattern) => matches(pattern, route.path));
+      const webhook = (webhookFunctionNames as readonly FunctionName[]).includes(route.function);
+      assert.equal(reached, !webhook, `${route.method} ${route.path}`);
+    }
+    const webFiles = readdirSync(path.join(repositoryRoot, 'web'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${path.relative(path.join(repositoryRoot, 'web'), path.join(entry.parentPath, entry.name)).split(path.sep).join('/')}`);
+    for (const file of webFiles) assert.ok(!apiPathPatterns.some((pattern) => matches(pattern, file)), `${file} is hidden behind the API`);
+  });
+
+  it("serves a folder's index.html, and redirects a folder named without its slash, like the local stack", () => {
+    const handler = new Function(`${directoryIndexFunctionCode}; return handler;`)() as (event: unknown) => { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> };
+    const request = (uri: string, querystring: Record<string, unknown> = {}) => handler({ request: { uri, querystring } });
+    assert.equal(request('/').uri, '/index.html');
+    assert.equal(request('/console/').uri, '/console/index.html');
+    assert.equal(request('/assets/location.js').uri, '/assets/location.js');
+    assert.equal(request('/config.json').uri, '/config.json');
+    const redirect = request('/console', { lang: { value: 'en' } });
+    assert.equal(redirect.statusCode, 301);
+    assert.equal(redirect.headers?.location?.value, '/console/?lang=en');
+    assert.equal(request('/en/status').headers?.location?.value, '/en/status/');
+    const functions = Object.values(resourcesOfType(template, 'AWS::CloudFront::Function')).map((fn) => fn.Properties ?? {});
+    assert.deepEqual(functions.map((fn) => fn.FunctionCode), [directoryIndexFunctionCode]);
+    assert.equal((functions[0]?.FunctionConfig as { Runtime: string }).Runtime, 'cloudfront-js-2.0');
+    for (const behavior of [distribution.DefaultCacheBehavior, behaviorFor(`${consolePath}*`)]) {
+      assert.deepEqual((behavior?.FunctionAssociations as { EventType: string }[]).map((association) => association.EventType), ['viewer-request']);
+    }
+  });
+
+  it("deploys web/ and a generated config.json with the console's settings, revalidated on every load", () => {
+    const deployments = Object.values(resourcesOfType(template, 'Custom::CDKBucketDeployment')).map((deployment) => deployment.Properties ?? {});
+    assert.equal(deployments.length, 1);
+    const [deployment] = deployments as [Record<string, unknown>];
+    assert.deepEqual(deployment.DestinationBucketName, { Ref: bucketId });
+    assert.equal(deployment.Prune, true);
+    assert.deepEqual(deployment.SystemMetadata, { 'cache-control': 'no-cache' });
+    const keys = deployment.SourceObjectKeys as string[];
+    assert.equal(keys.length, 2, 'the web folder and config.json');
+    const staged = (key: string) => path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    assert.ok(existsSync(path.join(staged(keys[0]!), 'index.html')), 'web/index.html is not deployed');
+    assert.ok(existsSync(path.join(staged(keys[0]!), 'console', 'index.html')), 'web/console/index.html is not deployed');
+    assert.ok(!existsSync(path.join(staged(keys[0]!), runtimeConfigKey)), "web/'s local config.json would overwrite the generated one");
+
+    // config.json, each deploy-time value shown as ⟨what it refers to⟩ (through the stateful stack's exports).
+    const markers = (deployment.SourceMarkers as Record<string, unknown>[])[1] ?? {};
+    const label = (value: unknown): string => {
+      const target = resolved(value) as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      if (target.Ref !== undefined) return `⟨${target.Ref}⟩`;
+      if (target['Fn::GetAtt'] !== undefined) return `⟨${target['Fn::GetAtt'].join('.')}⟩`;
+      return assert.fail(`unexpected deploy-time value ${JSON.stringify(value)}`);
+    };
+    let config = readFileSync(path.join(staged(keys[1]!), runtimeConfigKey), 'utf8');
+    for (const [marker, value] of Object.entries(markers)) config = config.replaceAll(marker, label(value));
+    const site = `https://⟨${distributionId}.DomainName⟩`;
+    assert.deepEqual(JSON.parse(config), {
+      apiUrl: site,
+      region: '⟨AWS::Region⟩',
+      auth: {
+        type: 'cognito',
+        domain: `https://⟨${userPoolDomainId}⟩.auth.⟨AWS::Region⟩.amazoncognito.com`,
+        clientId: `⟨${clientId}⟩`,
+        scope: 'openid',
+        redirectUri: `${site}${consolePath}`,
+        logoutUri: `${site}${consolePath}`,
+      },
+    });
+  });
+
+  it('outputs the address of the citizen pages', () => {
+    template.hasOutput('WebUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] } });
+  });
+
+  it('synthesizes without a web folder, deploying config.json alone', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'tinbao-web-'));
+    const app = buildTestApp({ context: skipBundling, webDirectory: path.join(empty, 'missing') });
+    try {
+      const deployment = Object.values(Template.fromStack(app.stateless).findResources('Custom::CDKBucketDeployment'))[0] as { Properties: { SourceObjectKeys: string[] } };
+      assert.equal(deployment.Properties.SourceObjectKeys.length, 1);
+    } finally {
+      app.dispose();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the stateful stack independent: the pool knows nothing of the console, its client or the API', () => {
+    assert.doesNotMatch(JSON.stringify(statefulTemplate.toJSON()), /Fn::ImportValue/);
+    assert.deepEqual(stateful.dependencies, []);
+    assert.deepEqual(stateless.dependencies, [stateful]);
   });
 });

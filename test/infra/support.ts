@@ -1,5 +1,5 @@
 /**
- * Shared helpers for the CDK tests: one synth per test file (bundling the six functions with the
+ * Shared helpers for the CDK tests: one synth per test file (bundling the functions with the
  * local esbuild takes a few seconds, so only the tests that open the bundles bundle), and small
  * readers for the synthesized templates.
  */
@@ -26,7 +26,14 @@ export function buildTestApp(options: Omit<BuildAppOptions, 'outdir' | 'stage'> 
   const outdir = mkdtempSync(path.join(tmpdir(), 'tinbao-cdk-'));
   const dispose = () => rmSync(outdir, { recursive: true, force: true });
   try {
-    return { ...buildApp({ stage: testStage, outdir, nagChecks: options.nagChecks ?? false, context: options.context }), outdir, dispose };
+    const built = buildApp({
+      stage: testStage,
+      outdir,
+      nagChecks: options.nagChecks ?? false,
+      context: options.context,
+      ...(options.webDirectory !== undefined && { webDirectory: options.webDirectory }),
+    });
+    return { ...built, outdir, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -35,7 +42,7 @@ export function buildTestApp(options: Omit<BuildAppOptions, 'outdir' | 'stage'> 
 
 /**
  * Context that skips bundling the functions (the CDK's own `aws:cdk:bundling-stacks` switch), for
- * tests that read only the templates of an app built with other context values: bundling six
+ * tests that read only the templates of an app built with other context values: bundling the
  * functions takes seconds, and these tests never open the code assets.
  */
 export const skipBundling = { 'aws:cdk:bundling-stacks': [] } as const;

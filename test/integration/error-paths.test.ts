@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -75,8 +75,10 @@ describe('when DynamoDB fails while classifying', () => {
     );
     // The document client sends on its own, so it is mocked as a class; only transactions fail.
     const dynamoMock = mockClient(DynamoDBDocumentClient);
+    // The register counter is read first; an empty table has none yet.
+    dynamoMock.on(GetCommand).resolves({});
     dynamoMock.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
-      const key = String(input.TransactItems?.[0]?.Put?.Item?.PK ?? '');
+      const key = String(input.TransactItems?.find((item) => item.Put)?.Put?.Item?.PK ?? '');
       if (key.endsWith('X0')) throw Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
       return {};
     });

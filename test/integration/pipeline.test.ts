@@ -41,7 +41,7 @@ describe('a web tip, from the form to DynamoDB', () => {
     }, 2000, 'the tip to be classified');
     assert.ok(Date.now() - started < 2000);
     assert.equal(status.status, 200);
-    assert.deepEqual(status.json, { trackingCode: accepted.json.trackingCode, status: 'NEW', unit: { code: '770', name: 'Quận 3' } });
+    assert.deepEqual(status.json, { trackingCode: accepted.json.trackingCode, status: 'NEW', unit: { code: '770', name: 'Quận 3' }, messages: [] });
   });
 
   it('goes to the city duty desk when it names no district', async () => {
@@ -199,11 +199,12 @@ describe('the status endpoint', () => {
     assert.equal(wrongSecret.text, wrongCode.text);
   });
 
-  it('refuses a malformed code with 400, and a GET with 404 so a secret never sits in a URL', async () => {
+  it('refuses a malformed code with 400, and answers no GET, so a secret never sits in a URL', async () => {
     const malformed = await statusOf('TB-12', 'nope');
     assert.equal(malformed.status, 400);
+    // GET /tips/{id} is an officer route: without an officer's token it is refused outright.
     const get = await fetch(`${stack.apiUrl}/tips/status?code=TB-0000-0000&secret=x`);
-    assert.equal(get.status, 404);
+    assert.equal(get.status, 401);
   });
 });
 

@@ -1,0 +1,41 @@
+import { AdminGetUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import { officerFromClaims } from '../../shared/officers/model.ts';
+import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
+
+/** Officers from the Cognito user pool: their subject and groups, for assignment. */
+export function createCognitoOfficerDirectory(client: CognitoIdentityProviderClient, userPoolId: string): OfficerDirectory {
+  return {
+    async find(username) {
+      try {
+        const user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+        if (!user.Enabled) return undefined;
+        const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? username;
+        const { Groups = [] } = await client.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username }));
+        return officerFromClaims({ sub, username: user.Username ?? username, groups: Groups.map((group) => group.GroupName ?? '') });
+      } catch (error) {
+        if (error instanceof UserNotFoundException) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The local identity provider's user directory, which answers what Cognito would. */
+export function createLocalOfficerDirectory(issuer: string): OfficerDirectory {
+  return {
+    async find(username) {
+      const response = await fetch(`${issuer}/users/${encodeURIComponent(username)}`, { signal: AbortSignal.timeout(3000) });
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw new Error(`The local identity provider answered ${response.status}`);
+      const user = (await response.json()) as { sub: string; username: string; groups: string[] };
+      return officerFromClaims(user);
+    },
+  };
+}
+
+/** Cognito when the function knows its user pool, else the local identity provider. */
+export function createOfficerDirectory(environment: { USER_POOL_ID?: string | undefined; OFFICER_JWT_ISSUER: string }): OfficerDirectory {
+  return environment.USER_POOL_ID
+    ? createCognitoOfficerDirectory(new CognitoIdentityProviderClient({}), environment.USER_POOL_ID)
+    : createLocalOfficerDirectory(environment.OFFICER_JWT_ISSUER);
+}

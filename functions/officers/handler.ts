@@ -1,0 +1,144 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { maxRequestBodyBytes } from '../../infra/definitions.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import type { Officer } from '../../shared/officers/model.ts';
+import { systemClock } from '../../shared/ports.ts';
+import {
+  addNote,
+  assignCase,
+  changeStatus,
+  claimCase,
+  extendDeadline,
+  getCase,
+  listQueue,
+  replyToTipster,
+  transferCase,
+} from '../../shared/usecases/officers/cases.ts';
+import { summariseQueues } from '../../shared/usecases/officers/summary.ts';
+import { loadChannelSecret } from '../adapters/channel-secret.ts';
+import { createDynamoCaseStore, createDynamoQueueCounter } from '../adapters/dynamo-case-store.ts';
+import { createDynamoSmsSenderStore } from '../adapters/dynamo-sms-store.ts';
+import { createDocumentClient } from '../adapters/dynamo-tip-store.ts';
+import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
+import { createOfficerAuthenticator, officerAuthEnvironment, officerAuthSettings } from '../adapters/officer-auth.ts';
+import { createOfficerDirectory } from '../adapters/officer-directory.ts';
+import { createPhoneVault } from '../adapters/phone-vault.ts';
+import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
+import { createReplyOutbox } from '../adapters/sms-outbox.ts';
+import { createTipsterNotifier } from '../adapters/tipster-notifier.ts';
+import { httpErrorResponses } from '../http/errors.ts';
+import { requireOfficer, type OfficerContext } from '../http/officer-auth.ts';
+import { readBody } from '../http/request.ts';
+import { jsonResponse } from '../http/responses.ts';
+
+const environment = readEnvironment({
+  ...commonEnvironment,
+  ...officerAuthEnvironment,
+  PHONE_KEY_ARN: z.string().startsWith('arn:').optional(),
+  PHONE_SEALING_KEY: z.string().min(40).optional(),
+  USER_POOL_ID: z.string().min(1).optional(),
+  SMS_GATEWAY_OUTBOUND_URL: z.url().optional(),
+  SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+});
+
+const documents = createDocumentClient(dynamoDbClient);
+const cases = createDynamoCaseStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS);
+const gatewaySecret = await loadChannelSecret({ arnVariable: 'SMS_GATEWAY_SECRET_ARN', localVariable: 'SMS_GATEWAY_SECRET' });
+const outboundSettings = {
+  gatewayOutboundUrl: environment.SMS_GATEWAY_OUTBOUND_URL,
+  gatewaySecret,
+  originationIdentity: environment.SMS_ORIGINATION_IDENTITY,
+};
+const dependencies = {
+  cases,
+  clock: systemClock,
+  ids: ulidGenerator,
+  counter: createDynamoQueueCounter(documents, environment.TABLE_NAME),
+  directory: createOfficerDirectory(environment),
+  notifier: createTipsterNotifier({
+    senders: createDynamoSmsSenderStore(documents, environment.TABLE_NAME),
+    vault: createPhoneVault(environment),
+    outboxFor: (provider) => createReplyOutbox(provider, outboundSettings, () => new PinpointSMSVoiceV2Client({})),
+  }),
+};
+const authenticator = createOfficerAuthenticator(officerAuthSettings(environment));
+
+type Action = (officer: Officer, event: APIGatewayProxyEventV2) => Promise<unknown>;
+
+function tipId(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.id;
+  if (!id) throw new NotFoundError();
+  return id;
+}
+
+/** The JSON body of an action; an empty body is an empty object. */
+function jsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return {};
+  const body = readBody(event, { accept: ['json'], maxBytes: maxRequestBodyBytes });
+  return body.format === 'json' ? body.data : {};
+}
+
+/**
+ * Changes answer with the tip as it now is, with its audit trail. After a transfer out of the
+ * officer's own queues the trail is no longer theirs to read: they get the tip as they left it.
+ */
+const thenDetail =
+  (change: (officer: Officer, id: string, input: unknown) => Promise<unknown>): Action =>
+  async (officer, event) => {
+    const id = tipId(event);
+    const changed = await change(officer, id, jsonBody(event));
+    try {
+      return await getCase(officer, id, dependencies);
+    } catch (error) {
+      if (error instanceof NotFoundError) return { tip: changed, events: [] };
+      throw error;
+    }
+  };
+
+/** Every officer route, keyed by API Gateway's route key. */
+const actions: Record<string, Action> = {
+  // `district` is the documented name of the queue parameter; `queue` (which also takes CITY) works too.
+  'GET /queue': (officer, event) => {
+    const { district, ...query } = event.queryStringParameters ?? {};
+    return listQueue(officer, { ...query, ...(query.queue === undefined && district !== undefined && { queue: district }) }, dependencies);
+  },
+  'GET /queue/summary': (officer) => summariseQueues(officer, dependencies),
+  'GET /tips/{id}': (officer, event) => getCase(officer, tipId(event), dependencies),
+  'POST /tips/{id}/claim': thenDetail((officer, id) => claimCase(officer, id, dependencies)),
+  'POST /tips/{id}/assign': thenDetail((officer, id, input) => assignCase(officer, id, input, dependencies)),
+  'POST /tips/{id}/transfer': thenDetail((officer, id, input) => transferCase(officer, id, input, dependencies)),
+  'POST /tips/{id}/status': thenDetail((officer, id, input) => changeStatus(officer, id, input, dependencies)),
+  'POST /tips/{id}/notes': thenDetail((officer, id, input) => addNote(officer, id, input, dependencies)),
+  'POST /tips/{id}/messages': async (officer, event) => {
+    const id = tipId(event);
+    const reply = await replyToTipster(officer, id, jsonBody(event), dependencies);
+    if (!reply.delivered) metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
+    return { ...(await getCase(officer, id, dependencies)), delivered: reply.delivered };
+  },
+  'POST /tips/{id}/deadline': thenDetail((officer, id, input) => extendDeadline(officer, id, input, dependencies)),
+};
+
+/** The officers' API: authenticated, authorised in each use case, audited in each change. */
+async function officerApi(event: APIGatewayProxyEventV2, context: OfficerContext): Promise<APIGatewayProxyStructuredResultV2> {
+  const action = actions[event.routeKey];
+  if (!action) throw new NotFoundError();
+  const result = await action(context.officer, event);
+  logger.info('officer action', { route: event.routeKey, officer: context.officer.username, ...(event.pathParameters?.id && { tipId: event.pathParameters.id }) });
+  metrics.addMetric('OfficerActions', MetricUnit.Count, 1);
+  return jsonResponse(200, result);
+}
+
+/** The Lambda entry point. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, OfficerContext>(officerApi)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(httpErrorHandler({ logger: false }))
+  .use(httpErrorResponses(logger, metrics, { pages: false }))
+  .use(requireOfficer(authenticator));

@@ -1,0 +1,137 @@
+/**
+ * The officer use cases: reading queues and tips, notes and replies here, the workflow (claim,
+ * assign, transfer, status, deadline) in workflow.ts, re-exported so a handler imports one module.
+ * Each takes the signed-in officer, the input as received, and its ports, and checks the
+ * officer's rights itself: a gateway authoriser in front is a second fence, not the only one.
+ */
+import { z } from 'zod';
+import { ForbiddenError, ValidationError } from '../../errors.ts';
+import type { CaseTip, Officer, TipEvent } from '../../officers/model.ts';
+import { parseOrThrow } from '../../tip/submission.ts';
+import { tipStatuses } from '../../tip/tip.ts';
+import {
+  appendEvent,
+  boundedInteger,
+  boundedText,
+  canSeeCase,
+  canSeeQueue,
+  loadVisibleCase,
+  queueCodeSchema,
+  requiredOr,
+  type CaseDependencies,
+  type CaseReadDependencies,
+} from './access.ts';
+import { oldestFirst, toCaseView, toEventView, toListItem, type CaseDetailView, type EventView, type QueuePageView } from './views.ts';
+
+export { assignCase, changeStatus, claimCase, extendDeadline, transferCase, allowedStatusChanges, statusChanges, InvalidTransitionError } from './workflow.ts';
+export type { AssignCaseDependencies } from './workflow.ts';
+export type { CaseDependencies, CaseReadDependencies, OfficerDirectory } from './access.ts';
+
+/** Rows per queue page: this many unless asked, never more than the maximum. */
+export const queuePageLimits = { default: 25, min: 1, max: 100 } as const;
+
+const listQueueSchema = z.object({
+  queue: queueCodeSchema.optional(),
+  status: z.enum(tipStatuses, { error: requiredOr('unknownStatus') }).default('NEW'),
+  cursor: z.string({ error: 'notText' }).max(2048, { error: 'tooLong' }).optional(),
+  limit: boundedInteger(queuePageLimits).optional(),
+});
+
+/**
+ * One page of one queue and status (NEW unless asked), high urgency first, then oldest. The queue
+ * defaults to the officer's district when they have exactly one; a queue they may not see is a
+ * 403 (queue codes are public, so refusing one reveals nothing). One store query per page.
+ */
+export async function listQueue(officer: Officer, input: unknown, deps: CaseReadDependencies): Promise<QueuePageView> {
+  const request = parseOrThrow(listQueueSchema, input ?? {});
+  const [onlyDistrict, ...otherDistricts] = officer.districts;
+  const queue = request.queue ?? (onlyDistrict !== undefined && otherDistricts.length === 0 ? onlyDistrict : undefined);
+  if (queue === undefined) throw new ValidationError([{ field: 'queue', reason: 'required' }]);
+  if (!canSeeQueue(officer, queue)) throw new ForbiddenError('You may not see this queue.');
+
+  const page = await deps.cases.queue({ queue, status: request.status, limit: request.limit ?? queuePageLimits.default, cursor: request.cursor });
+  const now = deps.clock.now();
+  // The store answers for one queue and status; check anyway, so a store bug cannot leak a tip.
+  const items = page.tips.filter((tip) => tip.queue === queue && tip.status === request.status && canSeeCase(officer, tip));
+  return { items: items.map((tip) => toListItem(tip, now)), nextCursor: page.nextCursor ?? null };
+}
+
+/** A tip in full with its whole audit trail, oldest first, for an officer who may see it. */
+export async function getCase(officer: Officer, tipId: string, deps: CaseReadDependencies): Promise<CaseDetailView> {
+  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const events = await deps.cases.events(tip.id);
+  return { tip: toCaseView(tip, deps.clock.now()), events: oldestFirst(events).map(toEventView) };
+}
+
+/** How long a note may be, in code points. */
+export const noteTextLimits = { min: 1, max: 5000 } as const;
+
+/** How long a reply to the tipster may be, in code points (it may go out by SMS). */
+export const replyTextLimits = { min: 1, max: 1000 } as const;
+
+const noteSchema = z.object({ text: boundedText(noteTextLimits) });
+const replySchema = z.object({ text: boundedText(replyTextLimits) });
+
+function messageEvent(officer: Officer, tip: CaseTip, deps: CaseDependencies, type: 'NOTE_ADDED' | 'OFFICER_MESSAGE', text: string): TipEvent {
+  return {
+    id: deps.ids.next(),
+    tipId: tip.id,
+    type,
+    actor: officer.username,
+    at: deps.clock.now().toISOString(),
+    text,
+    public: type === 'OFFICER_MESSAGE',
+  };
+}
+
+/**
+ * An internal note on a tip, for officers only; the tipster never sees it. Any officer who may
+ * see the tip may add one, closed tips included.
+ */
+export async function addNote(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<EventView> {
+  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const { text } = parseOrThrow(noteSchema, input ?? {});
+  const event = messageEvent(officer, tip, deps, 'NOTE_ADDED', text);
+  await appendEvent(deps.cases, tip, event, () => loadVisibleCase(officer, tipId, deps.cases));
+  return toEventView(event);
+}
+
+/**
+ * Tells the tipster something: by SMS for SMS tips, on the status page for web tips. The
+ * adapter knows how; it reads the tip, never the other way round.
+ */
+export interface TipsterNotifier {
+  /** Resolves once the message is handed over; rejects when it could not be. */
+  notify(tip: CaseTip, text: string): Promise<void>;
+}
+
+/** What replyToTipster needs besides the tip store. */
+export interface ReplyDependencies extends CaseDependencies {
+  readonly notifier: TipsterNotifier;
+}
+
+/** A reply as stored, and whether it reached the tipster beyond the status page. */
+export interface ReplyResult {
+  readonly event: EventView;
+  /** False when the notifier failed; the reply is still on the status page. */
+  readonly delivered: boolean;
+}
+
+/**
+ * A message to the tipster: recorded as a public event (shown on the status page), then passed
+ * to the notifier. A failed notification does not undo the message; it reports `delivered: false`.
+ */
+export async function replyToTipster(officer: Officer, tipId: string, input: unknown, deps: ReplyDependencies): Promise<ReplyResult> {
+  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const { text } = parseOrThrow(replySchema, input ?? {});
+  const event = messageEvent(officer, tip, deps, 'OFFICER_MESSAGE', text);
+  let current = tip;
+  await appendEvent(deps.cases, tip, event, async () => (current = await loadVisibleCase(officer, tipId, deps.cases)));
+  let delivered = true;
+  try {
+    await deps.notifier.notify(current, text);
+  } catch {
+    delivered = false;
+  }
+  return { event: toEventView(event), delivered };
+}

@@ -1,0 +1,221 @@
+/**
+ * The JSON shapes officers get. Every field is picked by name, never spread from the stored tip,
+ * so nothing added to the tip later (a sender's pseudonym, a sealed number) can leak by accident.
+ */
+import type { Category, RoutingCandidate, RoutingDecision, RoutingEvidence, Urgency } from '../../classification/types.ts';
+import type { Language } from '../../i18n.ts';
+import type { CaseTip, DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
+import type { Channel, TipFlag } from '../../tip/envelope.ts';
+import type { TipStatus } from '../../tip/tip.ts';
+import { daysLeft, isOverdue } from './deadline.ts';
+
+/** How much of the tip's text a queue row shows, in code points. */
+export const excerptLength = 140;
+
+/** What a queue row and the detail view share. */
+export interface CaseHeader {
+  readonly id: string;
+  readonly trackingCode: string;
+  readonly registerNumber: string;
+  /** The queue the tip sits in: a unit code or CITY. */
+  readonly queue: string;
+  /** The unit's code, or null at the city desk. */
+  readonly district: string | null;
+  readonly category: Category;
+  readonly urgency: Urgency;
+  readonly status: TipStatus;
+  readonly channel: Channel;
+  readonly receivedAt: string;
+  readonly dueAt: string;
+  /** Whole days to the deadline, rounded down; negative once overdue. */
+  readonly daysLeft: number;
+  readonly overdue: boolean;
+  /** The username of the officer holding the tip, or null. */
+  readonly assignee: string | null;
+  /** For SMS tips, the sender's alias such as `SMS-7F3K`; never the number or pseudonym. */
+  readonly senderAlias: string | null;
+  readonly flags: readonly TipFlag[];
+}
+
+/** One row of a queue. */
+export interface CaseListItem extends CaseHeader {
+  /** The first 140 code points of the text, with `…` when there is more. */
+  readonly excerpt: string;
+}
+
+/** A page of a queue. */
+export interface QueuePageView {
+  readonly items: readonly CaseListItem[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  readonly nextCursor: string | null;
+}
+
+/** One tip in full, for an officer who may see it. */
+export interface CaseView extends CaseHeader {
+  /** For optimistic updates: the version this view was read at. */
+  readonly version: number;
+  readonly text: string;
+  readonly language: Language;
+  readonly classifiedAt: string;
+  /** Only when the tipster chose to leave it (contact is stored only with consent). */
+  readonly contact?: string;
+  readonly lat?: number;
+  readonly lon?: number;
+  /** What the tipster picked on the form, if anything; routing may have overruled it. */
+  readonly requestedDistrict?: string;
+  readonly requestedCategory?: Category;
+  readonly routing: RoutingDecision;
+  readonly deadlineExtensions: readonly DeadlineExtension[];
+  readonly rejection: { readonly reason: RejectionReason; readonly duplicateOf?: string; readonly note?: string } | null;
+}
+
+/** One entry of the audit trail as officers see it. */
+export interface EventView {
+  readonly id: string;
+  readonly type: TipEventType;
+  readonly actor: string;
+  readonly at: string;
+  readonly before?: TipSnapshot;
+  readonly after?: TipSnapshot;
+  readonly reason?: string;
+  readonly text?: string;
+  /** Whether the tipster sees it on the status page (officer replies and tipster messages). */
+  readonly public: boolean;
+}
+
+/** A tip and its whole audit trail, oldest first. */
+export interface CaseDetailView {
+  readonly tip: CaseView;
+  readonly events: readonly EventView[];
+}
+
+function excerpt(text: string): string {
+  const codePoints = Array.from(text);
+  return codePoints.length > excerptLength ? `${codePoints.slice(0, excerptLength).join('')}…` : text;
+}
+
+function header(tip: CaseTip, now: Date): CaseHeader {
+  return {
+    id: tip.id,
+    trackingCode: tip.trackingCode,
+    registerNumber: tip.registerNumber,
+    queue: tip.queue,
+    district: tip.district,
+    category: tip.category,
+    urgency: tip.urgency,
+    status: tip.status,
+    channel: tip.channel,
+    receivedAt: tip.receivedAt,
+    dueAt: tip.dueAt,
+    daysLeft: daysLeft(tip.dueAt, now),
+    overdue: isOverdue(tip.dueAt, now),
+    assignee: tip.assignee?.username ?? null,
+    senderAlias: tip.sender?.alias ?? null,
+    flags: [...(tip.flags ?? [])],
+  };
+}
+
+/** A queue row. */
+export function toListItem(tip: CaseTip, now: Date): CaseListItem {
+  return { ...header(tip, now), excerpt: excerpt(tip.text) };
+}
+
+function evidenceView(evidence: RoutingEvidence | null): RoutingEvidence | null {
+  if (!evidence) return null;
+  switch (evidence.kind) {
+    case 'code':
+      return { kind: 'code', code: evidence.code };
+    case 'point':
+      return { kind: 'point', lat: evidence.lat, lon: evidence.lon };
+    case 'text':
+      return { kind: 'text', span: evidence.span, start: evidence.start, end: evidence.end };
+  }
+}
+
+function candidateView(candidate: RoutingCandidate): RoutingCandidate {
+  return { district: candidate.district, confidence: candidate.confidence, method: candidate.method, evidence: evidenceView(candidate.evidence) };
+}
+
+function routingView(routing: RoutingDecision): RoutingDecision {
+  return {
+    district: routing.district,
+    confidence: routing.confidence,
+    method: routing.method,
+    evidence: evidenceView(routing.evidence),
+    runnerUp: routing.runnerUp ? candidateView(routing.runnerUp) : null,
+    candidates: routing.candidates.map(candidateView),
+  };
+}
+
+/** The full view of a tip. */
+export function toCaseView(tip: CaseTip, now: Date): CaseView {
+  return {
+    ...header(tip, now),
+    version: tip.version,
+    text: tip.text,
+    language: tip.language,
+    classifiedAt: tip.classifiedAt,
+    ...(tip.contact ? { contact: tip.contact } : {}),
+    ...(tip.lat !== undefined && tip.lon !== undefined ? { lat: tip.lat, lon: tip.lon } : {}),
+    ...(tip.requestedDistrict !== undefined ? { requestedDistrict: tip.requestedDistrict } : {}),
+    ...(tip.requestedCategory !== undefined ? { requestedCategory: tip.requestedCategory } : {}),
+    routing: routingView(tip.routing),
+    deadlineExtensions: (tip.deadlineExtensions ?? []).map((extension) => ({
+      by: extension.by,
+      at: extension.at,
+      previousDueAt: extension.previousDueAt,
+      dueAt: extension.dueAt,
+      reason: extension.reason,
+    })),
+    rejection: tip.rejection
+      ? {
+          reason: tip.rejection.reason,
+          ...(tip.rejection.duplicateOf !== undefined ? { duplicateOf: tip.rejection.duplicateOf } : {}),
+          ...(tip.rejection.note !== undefined ? { note: tip.rejection.note } : {}),
+        }
+      : null,
+  };
+}
+
+function snapshotView(snapshot: TipSnapshot): TipSnapshot {
+  return {
+    ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
+    ...(snapshot.queue !== undefined ? { queue: snapshot.queue } : {}),
+    ...(snapshot.district !== undefined ? { district: snapshot.district } : {}),
+    ...(snapshot.assignee !== undefined ? { assignee: snapshot.assignee } : {}),
+    ...(snapshot.dueAt !== undefined ? { dueAt: snapshot.dueAt } : {}),
+    ...(snapshot.category !== undefined ? { category: snapshot.category } : {}),
+    ...(snapshot.urgency !== undefined ? { urgency: snapshot.urgency } : {}),
+  };
+}
+
+/** One event as officers see it. */
+export function toEventView(event: TipEvent): EventView {
+  return {
+    id: event.id,
+    type: event.type,
+    actor: event.actor,
+    at: event.at,
+    ...(event.before ? { before: snapshotView(event.before) } : {}),
+    ...(event.after ? { after: snapshotView(event.after) } : {}),
+    ...(event.reason !== undefined ? { reason: event.reason } : {}),
+    ...(event.text !== undefined ? { text: event.text } : {}),
+    public: isPublicEvent(event),
+  };
+}
+
+/** The events that make up the conversation between tipster and officers. */
+export const conversationEventTypes: readonly TipEventType[] = ['OFFICER_MESSAGE', 'TIPSTER_MESSAGE'];
+
+/**
+ * Whether the tipster sees the event. Only messages can be public, and a message is unless it
+ * says otherwise (tipster messages stored by the SMS path before `public` existed carry no flag).
+ */
+export function isPublicEvent(event: Pick<TipEvent, 'type' | 'public'>): boolean {
+  return conversationEventTypes.includes(event.type) && (event.public as boolean | undefined) !== false;
+}
+
+/** Events oldest first; events at the same instant keep the store's order. */
+export function oldestFirst<T extends { readonly at: string }>(events: readonly T[]): T[] {
+  return [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}

@@ -1,0 +1,345 @@
+/**
+ * A tip's workflow: the state machine and the use cases that move a tip through it (claim,
+ * assign, transfer, change of status, deadline extension).
+ *
+ *   NEW ──claim/assign──▶ ASSIGNED ──▶ IN_PROGRESS ──▶ RESOLVED
+ *    │                   │  ▲  (reassign)  │
+ *    └───────────────────┴──┴──────────────┴──────────▶ REJECTED (false, duplicate, spam)
+ *
+ * Any open tip can be transferred to another queue, where it starts again as NEW with no
+ * assignee. RESOLVED and REJECTED are final.
+ *
+ * Every use case checks, in this order: that the officer may see the tip (else 404, the same as
+ * a tip that does not exist), that their role allows the action (403), the input (400), and that
+ * the tip's state allows it (409). Each change is written with its audit event under the version
+ * condition, so two officers can never both win.
+ */
+import { z } from 'zod';
+import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../../errors.ts';
+import type { FieldReason } from '../../i18n.ts';
+import { cityDeskQueue } from '../../jurisdictions/index.ts';
+import { maxDeadlineExtensions, maxExtensionMonths, rejectionReasons, type CaseTip, type Officer, type RejectionReason, type TipEvent } from '../../officers/model.ts';
+import { parseOrThrow } from '../../tip/submission.ts';
+import { closedTipStatuses, tipStatuses, type TipStatus } from '../../tip/tip.ts';
+import {
+  boundedInteger,
+  boundedText,
+  canSeeCase,
+  closedCase,
+  commitChange,
+  isAssignee,
+  loadVisibleCase,
+  nextVersion,
+  normaliseText,
+  queueCodeSchema,
+  requiredOr,
+  requireSupervisor,
+  textProblem,
+  type CaseDependencies,
+  type OfficerDirectory,
+} from './access.ts';
+import { addDays, maxExtensionDays } from './deadline.ts';
+import { toCaseView, type CaseView } from './views.ts';
+
+// ---- The state machine ---------------------------------------------------------------------
+
+/**
+ * The statuses changeStatus may move a tip to from each status. ASSIGNED is reached only by
+ * claimCase or assignCase, and NEW only by transferCase, so neither is a target here.
+ */
+export const statusChanges: Readonly<Record<TipStatus, readonly TipStatus[]>> = {
+  NEW: ['REJECTED'],
+  ASSIGNED: ['IN_PROGRESS', 'REJECTED'],
+  IN_PROGRESS: ['RESOLVED', 'REJECTED'],
+  RESOLVED: [],
+  REJECTED: [],
+};
+
+/** The statuses changeStatus accepts from this one. */
+export function allowedStatusChanges(from: TipStatus): readonly TipStatus[] {
+  return statusChanges[from];
+}
+
+/** Whether the tip is resolved or rejected. */
+export function isClosed(status: TipStatus): boolean {
+  return closedTipStatuses.includes(status);
+}
+
+/** A refused status change: a 409 whose details list where the tip may go from here. */
+export class InvalidTransitionError extends ConflictError {
+  readonly from: TipStatus;
+  readonly to: TipStatus;
+  readonly allowed: readonly TipStatus[];
+
+  constructor(from: TipStatus, to: TipStatus) {
+    const allowed = allowedStatusChanges(from);
+    super(
+      'invalid_transition',
+      allowed.length > 0
+        ? `A ${from} tip cannot become ${to}; it can become ${allowed.join(' or ')}.`
+        : `A ${from} tip is closed and cannot become ${to}.`,
+      { from, to, allowed: [...allowed] },
+    );
+    this.from = from;
+    this.to = to;
+    this.allowed = allowed;
+  }
+}
+
+// ---- Helpers -------------------------------------------------------------------------------
+
+function newEvent(
+  tip: CaseTip,
+  officer: Officer,
+  deps: CaseDependencies,
+  fields: Pick<TipEvent, 'type'> & Partial<Pick<TipEvent, 'before' | 'after' | 'reason' | 'text'>>,
+): TipEvent {
+  return {
+    id: deps.ids.next(),
+    tipId: tip.id,
+    actor: officer.username,
+    at: deps.clock.now().toISOString(),
+    public: false,
+    ...fields,
+  };
+}
+
+function validation(field: string, reason: FieldIssue['reason'], limit?: number): ValidationError {
+  return new ValidationError([limit === undefined ? { field, reason } : { field, reason, limit }]);
+}
+
+const alreadyClaimed = () => new ConflictError('already_claimed', 'Another officer has already taken this tip.');
+
+/** How often a claim is tried again when the tip changed but is still unclaimed. */
+const maxClaimAttempts = 3;
+
+// ---- Claim ---------------------------------------------------------------------------------
+
+/**
+ * The officer takes a NEW tip from a queue they see: it becomes ASSIGNED to them. Of officers
+ * claiming at once exactly one wins; the others get 409 `already_claimed`.
+ */
+export async function claimCase(officer: Officer, tipId: string, deps: CaseDependencies): Promise<CaseView> {
+  let tip = await loadVisibleCase(officer, tipId, deps.cases);
+  for (let attempt = 1; ; attempt += 1) {
+    if (tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS') throw alreadyClaimed();
+    if (isClosed(tip.status)) throw closedCase('claimed');
+    const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: officer.id, username: officer.username } });
+    const event = newEvent(tip, officer, deps, {
+      type: 'CLAIMED',
+      before: { status: tip.status, assignee: null },
+      after: { status: 'ASSIGNED', assignee: officer.username },
+    });
+    try {
+      await commitChange(deps.cases, { before: tip, after, event }, alreadyClaimed);
+      return toCaseView(after, deps.clock.now());
+    } catch (error) {
+      // The tip changed since it was read. Most often another officer claimed it; if it is
+      // still NEW (something else changed), look again and try once more.
+      if (!(error instanceof ConflictError) || attempt >= maxClaimAttempts) throw error;
+      tip = await loadVisibleCase(officer, tipId, deps.cases);
+      if (tip.status !== 'NEW') throw alreadyClaimed();
+    }
+  }
+}
+
+// ---- Assign --------------------------------------------------------------------------------
+
+const assignSchema = z.object({
+  assignee: z
+    .string({ error: requiredOr('notText') })
+    .transform((username) => username.trim())
+    .pipe(z.string().min(1, { error: 'required' }).max(128, { error: 'tooLong' })),
+});
+
+/** What assignCase needs besides the tip store. */
+export interface AssignCaseDependencies extends CaseDependencies {
+  readonly directory: OfficerDirectory;
+}
+
+/**
+ * A supervisor gives a NEW or ASSIGNED tip to an officer who may see it. Giving it to the
+ * officer who already holds it changes nothing.
+ */
+export async function assignCase(supervisor: Officer, tipId: string, input: unknown, deps: AssignCaseDependencies): Promise<CaseView> {
+  const tip = await loadVisibleCase(supervisor, tipId, deps.cases);
+  requireSupervisor(supervisor, 'assign tips');
+  const { assignee: username } = parseOrThrow(assignSchema, input ?? {});
+  if (isClosed(tip.status)) throw closedCase('assigned');
+  if (tip.status === 'IN_PROGRESS') {
+    throw new ConflictError('in_progress', 'Work on this tip has started; it can no longer be reassigned. Transfer it instead.');
+  }
+  const assignee = await deps.directory.find(username);
+  if (!assignee) throw validation('assignee', 'unknownOfficer');
+  if (!canSeeCase(assignee, tip)) throw validation('assignee', 'officerCannotSee');
+  if (tip.status === 'ASSIGNED' && tip.assignee?.id === assignee.id) return toCaseView(tip, deps.clock.now());
+
+  const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: assignee.id, username: assignee.username } });
+  const event = newEvent(tip, supervisor, deps, {
+    type: 'ASSIGNED',
+    before: { status: tip.status, assignee: tip.assignee?.username ?? null },
+    after: { status: 'ASSIGNED', assignee: assignee.username },
+  });
+  await commitChange(deps.cases, { before: tip, after, event });
+  return toCaseView(after, deps.clock.now());
+}
+
+// ---- Transfer ------------------------------------------------------------------------------
+
+/** How long the reason for a transfer or an extension may be, in code points. */
+export const reasonLimits = { min: 5, max: 500 } as const;
+
+const transferSchema = z.object({
+  to: queueCodeSchema,
+  reason: boundedText(reasonLimits),
+});
+
+/**
+ * Moves an open tip to another unit's queue or to the city desk, where it starts again as NEW
+ * with no assignee. Any officer who may see the tip may transfer it; the reason is recorded.
+ */
+export async function transferCase(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
+  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const { to, reason } = parseOrThrow(transferSchema, input ?? {});
+  if (isClosed(tip.status)) throw closedCase('transferred');
+  if (to === tip.queue) throw validation('to', 'sameQueue');
+
+  const district = to === cityDeskQueue ? null : to;
+  const after = nextVersion(tip, { queue: to, district, status: 'NEW', assignee: undefined });
+  const event = newEvent(tip, officer, deps, {
+    type: 'TRANSFERRED',
+    before: { queue: tip.queue, district: tip.district, status: tip.status, assignee: tip.assignee?.username ?? null },
+    after: { queue: to, district, status: 'NEW', assignee: null },
+    reason,
+  });
+  await commitChange(deps.cases, { before: tip, after, event });
+  return toCaseView(after, deps.clock.now());
+}
+
+// ---- Change of status ----------------------------------------------------------------------
+
+/** How long a rejection note may be, in code points. */
+export const rejectionNoteLimits = { min: 1, max: 1000 } as const;
+
+const isRejectionReason = (value: string): value is RejectionReason => (rejectionReasons as readonly string[]).includes(value);
+
+const statusChangeSchema = z
+  .object({
+    status: z.enum(tipStatuses, { error: requiredOr('unknownStatus') }),
+    reason: z.string({ error: 'notText' }).optional(),
+    duplicateOf: z
+      .string({ error: 'notText' })
+      .transform((id) => id.trim())
+      .pipe(z.string().min(1, { error: 'required' }).max(64, { error: 'tooLong' }))
+      .optional(),
+    note: boundedText(rejectionNoteLimits).optional(),
+  })
+  .superRefine((change, context) => {
+    const issue = (field: string, message: FieldReason, limit?: number) =>
+      context.addIssue({ code: 'custom', path: [field], message, ...(limit !== undefined && { params: { limit } }) });
+    if (change.status === 'REJECTED') {
+      const reason = change.reason?.trim();
+      if (!reason) issue('reason', 'required');
+      else if (!isRejectionReason(reason)) issue('reason', 'unknownRejectionReason');
+      if (reason === 'duplicate' && change.duplicateOf === undefined) issue('duplicateOf', 'required');
+      if (reason !== 'duplicate' && change.duplicateOf !== undefined) issue('duplicateOf', 'notApplicable');
+      return;
+    }
+    // Other changes take an optional free-text reason; the rejection fields do not apply.
+    const problem = change.reason === undefined ? undefined : textProblem(change.reason, reasonLimits);
+    if (problem) issue('reason', problem.reason, problem.limit);
+    if (change.duplicateOf !== undefined) issue('duplicateOf', 'notApplicable');
+    if (change.note !== undefined) issue('note', 'notApplicable');
+  })
+  .transform((change) => ({
+    status: change.status,
+    reason: change.status === 'REJECTED' ? change.reason?.trim() : change.reason === undefined ? undefined : normaliseText(change.reason),
+    duplicateOf: change.duplicateOf,
+    note: change.note,
+  }));
+
+/**
+ * Moves a tip along the state machine: ASSIGNED → IN_PROGRESS → RESOLVED, or REJECTED (with a
+ * reason: false, duplicate of another tip, or spam) from any open status. Only the assignee or a
+ * supervisor may move an assigned tip; any officer who sees a NEW tip may reject it. A change
+ * the state machine does not allow is a 409 listing the statuses that are allowed.
+ */
+export async function changeStatus(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
+  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const held = tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS';
+  if (held && !isAssignee(officer, tip) && !officer.supervisor) {
+    throw new ForbiddenError('Only the officer holding this tip or a supervisor may change its status.');
+  }
+  const change = parseOrThrow(statusChangeSchema, input ?? {});
+  if (!allowedStatusChanges(tip.status).includes(change.status)) throw new InvalidTransitionError(tip.status, change.status);
+
+  let rejection: CaseTip['rejection'];
+  if (change.status === 'REJECTED') {
+    if (change.duplicateOf !== undefined) {
+      // The original must be another tip this officer may see; one they may not see is refused
+      // the same way as one that does not exist.
+      const original = change.duplicateOf === tip.id ? undefined : await deps.cases.get(change.duplicateOf);
+      if (!original || !canSeeCase(officer, original)) throw validation('duplicateOf', change.duplicateOf === tip.id ? 'invalid' : 'unknownTip');
+    }
+    rejection = {
+      reason: change.reason as RejectionReason,
+      ...(change.duplicateOf !== undefined && { duplicateOf: change.duplicateOf }),
+      ...(change.note !== undefined && { note: change.note }),
+    };
+  }
+
+  const after = nextVersion(tip, { status: change.status, ...(rejection && { rejection }) });
+  const event = newEvent(tip, officer, deps, {
+    type: 'STATUS_CHANGED',
+    before: { status: tip.status },
+    after: { status: change.status },
+    ...(change.reason !== undefined && { reason: change.reason }),
+    ...(change.note !== undefined && { text: change.note }),
+  });
+  await commitChange(deps.cases, { before: tip, after, event });
+  return toCaseView(after, deps.clock.now());
+}
+
+// ---- Deadline extension --------------------------------------------------------------------
+
+/** At most this many days per extension, whatever the months (two months are at most 62 days). */
+export const maxExtensionDaysEver = 62;
+
+const extensionSchema = z.object({
+  days: boundedInteger({ min: 1, max: maxExtensionDaysEver }),
+  reason: boundedText(reasonLimits),
+});
+
+/**
+ * A supervisor extends an open tip's verification deadline: at most `maxDeadlineExtensions`
+ * times, each by at most `maxExtensionMonths` calendar months from the current deadline.
+ */
+export async function extendDeadline(supervisor: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
+  const tip = await loadVisibleCase(supervisor, tipId, deps.cases);
+  requireSupervisor(supervisor, 'extend deadlines');
+  const { days, reason } = parseOrThrow(extensionSchema, input ?? {});
+  if (isClosed(tip.status)) throw closedCase('given a longer deadline');
+  const extensions = tip.deadlineExtensions ?? [];
+  if (extensions.length >= maxDeadlineExtensions) {
+    throw new ConflictError('extension_limit', `The deadline of a tip can be extended at most ${maxDeadlineExtensions} times.`, {
+      max: maxDeadlineExtensions,
+    });
+  }
+  const limit = maxExtensionDays(tip.dueAt, maxExtensionMonths);
+  if (days > limit) throw validation('days', 'tooLarge', limit);
+
+  const now = deps.clock.now().toISOString();
+  const dueAt = addDays(tip.dueAt, days).toISOString();
+  const after = nextVersion(tip, {
+    dueAt,
+    deadlineExtensions: [...extensions, { by: supervisor.username, at: now, previousDueAt: tip.dueAt, dueAt, reason }],
+  });
+  const event = newEvent(tip, supervisor, deps, {
+    type: 'DEADLINE_EXTENDED',
+    before: { dueAt: tip.dueAt },
+    after: { dueAt },
+    reason,
+  });
+  await commitChange(deps.cases, { before: tip, after, event });
+  return toCaseView(after, deps.clock.now());
+}

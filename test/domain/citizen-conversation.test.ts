@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
+import { parseOrThrow, webSubmissionSchema } from '../../shared/tip/submission.ts';
+import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
+import { classifyTip } from '../../shared/usecases/classify-tip.ts';
+import { addNote, changeStatus, claimCase, getCase, replyToTipster } from '../../shared/usecases/officers/cases.ts';
+import {
+  addTipsterMessage,
+  conversationLimitWindowSeconds,
+  conversationLookupsPerHour,
+  getTipConversation,
+  tipsterMessagesPerHour,
+} from '../../shared/usecases/officers/citizen.ts';
+import { submitTip } from '../../shared/usecases/submit-tip.ts';
+import { caseWorld, officers } from '../support/case-fakes.ts';
+import { memoryCodes, memoryQueue } from '../support/fakes.ts';
+
+const hasher = createSecretHasher('a pepper long enough for tests');
+
+/** The whole path: a citizen submits, the classifier stores the tip, officers and tipster talk. */
+async function world(options: { classify?: boolean } = {}) {
+  const base = caseWorld();
+  const w = {
+    ...base,
+    codes: memoryCodes(),
+    queue: memoryQueue(),
+    tips: base.cases,
+    hasher,
+    classifier: explicitOnlyClassifier,
+    retentionDays: 1825,
+  };
+  const accepted = await submitTip(parseOrThrow(webSubmissionSchema, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' }), 'web', w);
+  if (options.classify ?? true) await classifyTip(w.queue.sent[0]!, w);
+  const proof = { code: accepted.trackingCode, secret: accepted.secret };
+  return { w, accepted, proof, tipId: accepted.tipId };
+}
+
+const refusal = (run: Promise<unknown>) =>
+  run.then(
+    () => assert.fail('expected a refusal'),
+    (error: unknown) => error,
+  );
+
+describe('getTipConversation', () => {
+  it('says what the status page says, and shows replies and tipster messages oldest first, never notes', async () => {
+    const { w, proof, tipId } = await world();
+    await claimCase(officers.district, tipId, w);
+    w.clock.advance(60_000);
+    await addNote(officers.district, tipId, { text: 'Nội bộ: đối tượng có tiền án' }, w);
+    w.clock.advance(60_000);
+    await replyToTipster(officers.district, tipId, { text: 'Cảm ơn bạn. Người bán thường đứng ở đâu?' }, w);
+    w.clock.advance(60_000);
+    await addTipsterMessage({ ...proof, text: 'Đầu hẻm, cạnh quán nước.' }, w);
+
+    const view = await getTipConversation(proof, w);
+    assert.deepEqual(view, {
+      trackingCode: proof.code,
+      status: 'ASSIGNED',
+      unit: { code: '770', name: 'Quận 3' },
+      messages: [
+        { from: 'officer', text: 'Cảm ơn bạn. Người bán thường đứng ở đâu?', at: '2026-11-25T03:02:00.000Z' },
+        { from: 'tipster', text: 'Đầu hẻm, cạnh quán nước.', at: '2026-11-25T03:03:00.000Z' },
+      ],
+    });
+    const json = JSON.stringify(view);
+    assert.ok(!json.includes('Nội bộ') && !json.includes('an.nguyen'), 'no notes, no officer names');
+  });
+
+  it('speaks English when asked, like the status page', async () => {
+    const { w, proof } = await world();
+    assert.equal((await getTipConversation({ ...proof, language: 'en' }, w)).unit?.name, 'District 3');
+    assert.equal((await getTipConversation(proof, w, 'en')).unit?.name, 'District 3');
+  });
+
+  it('shows RECEIVED and no messages before the tip is classified', async () => {
+    const { w, proof } = await world({ classify: false });
+    assert.deepEqual(await getTipConversation(proof, w), { trackingCode: proof.code, status: 'RECEIVED', unit: null, messages: [] });
+  });
+
+  it('shows tipster messages the SMS path stored without a public flag', async () => {
+    const { w, proof, tipId } = await world();
+    w.cases.eventLog.get(tipId)?.push({ id: 'sms1', tipId, type: 'TIPSTER_MESSAGE', actor: 'tipster', at: '2026-11-25T04:00:00.000Z', text: 'Thêm: xe máy màu đỏ' } as never);
+    assert.deepEqual((await getTipConversation(proof, w)).messages, [{ from: 'tipster', text: 'Thêm: xe máy màu đỏ', at: '2026-11-25T04:00:00.000Z' }]);
+  });
+
+  it('fails the same way for a wrong code and a wrong secret', async () => {
+    const { w, proof } = await world();
+    const wrongSecret = await refusal(getTipConversation({ ...proof, secret: '0000-0000-0000-0000' }, w));
+    const wrongCode = await refusal(getTipConversation({ ...proof, code: 'TB-0000-0000' }, w));
+    assert.ok(wrongSecret instanceof NotFoundError && wrongCode instanceof NotFoundError);
+    assert.equal(wrongSecret.message, wrongCode.message);
+    assert.equal(w.cases.calls.events, 0, 'nothing is read for a wrong secret');
+  });
+
+  it('refuses a malformed code or secret by field, without counting it', async () => {
+    const { w } = await world();
+    const error = await refusal(getTipConversation({ code: 'TB-1', secret: 'x' }, w));
+    assert.ok(error instanceof ValidationError);
+    assert.deepEqual(error.issues.map((issue) => issue.field), ['code', 'secret']);
+    assert.equal(w.limiter.counts.size, 0);
+  });
+});
+
+describe('addTipsterMessage', () => {
+  it('adds a public web message the officers see in the audit trail', async () => {
+    const { w, proof, tipId } = await world();
+    const message = await addTipsterMessage({ ...proof, code: proof.code.toLowerCase(), text: '  Tối nay họ lại đến.  ' }, w);
+    assert.deepEqual(message, { from: 'tipster', text: 'Tối nay họ lại đến.', at: '2026-11-25T03:00:00.000Z' });
+    const stored = w.cases.storedEvents(tipId).find((event) => event.type === 'TIPSTER_MESSAGE');
+    assert.deepEqual({ ...stored }, {
+      id: '00000000000000000000000002',
+      tipId,
+      type: 'TIPSTER_MESSAGE',
+      actor: 'tipster',
+      at: '2026-11-25T03:00:00.000Z',
+      text: 'Tối nay họ lại đến.',
+      public: true,
+      channel: 'web',
+    });
+    assert.equal(w.cases.stored(tipId).version, 1, 'a message changes nothing else on the tip');
+    const { events } = await getCase(officers.district, tipId, w);
+    assert.deepEqual(events.map((event) => [event.type, event.actor, event.public]), [['CLASSIFIED', 'system:classifier', false], ['TIPSTER_MESSAGE', 'tipster', true]]);
+  });
+
+  it('refuses a wrong secret with the same 404 as the status page, writing nothing', async () => {
+    const { w, proof, tipId } = await world();
+    const error = await refusal(addTipsterMessage({ ...proof, secret: '0000-0000-0000-0000', text: 'Xin chào' }, w));
+    assert.ok(error instanceof NotFoundError);
+    assert.equal(error.message, 'No tip matches this code and secret.');
+    assert.equal(w.cases.storedEvents(tipId).length, 1);
+  });
+
+  it('refuses with 409 not_ready while the tip is still being routed', async () => {
+    const { w, proof } = await world({ classify: false });
+    const error = await refusal(addTipsterMessage({ ...proof, text: 'Xin chào' }, w));
+    assert.ok(error instanceof ConflictError);
+    assert.equal(error.code, 'not_ready');
+  });
+
+  it('refuses with 409 closed once the tip is resolved or rejected', async () => {
+    const { w, proof, tipId } = await world();
+    await changeStatus(officers.district, tipId, { status: 'REJECTED', reason: 'false' }, w);
+    const error = await refusal(addTipsterMessage({ ...proof, text: 'Còn một chi tiết nữa' }, w));
+    assert.ok(error instanceof ConflictError);
+    assert.equal(error.code, 'closed');
+  });
+
+  it('refuses an empty or over-long message by field', async () => {
+    const { w, proof } = await world();
+    const empty = await refusal(addTipsterMessage({ ...proof, text: '  ' }, w));
+    assert.ok(empty instanceof ValidationError);
+    assert.deepEqual(empty.issues, [{ field: 'text', reason: 'required' }]);
+    const long = await refusal(addTipsterMessage({ ...proof, text: 'x'.repeat(2001) }, w));
+    assert.ok(long instanceof ValidationError);
+    assert.deepEqual(long.issues, [{ field: 'text', reason: 'tooLong', limit: 2000 }]);
+  });
+});
+
+describe('rate limits per tracking code', () => {
+  it(`allows ${conversationLookupsPerHour} lookups an hour, then answers 429 until the hour is over`, async () => {
+    const { w, proof } = await world();
+    for (let index = 0; index < conversationLookupsPerHour; index += 1) await getTipConversation(proof, w);
+    const error = await refusal(getTipConversation(proof, w));
+    assert.ok(error instanceof TooManyRequestsError);
+    assert.deepEqual([error.statusCode, error.code, error.retryAfterSeconds], [429, 'too_many_requests', 3600]);
+    w.clock.advance(conversationLimitWindowSeconds * 1000);
+    assert.equal((await getTipConversation(proof, w)).status, 'NEW');
+  });
+
+  it('counts wrong secrets too, so a secret cannot be guessed quickly, and stops checking once over', async () => {
+    const { w, proof } = await world();
+    for (let index = 0; index < conversationLookupsPerHour; index += 1) {
+      await assert.rejects(getTipConversation({ ...proof, secret: '0000-0000-0000-0000' }, w), NotFoundError);
+    }
+    // Even the right secret is refused now, so the attacker learns nothing from the 31st guess.
+    await assert.rejects(getTipConversation(proof, w), TooManyRequestsError);
+  });
+
+  it('counts each code on its own, whatever case it is typed in', async () => {
+    const { w, proof } = await world();
+    for (let index = 0; index < conversationLookupsPerHour; index += 1) {
+      await getTipConversation({ ...proof, code: index % 2 ? proof.code.toLowerCase() : proof.code }, w);
+    }
+    await assert.rejects(getTipConversation({ ...proof, code: proof.code.toLowerCase() }, w), TooManyRequestsError);
+    await assert.rejects(getTipConversation({ ...proof, code: 'TB-0000-0000' }, w), NotFoundError);
+  });
+
+  it(`allows ${tipsterMessagesPerHour} messages an hour, separately from lookups`, async () => {
+    const { w, proof, tipId } = await world();
+    for (let index = 0; index < tipsterMessagesPerHour; index += 1) await addTipsterMessage({ ...proof, text: `Tin nhắn ${index + 1}` }, w);
+    await assert.rejects(addTipsterMessage({ ...proof, text: 'Tin nhắn 11' }, w), TooManyRequestsError);
+    assert.equal(w.cases.storedEvents(tipId).filter((event) => event.type === 'TIPSTER_MESSAGE').length, 10);
+    assert.equal((await getTipConversation(proof, w)).messages.length, 10, 'lookups still work');
+    w.clock.advance(conversationLimitWindowSeconds * 1000);
+    assert.equal((await addTipsterMessage({ ...proof, text: 'Một giờ sau' }, w)).text, 'Một giờ sau');
+  });
+});

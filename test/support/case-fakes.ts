@@ -1,0 +1,270 @@
+import { cityDeskQueue } from '../../shared/jurisdictions/index.ts';
+import { StaleCaseError, officerFromClaims, type CaseStore, type CaseTip, type Officer, type TipEvent } from '../../shared/officers/model.ts';
+import type { Clock, TipRepository } from '../../shared/ports.ts';
+import type { Tip, TipStatus } from '../../shared/tip/tip.ts';
+import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
+import type { TipsterNotifier } from '../../shared/usecases/officers/cases.ts';
+import type { RateLimiter } from '../../shared/usecases/officers/citizen.ts';
+import { fixedClock, sequentialIds } from './fakes.ts';
+
+/** Lets every other pending promise run first, as a network round trip would. */
+const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const urgencyRank = { high: 1, normal: 2, low: 3 } as const;
+
+function queueKey(tip: CaseTip): string {
+  return `${urgencyRank[tip.urgency]}#${tip.receivedAt}#${tip.id}`;
+}
+
+/** An in-memory tips table as officers see it, with the version condition of the real one. */
+export interface MemoryCaseStore extends CaseStore, TipRepository {
+  readonly tips: Map<string, CaseTip>;
+  readonly eventLog: Map<string, TipEvent[]>;
+  /** How often each method was called. */
+  readonly calls: { get: number; events: number; queue: number; update: number; addEvent: number };
+  /** Stores a tip (and events) as they are, for a test's starting state. */
+  put(tip: CaseTip, events?: readonly TipEvent[]): void;
+  /** The stored tip; throws when there is none. */
+  stored(tipId: string): CaseTip;
+  /** The stored events of a tip. */
+  storedEvents(tipId: string): readonly TipEvent[];
+  get(tipId: string): Promise<CaseTip | undefined>;
+}
+
+/**
+ * Tips and events in Maps. Every read and write yields to other work first, as a network call
+ * does, so concurrent use cases really interleave; the check of the version and the write
+ * happen with no yield in between, which makes them atomic, as DynamoDB's condition is.
+ */
+export function memoryCases(): MemoryCaseStore {
+  const tips = new Map<string, CaseTip>();
+  const eventLog = new Map<string, TipEvent[]>();
+  const calls = { get: 0, events: 0, queue: 0, update: 0, addEvent: 0 };
+  const registers = new Map<string, number>();
+
+  const appendEvents = (tipId: string, events: readonly TipEvent[]) =>
+    eventLog.set(tipId, [...(eventLog.get(tipId) ?? []), ...events.map((event) => structuredClone(event))]);
+
+  const checkVersion = (tip: CaseTip): void => {
+    const stored = tips.get(tip.id);
+    if (!stored || stored.version !== tip.version) throw new StaleCaseError(tip.id);
+  };
+
+  return {
+    tips,
+    eventLog,
+    calls,
+    put(tip, events = []) {
+      tips.set(tip.id, structuredClone(tip));
+      appendEvents(tip.id, events);
+    },
+    stored(tipId) {
+      const tip = tips.get(tipId);
+      if (!tip) throw new Error(`No stored tip ${tipId}`);
+      return tip;
+    },
+    storedEvents(tipId) {
+      return eventLog.get(tipId) ?? [];
+    },
+
+    // TipRepository, so the classifier can store into the same table in end-to-end tests.
+    async create(tip: Tip) {
+      await roundTrip();
+      if (tips.has(tip.id)) return 'duplicate';
+      const queue = tip.district ?? cityDeskQueue;
+      const year = tip.receivedAt.slice(0, 4);
+      const sequence = (registers.get(`${queue}/${year}`) ?? 0) + 1;
+      registers.set(`${queue}/${year}`, sequence);
+      tips.set(tip.id, structuredClone({ ...tip, queue, version: 1, registerNumber: `${queue}/${year}/${String(sequence).padStart(6, '0')}` }));
+      appendEvents(tip.id, [
+        { id: '0', tipId: tip.id, type: 'CLASSIFIED', actor: 'system:classifier', at: tip.classifiedAt, public: false, after: { status: tip.status, queue } },
+      ]);
+      return 'created';
+    },
+
+    async get(tipId) {
+      calls.get += 1;
+      await roundTrip();
+      const tip = tips.get(tipId);
+      return tip && structuredClone(tip);
+    },
+    async events(tipId) {
+      calls.events += 1;
+      await roundTrip();
+      return [...(eventLog.get(tipId) ?? [])].map((event) => structuredClone(event)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    },
+    async queue({ queue, status, limit, cursor }) {
+      calls.queue += 1;
+      await roundTrip();
+      const after = cursor === undefined ? '' : Buffer.from(cursor, 'base64url').toString('utf8');
+      const matching = [...tips.values()]
+        .filter((tip) => tip.queue === queue && tip.status === status)
+        .sort((a, b) => (queueKey(a) < queueKey(b) ? -1 : 1))
+        .filter((tip) => queueKey(tip) > after);
+      const page = matching.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        tips: page.map((tip) => structuredClone(tip)),
+        nextCursor: matching.length > limit && last ? Buffer.from(queueKey(last), 'utf8').toString('base64url') : undefined,
+      };
+    },
+    async update({ before, after, event }) {
+      calls.update += 1;
+      await roundTrip();
+      // From here to the end there is no await: check and write are one atomic step.
+      checkVersion(before);
+      if (after.id !== before.id || event.tipId !== before.id) throw new Error('update: the change and its event must be for the same tip');
+      if (after.version !== before.version + 1) throw new Error(`update: version must go from ${before.version} to ${before.version + 1}, not ${after.version}`);
+      tips.set(after.id, structuredClone(after));
+      appendEvents(after.id, [event]);
+    },
+    async addEvent(tip, event) {
+      calls.addEvent += 1;
+      await roundTrip();
+      checkVersion(tip);
+      if (event.tipId !== tip.id) throw new Error('addEvent: the event must be for the tip');
+      appendEvents(tip.id, [event]);
+    },
+  };
+}
+
+/** A store whose next `times` writes (update or addEvent) fail as if another writer came first. */
+export function flakyCases(store: MemoryCaseStore, times: number): MemoryCaseStore {
+  let failures = times;
+  const maybeFail = (tipId: string) => {
+    if (failures > 0) {
+      failures -= 1;
+      throw new StaleCaseError(tipId);
+    }
+  };
+  return Object.assign(Object.create(store) as MemoryCaseStore, {
+    async update(change: Parameters<CaseStore['update']>[0]) {
+      maybeFail(change.before.id);
+      return store.update(change);
+    },
+    async addEvent(tip: CaseTip, event: TipEvent) {
+      maybeFail(tip.id);
+      return store.addEvent(tip, event);
+    },
+  });
+}
+
+/** A fixed-window rate limiter in a Map, on the test's clock. */
+export function memoryRateLimiter(clock: Clock): RateLimiter & { counts: Map<string, number> } {
+  const windows = new Map<string, { start: number; count: number }>();
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    async consume(key, limit, windowSeconds) {
+      const now = clock.now().getTime();
+      const current = windows.get(key);
+      const window = current && now - current.start < windowSeconds * 1000 ? current : { start: now, count: 0 };
+      if (window.count >= limit) return false;
+      window.count += 1;
+      windows.set(key, window);
+      counts.set(key, window.count);
+      return true;
+    },
+  };
+}
+
+/** Officers by username. */
+export function memoryDirectory(officers: readonly Officer[]): OfficerDirectory {
+  return { find: async (username) => officers.find((officer) => officer.username === username) };
+}
+
+/** A notifier that records what it was asked to send, or fails when told to. */
+export function recordingNotifier(options: { fail?: Error } = {}): TipsterNotifier & { sent: Array<{ tipId: string; channel: string; text: string }> } {
+  const sent: Array<{ tipId: string; channel: string; text: string }> = [];
+  return {
+    sent,
+    async notify(tip, text) {
+      if (options.fail) throw options.fail;
+      sent.push({ tipId: tip.id, channel: tip.channel, text });
+    },
+  };
+}
+
+/** An officer as the identity provider's groups describe them. */
+export function officer(username: string, groups: readonly string[]): Officer {
+  return officerFromClaims({ sub: `sub-${username}`, username, groups });
+}
+
+/** The cast of the authorisation tests; tips in their examples sit in queue 770 (District 3). */
+export const officers = {
+  /** An officer of District 3, where the example tips are. */
+  district: officer('an.nguyen', ['district-770']),
+  /** Another officer of District 3, e.g. the one a tip is assigned to. */
+  colleague: officer('binh.tran', ['district-770']),
+  /** An officer of District 1 only. */
+  otherDistrict: officer('chi.le', ['district-760']),
+  /** The city duty desk: sees every queue. */
+  desk: officer('dung.pham', ['city-desk']),
+  /** A supervisor of District 3. */
+  supervisor: officer('hoa.vo', ['district-770', 'supervisor']),
+  /** A supervisor of District 1 only. */
+  otherSupervisor: officer('khanh.do', ['district-760', 'supervisor']),
+  /** A supervisor at the city desk. */
+  deskSupervisor: officer('lan.bui', ['city-desk', 'supervisor']),
+  /** Signed in, but in no group. */
+  noGroups: officer('minh.ho', []),
+} as const;
+
+/** A stored tip in queue 770, NEW, received 2026-11-20 03:00 UTC, due 20 days later. */
+export function caseTip(overrides: Partial<CaseTip> = {}): CaseTip {
+  const id = overrides.id ?? '01JTIP00000000000000000001';
+  const queue = overrides.queue ?? '770';
+  return {
+    id,
+    trackingCode: 'TB-7Q4K-9XPD',
+    channel: 'web',
+    receivedAt: '2026-11-20T03:00:00.000Z',
+    classifiedAt: '2026-11-20T03:00:01.000Z',
+    dueAt: '2026-12-10T03:00:00.000Z',
+    text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ, Quận 3, mỗi tối từ 9 giờ.',
+    language: 'vi',
+    district: queue === cityDeskQueue ? null : queue,
+    category: 'drugs',
+    urgency: 'normal',
+    routing: {
+      district: queue === cityDeskQueue ? null : queue,
+      confidence: 0.92,
+      method: 'text',
+      evidence: { kind: 'text', span: 'Quận 3', start: 50, end: 56 },
+      runnerUp: { district: '760', confidence: 0.31, method: 'text', evidence: { kind: 'text', span: 'Lê Văn Sỹ', start: 32, end: 41 } },
+      candidates: [
+        { district: '770', confidence: 0.92, method: 'text', evidence: { kind: 'text', span: 'Quận 3', start: 50, end: 56 } },
+        { district: '760', confidence: 0.31, method: 'text', evidence: { kind: 'text', span: 'Lê Văn Sỹ', start: 32, end: 41 } },
+      ],
+    },
+    status: 'NEW',
+    version: 1,
+    queue,
+    registerNumber: `${queue}/2026/000001`,
+    ...overrides,
+  };
+}
+
+/** A tip in the given status, held by `holder` when the status means someone holds it. */
+export function caseTipIn(status: TipStatus, holder: Officer = officers.colleague, overrides: Partial<CaseTip> = {}): CaseTip {
+  const held = status !== 'NEW';
+  return caseTip({
+    status,
+    ...(held && { assignee: { id: holder.id, username: holder.username } }),
+    ...(status === 'REJECTED' && { rejection: { reason: 'spam' as const } }),
+    ...overrides,
+  });
+}
+
+/** Everything the officer use cases need, in memory, at 2026-11-25 03:00 UTC. */
+export function caseWorld(options: { officers?: readonly Officer[]; notifyFails?: Error } = {}) {
+  const clock = fixedClock('2026-11-25T03:00:00.000Z');
+  return {
+    cases: memoryCases(),
+    clock,
+    ids: sequentialIds(),
+    directory: memoryDirectory(options.officers ?? Object.values(officers)),
+    notifier: recordingNotifier(options.notifyFails ? { fail: options.notifyFails } : {}),
+    limiter: memoryRateLimiter(clock),
+  };
+}
