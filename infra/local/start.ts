@@ -31,7 +31,10 @@ tinbao is running locally.
   Citizen form (vi):  ${stack.apiUrl}/
   Citizen form (en):  ${stack.apiUrl}/en
   Tip status page:    ${stack.apiUrl}/status
-  API:                ${stack.apiUrl}   (POST /tips, POST /tips/status)
+  Officer console:    ${stack.apiUrl}/console/   (e.g. officer-760, desk, supervisor; password tinbao-local)
+  Fake SMS phones:    ${stack.apiUrl}/_local/sms
+  API:                ${stack.apiUrl}   (citizen: /tips, /tips/status; SMS: /sms/inbound, /sms/twilio; officers: /queue, /tips/{id}/…)
+  Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-760
   DynamoDB Local:     ${stack.dynamoDbEndpoint}   table ${stack.tableName}
   SQS (fauxqs):       ${stack.queues.intakeQueueUrl}
   Data:               ${values['data-dir'] ? `kept in ${values['data-dir']}` : 'in memory (use --data-dir to keep it)'}
