@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { apiRoutes, matchRoutePath, type FunctionName } from '../definitions.ts';
+import { readBodyUpTo } from './http-body.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 /** A Lambda handler for HTTP API events, as the functions export it. */
@@ -19,16 +20,6 @@ function isTextContentType(contentType: string | undefined): boolean {
   return mediaType.startsWith('text/') || mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/xml';
 }
 
-async function readRequestBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > gatewayPayloadLimitBytes) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** Builds the API Gateway HTTP API (payload v2) event for a request, as the real gateway would. */
 export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, routeKey: string, url: URL, pathParameters: Record<string, string> = {}): APIGatewayProxyEventV2 {
@@ -132,7 +123,7 @@ export function createApiServer(
         sendJson(response, 404, { message: 'Not Found' });
         return;
       }
-      const body = await readRequestBody(request);
+      const body = await readBodyUpTo(request, gatewayPayloadLimitBytes);
       if (body === 'too-large') {
         sendJson(response, 413, { message: 'Request Entity Too Large' });
         return;

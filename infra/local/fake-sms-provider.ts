@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { escapeHtml } from '../../functions/http/pages.ts';
+import { readBodyUpTo } from './http-body.ts';
 import { normalizePhoneNumber } from '../../shared/sms/phone.ts';
 import { gatewaySignatureHeaders, verifyGatewayRequest } from '../../shared/sms/webhook-signature.ts';
 
@@ -24,9 +25,9 @@ export interface FakeSmsProvider {
 }
 
 async function readText(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyUpTo(request, 1024 * 1024);
+  if (body === 'too-large') throw new Error('The fake SMS provider takes bodies up to 1 MiB');
+  return body.toString('utf8');
 }
 
 function json(response: ServerResponse, statusCode: number, body: unknown): void {

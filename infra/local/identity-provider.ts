@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { officerGroups } from '../../shared/officers/model.ts';
 import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { readBodyUpTo } from './http-body.ts';
 
 /**
  * The local stand-in for the Cognito user pool: it signs access tokens with the claims Cognito
@@ -91,14 +92,8 @@ function sameSecret(given: string, expected: string): boolean {
 const maxTokenRequestBytes = 16 * 1024;
 
 async function readSmallBody(request: IncomingMessage): Promise<string | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxTokenRequestBytes) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyUpTo(request, maxTokenRequestBytes);
+  return body === 'too-large' ? body : body.toString('utf8');
 }
 
 function json(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -16,6 +16,7 @@ import {
 import { submitTip } from '../../shared/usecases/submit-tip.ts';
 import { caseWorld, officers } from '../support/case-fakes.ts';
 import { memoryCodes, memoryQueue } from '../support/fakes.ts';
+import { refusal } from '../support/refusals.ts';
 
 const hasher = createSecretHasher('a pepper long enough for tests');
 
@@ -37,11 +38,6 @@ async function world(options: { classify?: boolean } = {}) {
   return { w, accepted, proof, tipId: accepted.tipId };
 }
 
-const refusal = (run: Promise<unknown>) =>
-  run.then(
-    () => assert.fail('expected a refusal'),
-    (error: unknown) => error,
-  );
 
 describe('getTipConversation', () => {
   it('says what the status page says, and shows replies and tipster messages oldest first, never notes', async () => {

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError } from '../../shared/errors.ts';
 import { maxDeadlineExtensions, maxExtensionMonths } from '../../shared/officers/model.ts';
 import { extendDeadline, getCase } from '../../shared/usecases/officers/cases.ts';
 import { addCalendarMonths, daysLeft, isOverdue, maxExtensionDays } from '../../shared/usecases/officers/deadline.ts';
 import { caseTip, caseTipIn, caseWorld, flakyCases, officers } from '../support/case-fakes.ts';
+import { issuesOf, refusal } from '../support/refusals.ts';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
 const tipId = caseTip().id;
 
-function issuesOf(error: unknown): Array<[string, string, number | undefined]> {
-  assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-  return error.issues.map((issue) => [issue.field, issue.reason, issue.limit]);
-}
 
-const refusal = (run: Promise<unknown>) =>
-  run.then(
-    () => assert.fail('expected a refusal'),
-    (error: unknown) => error,
-  );
 
 describe('days left and overdue', () => {
   const due = new Date('2026-12-10T03:00:00.000Z');

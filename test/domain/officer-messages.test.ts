@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { addNote, getCase, replyToTipster, transferCase } from '../../shared/usecases/officers/cases.ts';
 import { caseTip, caseTipIn, caseWorld, flakyCases, officers } from '../support/case-fakes.ts';
+import { issuesOf, refusal } from '../support/refusals.ts';
 
 const tipId = caseTip().id;
 
-function issuesOf(error: unknown): Array<[string, string, number | undefined]> {
-  assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-  return error.issues.map((issue) => [issue.field, issue.reason, issue.limit]);
-}
 
-const refusal = (run: Promise<unknown>) =>
-  run.then(
-    () => assert.fail('expected a refusal'),
-    (error: unknown) => error,
-  );
 
 describe('addNote', () => {
   it('adds an internal note, NFC and trimmed, without changing the tip', async () => {

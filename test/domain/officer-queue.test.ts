@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../shared/errors.ts';
 import type { TipEvent } from '../../shared/officers/model.ts';
 import { getCase, listQueue } from '../../shared/usecases/officers/cases.ts';
 import { caseTip, caseTipIn, caseWorld, officers } from '../support/case-fakes.ts';
+import { issuesOf, refusal } from '../support/refusals.ts';
 
-function issuesOf(error: unknown): Array<[string, string, number | undefined]> {
-  assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-  return error.issues.map((issue) => [issue.field, issue.reason, issue.limit]);
-}
 
-const refusal = (run: Promise<unknown>) =>
-  run.then(
-    () => assert.fail('expected a refusal'),
-    (error: unknown) => error,
-  );
 
 const id = (n: number) => `01JTIP${String(n).padStart(20, '0')}`;
 

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import { StaleCaseError, type CaseTip } from '../../shared/officers/model.ts';
 import { tipStatuses, type TipStatus } from '../../shared/tip/tip.ts';
 import { assignCase, changeStatus, claimCase, getCase, listQueue, transferCase } from '../../shared/usecases/officers/cases.ts';
 import { InvalidTransitionError, allowedStatusChanges, statusChanges } from '../../shared/usecases/officers/workflow.ts';
 import { caseTip, caseTipIn, caseWorld, flakyCases, memoryCases, officers } from '../support/case-fakes.ts';
+import { issuesOf, refusal } from '../support/refusals.ts';
 
 const tipId = caseTip().id;
 
-function issuesOf(error: unknown): Array<[string, string, number | undefined]> {
-  assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-  return error.issues.map((issue) => [issue.field, issue.reason, issue.limit]);
-}
 
-async function refusal(run: Promise<unknown>): Promise<unknown> {
-  return run.then(
-    () => assert.fail('expected a refusal'),
-    (error: unknown) => error,
-  );
-}
 
 function conflictCode(error: unknown): string {
   assert.ok(error instanceof ConflictError, `expected a ConflictError, got ${String(error)}`);
