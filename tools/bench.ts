@@ -15,6 +15,7 @@ import { createClassifier } from '../shared/classification/engine.ts';
 import { GpsIndex } from '../shared/classification/gps-index.ts';
 import type { ClassifierInput } from '../shared/classification/types.ts';
 import { hcmc2021Pack } from '../shared/jurisdictions/hcmc-2021/pack.ts';
+import { runPipelineBenchmark } from './bench-pipeline.ts';
 import { runQueueBenchmark } from './bench-queue.ts';
 
 interface Section {
@@ -168,7 +169,7 @@ function pairs(flat: readonly number[]): [number, number][] {
 }
 
 /** Every benchmark section, in the order they run. */
-const sections: readonly Section[] = [routingSection, { name: 'queue pages', run: runQueueBenchmark }];
+const sections: readonly Section[] = [routingSection, { name: 'web tip pipeline', run: runPipelineBenchmark }, { name: 'queue pages', run: runQueueBenchmark }];
 
 const only = process.argv[2];
 console.log(`node ${process.version}, one core (single-threaded loop)`);

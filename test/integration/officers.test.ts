@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { localSecrets, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import { apiRoutes } from '../../infra/definitions.ts';
 import { gatewaySignatureHeadersFor } from '../../shared/sms/webhook-signature.ts';
-import { eventually, postJson } from '../support/helpers.ts';
+import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
 
 let stack: LocalStack;
 const tokens = new Map<string, string>();
@@ -52,7 +52,7 @@ async function tipIn(district: string, text = `Có người bán ma túy ở h�
   assert.equal(accepted.status, 202);
   const trackingCode = String(accepted.json.trackingCode);
   const viewer = district === 'CITY' ? 'desk' : `officer-${district}`;
-  const id = await eventually(() => findInQueue(viewer, district, 'NEW', trackingCode), 3000, 'the tip in its queue');
+  const id = await eventually(() => findInQueue(viewer, district, 'NEW', trackingCode), waitLimitMs, 'the tip in its queue');
   return { id, trackingCode, secret: String(accepted.json.secret) };
 }
 
@@ -147,7 +147,7 @@ describe('transfers', () => {
     assert.deepEqual(moved.json.events, [], 'the trail is no longer 760’s to read');
     assert.equal((await call('officer-760', 'GET', `/tips/${id}`)).status, 404, 'after the transfer the tip is no longer 760’s to see');
     const detailBefore = await call('officer-770', 'GET', `/tips/${id}`);
-    const inNewQueue = await eventually(() => findInQueue('officer-770', '770', 'NEW', String(detailBefore.json.tip?.trackingCode)), 3000, 'the tip in 770’s queue');
+    const inNewQueue = await eventually(() => findInQueue('officer-770', '770', 'NEW', String(detailBefore.json.tip?.trackingCode)), waitLimitMs, 'the tip in 770’s queue');
     assert.equal(inNewQueue, id);
     assert.equal(await findInQueue('officer-760', '760', 'ASSIGNED', String(detailBefore.json.tip?.trackingCode)), undefined);
     const detail = await call('officer-770', 'GET', `/tips/${id}`);
@@ -196,7 +196,7 @@ describe('the tipster’s side', () => {
     const body = JSON.stringify({ messageId: randomUUID(), from: phone, to: '8088', text: 'Co nguoi ban ma tuy o hem 12 Quan 1', receivedAt: new Date().toISOString() });
     const sms = await fetch(`${stack.apiUrl}/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', ...gatewaySignatureHeadersFor(localSecrets.smsGatewaySecret, body) }, body });
     const { trackingCode } = (await sms.json()) as { trackingCode: string };
-    const id = await eventually(() => findInQueue('officer-760', '760', 'NEW', trackingCode), 3000, 'the SMS tip in its queue');
+    const id = await eventually(() => findInQueue('officer-760', '760', 'NEW', trackingCode), waitLimitMs, 'the SMS tip in its queue');
     const detail = await call('officer-760', 'GET', `/tips/${id}`);
     assert.match(String(detail.json.tip?.senderAlias), /^SMS-/);
     assert.ok(!JSON.stringify(detail.json).includes('903777111'), 'officers never see the number');

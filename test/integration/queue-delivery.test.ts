@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import type { BatchOutcome } from '../../infra/local/sqs-poller.ts';
 import { encodeEnvelope, type TipEnvelope } from '../../shared/tip/envelope.ts';
 import { generateTrackingCode } from '../../shared/tip/tracking-code.ts';
-import { eventually } from '../support/helpers.ts';
+import { eventually, waitLimitMs } from '../support/helpers.ts';
 
 let stack: LocalStack;
 const batches: BatchOutcome[] = [];
@@ -53,7 +53,7 @@ describe('the classifier consuming the intake queue', () => {
     await eventually(async () => {
       const { Attributes } = await stack.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queues.intakeQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
       return Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0' ? true : undefined;
-    }, 5000, 'the queue to drain');
+    }, waitLimitMs, 'the queue to drain');
     assert.ok(received() >= before + 2, 'the classifier received both deliveries');
     const items = await itemsOfTip(tip.tipId);
     assert.equal(items.filter((item) => item.SK?.S === 'TIP').length, 1, 'one tip');

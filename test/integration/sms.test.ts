@@ -7,7 +7,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
 import { localSecrets, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
-import { captureLogLines, eventually, storedTipByCode } from '../support/helpers.ts';
+import { captureLogLines, eventually, waitLimitMs, storedTipByCode } from '../support/helpers.ts';
 
 let stack: LocalStack;
 const logs = captureLogLines();
@@ -72,7 +72,7 @@ describe('SMS from a Vietnamese gateway', () => {
     const tip = await storedTip(code);
     assert.equal(tip.channel, 'sms');
     assert.match(String((tip.sender as { alias: string }).alias), /^SMS-[0-9A-Z]{4}$/);
-    const acks = await eventually(async () => (outboundTo(phone.e164).length > 0 ? outboundTo(phone.e164) : undefined), 2000, 'the acknowledgement');
+    const acks = await eventually(async () => (outboundTo(phone.e164).length > 0 ? outboundTo(phone.e164) : undefined), waitLimitMs, 'the acknowledgement');
     assert.equal(acks.length, 1);
     assert.ok(acks[0]?.includes(code));
   });
@@ -203,7 +203,7 @@ describe('SMS through AWS End User Messaging', () => {
     const phone = newPhone();
     const published = await fetch(`${stack.apiUrl}/_local/sms/aws-inbound`, { method: 'POST', body: JSON.stringify({ from: phone.e164, text: 'Co nguoi tang tru vu khi o Go Vap' }) });
     assert.equal(published.status, 202);
-    const ack = await eventually(async () => outboundTo(phone.e164)[0], 5000, 'the acknowledgement');
+    const ack = await eventually(async () => outboundTo(phone.e164)[0], waitLimitMs, 'the acknowledgement');
     const code = /(TB-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(ack)?.[1];
     assert.ok(code);
     const tip = await storedTip(code);

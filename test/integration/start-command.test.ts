@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { eventually, postJson } from '../support/helpers.ts';
+import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
 
 // `npm start` as a person runs it: a child process, its printed URLs, Ctrl-C, and --data-dir.
 
@@ -54,7 +54,7 @@ describe('npm start', () => {
     const accepted = await postJson(`${first.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
     assert.equal(accepted.status, 202);
     const credentials = { code: accepted.json.trackingCode, secret: accepted.json.secret };
-    await eventually(async () => ((await postJson(`${first.apiUrl}/tips/status`, credentials)).json.status === 'NEW' ? true : undefined), 2000, 'classification');
+    await eventually(async () => ((await postJson(`${first.apiUrl}/tips/status`, credentials)).json.status === 'NEW' ? true : undefined), waitLimitMs, 'classification');
 
     assert.equal(await interrupt(first), 0, 'a clean exit');
     assert.equal(await answers(first.dynamoDbUrl), false, 'DynamoDB Local stopped with it');

@@ -28,6 +28,13 @@ export async function postForm(url: string, fields: Record<string, string>) {
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
+/**
+ * How long a test waits for the pipeline to finish something before failing. It bounds a wait;
+ * it is not a latency target (those are measured by `npm run bench`), so it is generous enough for
+ * a loaded CI machine.
+ */
+export const waitLimitMs = 10_000;
+
 /** Polls until the check returns a value, or fails after the timeout with the last error. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
