@@ -17,7 +17,7 @@ export interface BuildAppOptions {
   readonly nagChecks?: boolean;
   /**
    * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
-   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `cognitoDomainPrefix`.
+   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`.
    */
   readonly context?: Readonly<Record<string, unknown>>;
   /** The static pages and console to deploy; defaults to the repository's `web/` (tests use a folder of their own). */
@@ -70,6 +70,18 @@ function outboundUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+/** A Twilio account SID: `AC` and 32 hex digits. */
+function twilioAccountSid(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^AC[0-9a-f]{32}$/.test(value)) throw new Error(`Context value twilioAccountSid is not a Twilio account SID: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The Twilio number replies come from, in E.164. */
+function twilioFromNumber(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^\+[1-9]\d{6,14}$/.test(value)) throw new Error(`Context value twilioFromNumber must be an E.164 number: ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** An origination identity is an End User Messaging ARN, or an ID or number that SendTextMessage accepts. */
 function originationIdentity(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -118,6 +130,8 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     twilioAuthToken: stateful.twilioAuthToken,
     smsGatewayOutboundUrl: outboundUrl(optionalContext(app, 'smsGatewayOutboundUrl')),
     smsOriginationIdentity: originationIdentity(optionalContext(app, 'smsOriginationIdentity')),
+    twilioAccountSid: twilioAccountSid(optionalContext(app, 'twilioAccountSid')),
+    twilioFromNumber: twilioFromNumber(optionalContext(app, 'twilioFromNumber')),
     userPool: stateful.officerPool.userPool,
     userPoolDomain: stateful.officerPool.domain,
     webDirectory: options.webDirectory,

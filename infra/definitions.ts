@@ -216,6 +216,12 @@ export const environmentNames = {
   twilioAuthTokenSecretArn: 'TWILIO_AUTH_TOKEN_SECRET_ARN',
   /** Local stack only: the development Twilio auth token. */
   twilioAuthToken: 'TWILIO_AUTH_TOKEN',
+  /** The Twilio account that sends officers' replies to Twilio tipsters (context `twilioAccountSid`). */
+  twilioAccountSid: 'TWILIO_ACCOUNT_SID',
+  /** The Twilio number those replies come from (context `twilioFromNumber`). */
+  twilioFromNumber: 'TWILIO_FROM_NUMBER',
+  /** Local stack only: the fake provider that stands in for every SMS provider's outbound API. */
+  smsLocalFakeOutboundUrl: 'SMS_LOCAL_FAKE_OUTBOUND_URL',
   /** Cloud: the KMS key that seals tipsters' phone numbers; only reply paths may decrypt. */
   phoneKeyArn: 'PHONE_KEY_ARN',
   /** Local stack only: a development AES key (base64, 32 bytes) instead of KMS. */

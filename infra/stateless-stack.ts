@@ -58,6 +58,9 @@ export interface StatelessStackProps extends StackProps {
    * `smsOriginationIdentity`). When it is an ARN, smsAws may send from that identity only.
    */
   readonly smsOriginationIdentity?: string | undefined;
+  /** The Twilio account and number officers' replies to Twilio tipsters come from (context); none when unset. */
+  readonly twilioAccountSid?: string | undefined;
+  readonly twilioFromNumber?: string | undefined;
   /** The officers' user pool: the JWT authorizer's issuer, and the directory the officers function reads. */
   readonly userPool: cognito.IUserPool;
   /** The pool's hosted sign-in domain, where the console signs officers in. */
@@ -224,7 +227,8 @@ export class StatelessStack extends Stack {
     // the aws-cdk-lib README ("Resolving the deadly embrace") describes.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { table, idempotencyTable, intakeQueue, deadLetterQueue, smsInboundQueue, smsInboundDeadLetterQueue, key, phoneKey } = props;
-    const { trackingPepper, smsGatewaySecret, twilioAuthToken, smsGatewayOutboundUrl, smsOriginationIdentity, userPool, userPoolDomain } = props;
+    const { trackingPepper, smsGatewaySecret, twilioAuthToken, smsGatewayOutboundUrl, smsOriginationIdentity, twilioAccountSid, twilioFromNumber, userPool, userPoolDomain } =
+      props;
 
     // HTTP API -------------------------------------------------------------------------------
     // Made first: the distribution sends the browser routes to it. Its routes are added below, once the functions exist.
@@ -313,8 +317,11 @@ export class StatelessStack extends Stack {
         [userPoolIdVariable]: userPool.userPoolId,
         [environmentNames.phoneKeyArn]: phoneKey.keyArn,
         [environmentNames.smsGatewaySecretArn]: smsGatewaySecret.secretArn,
+        [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn,
         ...(smsGatewayOutboundUrl !== undefined && { [environmentNames.smsGatewayOutboundUrl]: smsGatewayOutboundUrl }),
         ...(smsOriginationIdentity !== undefined && { [environmentNames.smsOriginationIdentity]: smsOriginationIdentity }),
+        ...(twilioAccountSid !== undefined && { [environmentNames.twilioAccountSid]: twilioAccountSid }),
+        ...(twilioFromNumber !== undefined && { [environmentNames.twilioFromNumber]: twilioFromNumber }),
       },
     };
     const make = (name: FunctionName): TinbaoFunction =>
@@ -490,7 +497,8 @@ export class StatelessStack extends Stack {
       }),
     );
     officers.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ReadGatewaySecret', actions: ['secretsmanager:GetSecretValue'], resources: [smsGatewaySecret.secretArn] }),
+      // Replies go out through the provider the tipster used: the gateway's secret signs them, Twilio's token authenticates them.
+      new iam.PolicyStatement({ sid: 'ReadChannelSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [smsGatewaySecret.secretArn, twilioAuthToken.secretArn] }),
     );
     officers.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'FindOfficers', actions: [...officerDirectoryActions], resources: [userPool.userPoolArn] }),

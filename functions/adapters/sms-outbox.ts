@@ -49,23 +49,29 @@ export function createTwilioOutbox(accountSid: string, authToken: string, from: 
   };
 }
 
+/** Where replies can go, per provider; what is not configured cannot be reached. */
+export interface ReplyOutboxSettings {
+  /** Local stack only: its fake provider plays every provider's outbound API. */
+  readonly fakeOutboundUrl?: string | undefined;
+  readonly gatewayOutboundUrl?: string | undefined;
+  readonly gatewaySecret?: string | undefined;
+  readonly originationIdentity?: string | undefined;
+  readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly from: string } | undefined;
+}
+
 /**
- * The outbox that reaches a sender on the provider they texted: End User Messaging or Twilio
- * when configured, the gateway otherwise. The local stack configures only the gateway URL, which
- * is its fake provider, so every provider's replies land there.
+ * The outbox that reaches a sender through the provider they texted, and no other: a reply from
+ * another number would confuse the tipster and could reveal them. Undefined when that provider
+ * has no outbound settings.
  */
-export function createReplyOutbox(
-  provider: 'gateway' | 'twilio' | 'aws',
-  settings: {
-    readonly gatewayOutboundUrl?: string | undefined;
-    readonly gatewaySecret?: string | undefined;
-    readonly originationIdentity?: string | undefined;
-    readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly from: string } | undefined;
-  },
-  endUserMessaging: () => PinpointSMSVoiceV2Client,
-): SmsOutbox | undefined {
-  if (provider === 'aws' && settings.originationIdentity) return createEndUserMessagingOutbox(endUserMessaging(), settings.originationIdentity);
-  if (provider === 'twilio' && settings.twilio) return createTwilioOutbox(settings.twilio.accountSid, settings.twilio.authToken, settings.twilio.from);
-  if (settings.gatewayOutboundUrl && settings.gatewaySecret) return createGatewayOutbox(settings.gatewayOutboundUrl, settings.gatewaySecret);
-  return undefined;
+export function createReplyOutbox(provider: 'gateway' | 'twilio' | 'aws', settings: ReplyOutboxSettings, endUserMessaging: () => PinpointSMSVoiceV2Client): SmsOutbox | undefined {
+  if (settings.fakeOutboundUrl && settings.gatewaySecret) return createGatewayOutbox(settings.fakeOutboundUrl, settings.gatewaySecret);
+  switch (provider) {
+    case 'gateway':
+      return settings.gatewayOutboundUrl && settings.gatewaySecret ? createGatewayOutbox(settings.gatewayOutboundUrl, settings.gatewaySecret) : undefined;
+    case 'aws':
+      return settings.originationIdentity ? createEndUserMessagingOutbox(endUserMessaging(), settings.originationIdentity) : undefined;
+    case 'twilio':
+      return settings.twilio ? createTwilioOutbox(settings.twilio.accountSid, settings.twilio.authToken, settings.twilio.from) : undefined;
+  }
 }

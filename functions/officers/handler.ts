@@ -46,15 +46,24 @@ const environment = readEnvironment({
   USER_POOL_ID: z.string().min(1).optional(),
   SMS_GATEWAY_OUTBOUND_URL: z.url().optional(),
   SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/).optional(),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+  SMS_LOCAL_FAKE_OUTBOUND_URL: z.url().optional(),
 });
 
 const documents = createDocumentClient(dynamoDbClient);
 const cases = createDynamoCaseStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS);
 const gatewaySecret = await loadChannelSecret({ arnVariable: 'SMS_GATEWAY_SECRET_ARN', localVariable: 'SMS_GATEWAY_SECRET' });
+const twilioAccount = environment.TWILIO_ACCOUNT_SID && environment.TWILIO_FROM_NUMBER ? { accountSid: environment.TWILIO_ACCOUNT_SID, from: environment.TWILIO_FROM_NUMBER } : undefined;
 const outboundSettings = {
+  fakeOutboundUrl: environment.SMS_LOCAL_FAKE_OUTBOUND_URL,
   gatewayOutboundUrl: environment.SMS_GATEWAY_OUTBOUND_URL,
   gatewaySecret,
   originationIdentity: environment.SMS_ORIGINATION_IDENTITY,
+  twilio: twilioAccount && {
+    ...twilioAccount,
+    authToken: await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' }),
+  },
 };
 const dependencies = {
   cases,

@@ -16,7 +16,7 @@ import { createReplyOutbox, type SmsOutbox } from '../adapters/sms-outbox.ts';
 function outbox(): SmsOutbox | undefined {
   const chosen = createReplyOutbox(
     'aws',
-    { originationIdentity: process.env.SMS_ORIGINATION_IDENTITY, gatewayOutboundUrl: process.env.SMS_GATEWAY_OUTBOUND_URL, gatewaySecret: process.env.SMS_GATEWAY_SECRET },
+    { originationIdentity: process.env.SMS_ORIGINATION_IDENTITY, fakeOutboundUrl: process.env.SMS_LOCAL_FAKE_OUTBOUND_URL, gatewaySecret: process.env.SMS_GATEWAY_SECRET },
     () => new PinpointSMSVoiceV2Client({}),
   );
   if (!chosen) logger.warn('no SMS origination identity configured: AWS SMS tips are accepted but not acknowledged');

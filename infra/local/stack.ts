@@ -170,7 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       INTAKE_QUEUE_URL: queues.intakeQueueUrl,
       TRACKING_PEPPER: localSecrets.trackingPepper,
       SMS_GATEWAY_SECRET: localSecrets.smsGatewaySecret,
+      // Locally the fake provider is the gateway, and also stands in for Twilio's and AWS's outbound APIs.
       SMS_GATEWAY_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
+      SMS_LOCAL_FAKE_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
       TWILIO_AUTH_TOKEN: localSecrets.twilioAuthToken,
       PHONE_SEALING_KEY: localSecrets.phoneSealingKey,
       OFFICER_JWT_ISSUER: identityProvider.issuer,

@@ -139,3 +139,28 @@ describe('SMS context settings', () => {
     });
   }
 });
+
+describe('Twilio context for officers’ replies', () => {
+  const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
+
+  it('gives the officers function the account and number, and nobody else', () => {
+    const app = build({ twilioAccountSid: accountSid, twilioFromNumber: '+15005550006' });
+    for (const name of functionNames) {
+      const variables = variablesOf(app, name);
+      const expectTwilio = name === 'officers';
+      assert.equal(variables[environmentNames.twilioAccountSid], expectTwilio ? accountSid : undefined, `${name} account`);
+      assert.equal(variables[environmentNames.twilioFromNumber], expectTwilio ? '+15005550006' : undefined, `${name} number`);
+    }
+  });
+
+  it('leaves them out when unset', () => {
+    const variables = variablesOf(build({}), 'officers');
+    assert.ok(!(environmentNames.twilioAccountSid in variables));
+    assert.ok(!(environmentNames.twilioFromNumber in variables));
+  });
+
+  it('refuses values that are not an account SID or an E.164 number', () => {
+    assert.throws(() => build({ twilioAccountSid: 'not-a-sid' }), /twilioAccountSid/);
+    assert.throws(() => build({ twilioFromNumber: '0903123456' }), /twilioFromNumber/);
+  });
+});

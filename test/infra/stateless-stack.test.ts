@@ -210,6 +210,7 @@ describe('functions', () => {
         userPoolIdVariable,
         environmentNames.phoneKeyArn,
         environmentNames.smsGatewaySecretArn,
+        environmentNames.twilioAuthTokenSecretArn,
       ],
     };
     const references: Partial<Record<string, unknown>> = {
@@ -380,7 +381,7 @@ describe('least-privilege roles', () => {
       [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
       [['dynamodb:Query'], queueIndexes],
       [['kms:Decrypt'], [phoneKey, dataKey]],
-      [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }]],
+      [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }, { Ref: twilioTokenId }]],
       [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], [arnOf(userPoolId)]],
       [['sms-voice:SendTextMessage'], anyNumberOrPool],
     ],
