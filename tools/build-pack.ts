@@ -1,9 +1,9 @@
 /**
  * `npm run build:pack`: compiles the HCMC 2021–2025 jurisdiction pack into
  * shared/jurisdictions/hcmc-2021/pack.json, the compact asset the classifier bundles.
- * Sources: ../shared/data/hcmc/ (GSO ward lists, district polygons) and the hand-curated
- * shared/jurisdictions/hcmc-2021/gazetteer.json. The output is committed, so the repository
- * builds without ../shared; test/domain/routing-pack.test.ts checks it is up to date.
+ * Sources: data/hcmc/ (GSO ward lists, district polygons) and the hand-curated
+ * shared/jurisdictions/hcmc-2021/gazetteer.json. The output is committed, so the functions
+ * bundle it without a build step; test/domain/routing-pack.test.ts checks it is up to date.
  */
 import { writeFileSync } from 'node:fs';
 import { packPath, readPackSources, serialisePack } from './pack-sources.ts';

@@ -1,20 +1,15 @@
 /** Where the HCMC 2021–2025 pack's sources and output live, and how the pack is written. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JurisdictionPack } from '../shared/jurisdictions/pack.ts';
 import type { PackSources } from './compile-pack.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-/** The provided data set, beside the repository. */
-export const sharedDataDir = fileURLToPath(new URL('../../shared/data/hcmc/', import.meta.url));
+/** The source files of the packs, copied into the repository with their provenance (data/README.md). */
+export const sourceDataDir = `${repo}data/hcmc/`;
 export const packDir = `${repo}shared/jurisdictions/hcmc-2021/`;
 export const packPath = `${packDir}pack.json`;
-
-/** True when ../shared/data/hcmc is there to rebuild from. */
-export function packSourcesAvailable(): boolean {
-  return existsSync(`${sharedDataDir}districts-2021.geojson`);
-}
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -23,9 +18,9 @@ export function readPackSources(): PackSources {
   return {
     units: readJson(`${packDir}units.json`) as PackSources['units'],
     gazetteer: readJson(`${packDir}gazetteer.json`) as PackSources['gazetteer'],
-    wards2021: readJson(`${sharedDataDir}districts-wards-2021-2024.json`) as PackSources['wards2021'],
-    wards2025: readJson(`${sharedDataDir}districts-wards-2025H1.json`) as PackSources['wards2025'],
-    boundaries: readJson(`${sharedDataDir}districts-2021.geojson`) as PackSources['boundaries'],
+    wards2021: readJson(`${sourceDataDir}districts-wards-2021-2024.json`) as PackSources['wards2021'],
+    wards2025: readJson(`${sourceDataDir}districts-wards-2025H1.json`) as PackSources['wards2025'],
+    boundaries: readJson(`${sourceDataDir}districts-2021.geojson`) as PackSources['boundaries'],
   };
 }
 
