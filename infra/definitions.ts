@@ -238,12 +238,6 @@ export const environmentNames = {
   userPoolId: 'USER_POOL_ID',
 } as const;
 
-/**
- * Functions refuse request bodies above this size (bytes) with 413. 64 KiB holds the longest tip
- * (5,000 characters, even if each is an emoji escaped in JSON) with room for the other fields.
- */
-export const maxRequestBodyBytes = 64 * 1024;
-
 /** Alarm thresholds shared by the CDK app and the docs. */
 export const alarmThresholds = {
   /** Any message in the DLQ means a tip is waiting for a person. */

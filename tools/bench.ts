@@ -4,7 +4,7 @@
  * Section "routing engine": classification throughput (tips per second, after warm-up) and GPS
  * point-in-polygon lookups per second, each beside a naive baseline measured in the same run: a
  * regex for "quận N" and a linear scan over the 22 polygons with @turf/boolean-point-in-polygon.
- * Both are also scored on the development set (../shared/data/tips-dev.jsonl) when it exists.
+ * Both are also scored on the development set (data/tips/tips-dev.jsonl).
  * More sections (other parts of the pipeline) are added to `sections` below.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ interface Section {
   run(): void | Promise<void>;
 }
 
-const devSetPath = fileURLToPath(new URL('../../shared/data/tips-dev.jsonl', import.meta.url));
+const devSetPath = fileURLToPath(new URL('../data/tips/tips-dev.jsonl', import.meta.url));
 
 interface DevTip extends ClassifierInput {
   readonly id: string;

@@ -2,6 +2,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../shared/errors.ts';
 import { languageFromAcceptHeader, languages, type Language } from '../../shared/i18n.ts';
 
+/**
+ * Functions refuse request bodies above this size (bytes) with 413. 64 KiB holds the longest tip
+ * (5,000 characters, even if each is an emoji escaped in JSON) with room for the other fields.
+ * It lives on the runtime side; the CDK app reads it from here where it needs it.
+ */
+export const maxRequestBodyBytes = 64 * 1024;
+
 /** A request body read according to its content type. */
 export type ParsedBody =
   | { readonly format: 'json'; readonly data: unknown; readonly raw: string }
@@ -39,15 +46,17 @@ function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
 
 /**
  * Reads the body of a request: 415 for a content type the route does not take, 413 above the
- * limit, 400 for a body that is not what its content type says.
+ * limit ({@link maxRequestBodyBytes} unless the route says otherwise), 400 for a body that is
+ * not what its content type says.
  */
-export function readBody(event: APIGatewayProxyEventV2, options: { accept: readonly BodyFormat[]; maxBytes: number }): ParsedBody {
+export function readBody(event: APIGatewayProxyEventV2, options: { accept: readonly BodyFormat[]; maxBytes?: number }): ParsedBody {
   const format = formatOf(event);
   if (format === undefined || !options.accept.includes(format)) {
     throw new UnsupportedMediaTypeError(options.accept.map((accepted) => mediaTypes[accepted]));
   }
   const bytes = bodyBytes(event);
-  if (bytes.length > options.maxBytes) throw new PayloadTooLargeError(options.maxBytes);
+  const maxBytes = options.maxBytes ?? maxRequestBodyBytes;
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
   // Invalid UTF-8 becomes U+FFFD here, which is what a browser would have sent for it.
   const text = bytes.toString('utf8');
   if (format === 'form') return { format, fields: new URLSearchParams(text), raw: text };

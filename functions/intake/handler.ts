@@ -18,7 +18,6 @@ import { httpErrorResponses } from '../http/errors.ts';
 import { tipAcceptedPage } from '../http/pages.ts';
 import { readBody } from '../http/request.ts';
 import { htmlResponse, jsonResponse } from '../http/responses.ts';
-import { maxRequestBodyBytes } from '../../infra/definitions.ts';
 
 const environment = readEnvironment({ ...commonEnvironment, ...pepperEnvironment, INTAKE_QUEUE_URL: z.url() });
 
@@ -33,7 +32,7 @@ const dependencies = {
 
 /** POST /tips: validates a citizen's tip, queues it, and hands back its tracking code and secret. */
 async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const body = readBody(event, { accept: ['json', 'form'], maxBytes: maxRequestBodyBytes });
+  const body = readBody(event, { accept: ['json', 'form'] });
   const input = body.format === 'form' ? webSubmissionFromFormFields(body.fields) : body.data;
   const submission = parseOrThrow(webSubmissionSchema, input);
   const accepted = await submitTip(submission, 'web', dependencies);

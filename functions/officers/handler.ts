@@ -6,7 +6,6 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { maxRequestBodyBytes } from '../../infra/definitions.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import type { Officer } from '../../shared/officers/model.ts';
 import { systemClock } from '../../shared/ports.ts';
@@ -90,7 +89,7 @@ function tipId(event: APIGatewayProxyEventV2): string {
 /** The JSON body of an action; an empty body is an empty object. */
 function jsonBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body) return {};
-  const body = readBody(event, { accept: ['json'], maxBytes: maxRequestBodyBytes });
+  const body = readBody(event, { accept: ['json'] });
   return body.format === 'json' ? body.data : {};
 }
 

@@ -4,7 +4,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { maxRequestBodyBytes } from '../../infra/definitions.ts';
 import { ConflictError, UnauthorizedError } from '../../shared/errors.ts';
 import { gatewayInboundSchema } from '../../shared/sms/inbound.ts';
 import { gatewaySignatureHeaders, verifyGatewayRequest, type SignatureProblem } from '../../shared/sms/webhook-signature.ts';
@@ -35,7 +34,7 @@ const signatureMessages: Record<SignatureProblem, string> = {
  * gateway's outbound API once, however often the gateway retries.
  */
 async function receiveGatewaySms(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
-  const body = readBody(event, { accept: ['json'], maxBytes: maxRequestBodyBytes });
+  const body = readBody(event, { accept: ['json'] });
   const problem = verifyGatewayRequest(
     gatewaySecret,
     { timestamp: header(event, gatewaySignatureHeaders.timestamp), signature: header(event, gatewaySignatureHeaders.signature) },

@@ -5,7 +5,6 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
-import { maxRequestBodyBytes } from '../../infra/definitions.ts';
 import { ConflictError, UnauthorizedError } from '../../shared/errors.ts';
 import { twilioInboundSchema } from '../../shared/sms/inbound.ts';
 import { parseOrThrow } from '../../shared/tip/submission.ts';
@@ -28,7 +27,7 @@ function twiml(reply: string | null): APIGatewayProxyStructuredResultV2 {
 
 /** POST /sms/twilio: Twilio's webhook for an inbound SMS, answered with TwiML. */
 async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
-  const body = readBody(event, { accept: ['form'], maxBytes: maxRequestBodyBytes });
+  const body = readBody(event, { accept: ['form'] });
   const fields = body.format === 'form' ? body.fields : new URLSearchParams();
   if (!header(event, 'x-twilio-signature')) throw new UnauthorizedError('missing_signature', 'The X-Twilio-Signature header is missing.');
   if (!isSignedByTwilio(authToken, event, fields)) {

@@ -4,7 +4,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { maxRequestBodyBytes } from '../../infra/definitions.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { addTipsterMessage, getTipConversation } from '../../shared/usecases/officers/citizen.ts';
@@ -38,7 +37,7 @@ const dependencies = {
  * in a URL that logs and browser history keep.
  */
 async function tipsterConversation(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const body = readBody(event, { accept: ['json', 'form'], maxBytes: maxRequestBodyBytes });
+  const body = readBody(event, { accept: ['json', 'form'] });
   const language = requestLanguage(event);
   const input = body.format === 'form' ? Object.fromEntries(body.fields) : body.data;
   if (event.routeKey === 'POST /tips/status/messages') {

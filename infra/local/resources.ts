@@ -9,16 +9,24 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable } from '../definitions.ts';
 
-/** Names of the local stack's resources; the cloud gets generated names from CloudFormation. */
-export const localResourceNames = {
-  table: 'tinbao-local-tips',
-  idempotencyTable: 'tinbao-local-idempotency',
-  intakeQueue: 'tinbao-local-intake',
-  deadLetterQueue: 'tinbao-local-intake-dlq',
-  smsInboundTopic: 'tinbao-local-sms-inbound',
-  smsInboundQueue: 'tinbao-local-sms-inbound',
-  smsInboundDeadLetterQueue: 'tinbao-local-sms-inbound-dlq',
-} as const;
+/** Names of one local stack's resources; the cloud gets generated names from CloudFormation. */
+export function localResourceNamesFor(prefix: string) {
+  return {
+    table: `${prefix}-tips`,
+    idempotencyTable: `${prefix}-idempotency`,
+    intakeQueue: `${prefix}-intake`,
+    deadLetterQueue: `${prefix}-intake-dlq`,
+    smsInboundTopic: `${prefix}-sms-inbound`,
+    smsInboundQueue: `${prefix}-sms-inbound`,
+    smsInboundDeadLetterQueue: `${prefix}-sms-inbound-dlq`,
+  } as const;
+}
+
+/** The names `npm start` uses. Tests give each stack a prefix of its own, so stacks can share emulators. */
+export const localResourceNames = localResourceNamesFor('tinbao-local');
+
+/** The names of one local stack's resources. */
+export type LocalResourceNames = ReturnType<typeof localResourceNamesFor>;
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
@@ -148,9 +156,13 @@ async function ensureQueueWithDeadLetterQueue(
   definition: QueueDefinition,
   names: { intakeQueue: string; deadLetterQueue: string },
 ): Promise<LocalQueues> {
-  // fauxqs names queues after an sqs.<region>.localhost host that does not resolve everywhere;
-  // its path is what identifies the queue, so point the URL at the emulator's own address.
-  const reachable = (queueUrl: string | undefined) => (queueUrl ? `${endpoint}${new URL(queueUrl).pathname}` : undefined);
+  // fauxqs names queues after an sqs.<region>.<its host> host that does not resolve everywhere
+  // (nor parse, when its host is an IP address); the path is what identifies the queue, so point
+  // the URL at the emulator's own address.
+  const reachable = (queueUrl: string | undefined) => {
+    const path = queueUrl === undefined ? undefined : /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(queueUrl)?.[1];
+    return path === undefined ? undefined : `${endpoint}${path}`;
+  };
   const { QueueUrl: createdDeadLetterQueueUrl } = await client.send(
     new CreateQueueCommand({
       QueueName: names.deadLetterQueue,

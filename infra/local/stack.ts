@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -19,6 +19,7 @@ import {
   ensureSmsInbound,
   ensureTipTable,
   localResourceNames,
+  localResourceNamesFor,
   type LocalQueues,
   type LocalSmsInbound,
 } from './resources.ts';
@@ -38,12 +39,25 @@ export const localSecrets = {
   awsSmsNumber: '+84900000113',
 } as const;
 
+/** Emulators already running (a test run's shared DynamoDB Local and fauxqs). */
+export interface LocalEmulators {
+  readonly dynamoDbEndpoint: string;
+  readonly sqsEndpoint: string;
+}
+
 /** Options of the local stack. */
 export interface LocalStackOptions {
   /** HTTP port; 0 picks a free one. */
   readonly port?: number;
   /** Keep DynamoDB and SQS data here across restarts; in memory when absent. */
   readonly dataDir?: string | undefined;
+  /**
+   * Use these emulators instead of starting a DynamoDB Local and a fauxqs of the stack's own
+   * (which then outlive the stack). Give each stack on shared emulators its own `namePrefix`.
+   */
+  readonly emulators?: LocalEmulators | undefined;
+  /** Prefix of the tables', queues' and topic's names (default `tinbao-local`). */
+  readonly namePrefix?: string | undefined;
   /** See SqsPollerOptions.retryDelaySeconds. */
   readonly retryDelaySeconds?: number | undefined;
   /** Log level of the functions' Powertools loggers. */
@@ -90,6 +104,41 @@ function observeSmsWebhooks(provider: FakeSmsProvider) {
 }
 
 /**
+ * Runs `start` with every server it opens on the wildcard address bound to 127.0.0.1 instead.
+ * fauxqs 2.4 listens on 0.0.0.0 whatever its `host` option says (that option only names its
+ * queue URLs), and an emulator holding tips must not be reachable from the network.
+ */
+async function listeningOnLoopback<T>(start: () => Promise<T>): Promise<T> {
+  const original = NetServer.prototype.listen;
+  NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]) {
+    const [first] = args;
+    if (first !== null && typeof first === 'object' && ['0.0.0.0', '::', undefined].includes((first as { host?: string }).host)) {
+      args[0] = { ...first, host: '127.0.0.1' };
+    }
+    return (original as (...listenArgs: unknown[]) => NetServer).apply(this, args);
+  } as typeof original;
+  try {
+    return await start();
+  } finally {
+    NetServer.prototype.listen = original;
+  }
+}
+
+/**
+ * Starts DynamoDB Local and fauxqs, both on 127.0.0.1 only, keeping their data in `dataDir` when
+ * given; their stoppers join the stack's.
+ */
+export async function startEmulators(dataDir: string | undefined, stoppers: Array<() => Promise<void>>): Promise<LocalEmulators> {
+  const dynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  stoppers.push(() => dynamoDbLocal.stop());
+  const fauxqs = await listeningOnLoopback(() =>
+    startFauxqs({ port: 0, logger: false, defaultRegion: localRegion, ...(dataDir && { dataDir: join(dataDir, 'sqs') }) }),
+  );
+  stoppers.push(() => fauxqs.stop());
+  return { dynamoDbEndpoint: dynamoDbLocal.endpoint, sqsEndpoint: `http://127.0.0.1:${fauxqs.port}` };
+}
+
+/**
  * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs for SQS and SNS, the tables,
  * queues and topic from the shared definitions, the HTTP API invoking the real handlers, the SQS
  * event sources invoking the real consumers, and a fake SMS provider.
@@ -101,14 +150,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
   };
   try {
-    const dynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
-    stoppers.push(() => dynamoDbLocal.stop());
-    const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: localRegion, ...(dataDir && { dataDir: join(dataDir, 'sqs') }) });
-    stoppers.push(() => fauxqs.stop());
-    const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+    const emulators = options.emulators ?? (await startEmulators(dataDir, stoppers));
+    const { dynamoDbEndpoint, sqsEndpoint } = emulators;
+    const names = options.namePrefix ? localResourceNamesFor(options.namePrefix) : localResourceNames;
 
     const clientOptions = { region: localRegion, credentials: localCredentials };
-    const dynamoDb = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, ...clientOptions });
+    const dynamoDb = new DynamoDBClient({ endpoint: dynamoDbEndpoint, ...clientOptions });
     const sqs = new SQSClient({ endpoint: sqsEndpoint, ...clientOptions });
     const sns = new SNSClient({ endpoint: sqsEndpoint, ...clientOptions });
     stoppers.push(async () => {
@@ -116,10 +163,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
       sns.destroy();
     });
-    await ensureTipTable(dynamoDb, localResourceNames.table);
-    await ensureIdempotencyTable(dynamoDb, localResourceNames.idempotencyTable);
-    const queues = await ensureIntakeQueues(sqs, sqsEndpoint);
-    const smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint);
+    await ensureTipTable(dynamoDb, names.table);
+    await ensureIdempotencyTable(dynamoDb, names.idempotencyTable);
+    const queues = await ensureIntakeQueues(sqs, sqsEndpoint, names);
+    const smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint, {
+      topic: names.smsInboundTopic,
+      queue: names.smsInboundQueue,
+      deadLetterQueue: names.smsInboundDeadLetterQueue,
+    });
 
     const smsProvider = createFakeSmsProvider({
       gatewaySecret: localSecrets.smsGatewaySecret,
@@ -162,11 +213,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SNS: sqsEndpoint,
-      TABLE_NAME: localResourceNames.table,
-      IDEMPOTENCY_TABLE_NAME: localResourceNames.idempotencyTable,
+      TABLE_NAME: names.table,
+      IDEMPOTENCY_TABLE_NAME: names.idempotencyTable,
       INTAKE_QUEUE_URL: queues.intakeQueueUrl,
       TRACKING_PEPPER: localSecrets.trackingPepper,
       SMS_GATEWAY_SECRET: localSecrets.smsGatewaySecret,
@@ -231,10 +282,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       apiUrl,
-      dynamoDbEndpoint: dynamoDbLocal.endpoint,
+      dynamoDbEndpoint,
       sqsEndpoint,
-      tableName: localResourceNames.table,
-      idempotencyTableName: localResourceNames.idempotencyTable,
+      tableName: names.table,
+      idempotencyTableName: names.idempotencyTable,
       queues,
       smsInbound,
       dynamoDb,

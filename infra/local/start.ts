@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';
 
 const usage = `Usage: npm start -- [--port PORT] [--data-dir DIR]
@@ -25,7 +26,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 console.log('Starting DynamoDB Local, SQS and the functions…');
-const stack = await startLocalStack({ port, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) });
+const stack = await startLocalStack({ port, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) }).catch(
+  (error: unknown) => {
+    if (error instanceof JavaMissingError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  },
+);
 console.log(`
 tinbao is running locally.
   Citizen form (vi):  ${stack.apiUrl}/
@@ -41,12 +50,20 @@ tinbao is running locally.
 Press Ctrl-C to stop.`);
 
 let stopping = false;
-const shutdown = async (signal: string) => {
+const shutdown = async (reason: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  await stack.stop();
+  console.log(`\n${reason}: stopping…`);
+  // Whatever happens while stopping, the process ends, and DynamoDB Local's JVM ends with it.
+  setTimeout(() => process.exit(0), 10_000).unref();
+  await stack.stop().catch(() => undefined);
   process.exit(0);
 };
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Ctrl-C, an IDE's stop button (SIGTERM) and a closed terminal (SIGHUP) all stop every child.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+// npm does not pass every signal on: when the process that started this one goes away
+// (npm killed, a terminal closed), this process is re-parented, and stops too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown('parent process gone');
+}, 500).unref();

@@ -3,7 +3,7 @@
  * that look like one category but belong to another.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createClassifier } from '../../shared/classification/engine.ts';
 import type { Category } from '../../shared/classification/types.ts';
 

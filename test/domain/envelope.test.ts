@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, type TipEnvelope } from '../../shared/tip/envelope.ts';
 
 function envelopeWith(text: string): TipEnvelope {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { describeFieldReason, languageFromAcceptHeader } from '../../shared/i18n.ts';
 
 describe('language negotiation', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import { officerFromClaims, type CaseTip, type Officer } from '../../shared/officers/model.ts';
 import { canSeeQueue, queueCodes, visibleQueues } from '../../shared/usecases/officers/access.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ConflictError, ForbiddenError } from '../../shared/errors.ts';
 import { maxDeadlineExtensions, maxExtensionMonths } from '../../shared/officers/model.ts';
 import { extendDeadline, getCase } from '../../shared/usecases/officers/cases.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { addNote, getCase, replyToTipster, transferCase } from '../../shared/usecases/officers/cases.ts';
 import { caseTip, caseTipIn, caseWorld, flakyCases, officers } from '../support/case-fakes.ts';

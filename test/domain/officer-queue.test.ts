@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { TipEvent } from '../../shared/officers/model.ts';
 import { getCase, listQueue } from '../../shared/usecases/officers/cases.ts';
 import { caseTip, caseTipIn, caseWorld, officers } from '../support/case-fakes.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import { StaleCaseError, type CaseTip } from '../../shared/officers/model.ts';
 import { tipStatuses, type TipStatus } from '../../shared/tip/tip.ts';

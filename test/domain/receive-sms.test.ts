@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
 import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
 import type { InboundSms } from '../../shared/sms/inbound.ts';

@@ -4,7 +4,7 @@
  * against regressions when the gazetteer or the weights change.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createClassifier } from '../../shared/classification/engine.ts';
 
 const classifier = createClassifier();

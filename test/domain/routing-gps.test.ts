@@ -3,7 +3,7 @@
  * ray-casting scan, the border margin where text may confirm or override the point.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createClassifier, GPS_BORDER_MARGIN_METRES, ROUTING_CONFIDENCE_THRESHOLD } from '../../shared/classification/engine.ts';
 import { GpsIndex } from '../../shared/classification/gps-index.ts';
 import type { ClassifierInput } from '../../shared/classification/types.ts';

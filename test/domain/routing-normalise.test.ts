@@ -1,6 +1,6 @@
 /** Text normalisation: NFC, case, diacritics (đ → d), punctuation, offsets back to the input. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { fold, normalise } from '../../shared/classification/vietnamese-text.ts';
 
 describe('normalise', () => {

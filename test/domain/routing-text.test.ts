@@ -4,7 +4,7 @@
  * checked with and without diacritics.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createClassifier, ROUTING_CONFIDENCE_THRESHOLD } from '../../shared/classification/engine.ts';
 import type { RoutingDecision } from '../../shared/classification/types.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { fitsOneSegment, isGsm7, smsSegments, toAsciiVietnamese } from '../../shared/sms/gsm.ts';
 
 const vietnamese = 'Tôi thấy một nhóm người đang trộm xe máy ở đường Điện Biên Phủ, Quận Bình Thạnh.';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createPhonePseudonymizer, normalizePhoneNumber } from '../../shared/sms/phone.ts';
 
 const key = 'test-key-0123456789abcdef';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { cityDesk, hcmc2021 } from '../../shared/jurisdictions/index.ts';
 import { fitsOneSegment, isGsm7, smsSegments, toAsciiVietnamese } from '../../shared/sms/gsm.ts';
 import { smsReplies } from '../../shared/sms/replies.ts';

@@ -3,7 +3,7 @@
  * otherwise; with and without diacritics.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createClassifier } from '../../shared/classification/engine.ts';
 import type { Urgency } from '../../shared/classification/types.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { parseOrThrow, webSubmissionSchema } from '../../shared/tip/submission.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { escapeHtml, statusFormPage, tipFormPage, tipMessageAddedPage, tipStatusPage } from '../../functions/http/pages.ts';
 import { hcmc2021Pack } from '../../shared/jurisdictions/hcmc-2021/pack.ts';
 import { activeJurisdiction } from '../../shared/jurisdictions/index.ts';

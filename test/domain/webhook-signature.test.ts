@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { signGatewayRequest, verifyGatewayRequest } from '../../shared/sms/webhook-signature.ts';
 
 const secret = 'gateway secret';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
 import { createOfficerAuthenticator, officerAuthSettings, officerIssuerForCognito, type OfficerAuthenticator } from '../../functions/adapters/officer-auth.ts';
 import { requireOfficer, type OfficerContext } from '../../functions/http/officer-auth.ts';
@@ -55,12 +55,12 @@ describe('officer sign-in with the local identity provider', () => {
   let idp: Awaited<ReturnType<typeof startIdentityProvider>>;
   let authenticator: OfficerAuthenticator;
 
-  before(async () => {
+  beforeAll(async () => {
     idp = await startIdentityProvider();
     // The way a function builds it from its environment at cold start.
     authenticator = createOfficerAuthenticator(officerAuthSettings({ OFFICER_JWT_ISSUER: idp.provider.issuer, OFFICER_CLIENT_ID: localOfficerClientId }));
   });
-  after(() => stopServer(idp.server));
+  afterAll(() => stopServer(idp.server));
 
   it('seeds one officer per unit, a second officer of 760, the city desk and a supervisor', () => {
     const names = seededOfficers.map((user) => user.username);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isSignedByTwilio, publicUrl } from '../../functions/sms-twilio/signature.ts';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it, vi } from 'vitest';
 import { FeatureFlags, Validations, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -32,7 +32,7 @@ const deploymentGrantFindings = [
 
 // The rules read the templates, not the bundles: bundling is skipped (the wiring test below bundles as app.ts does).
 const built = buildTestApp({ nagChecks: true, context: skipBundling });
-after(() => built.dispose());
+afterAll(() => built.dispose());
 const stacks: Stack[] = [built.stateful, built.stateless];
 
 /** The site bucket's objects, as cdk-nag names them in a finding. */
@@ -228,18 +228,19 @@ describe('feature flags', () => {
 });
 
 describe('cdk-nag wiring', () => {
-  it('is on by default, so `cdk synth` fails when a resource breaks a rule', (t) => {
+  it('is on by default, so `cdk synth` fails when a resource breaks a rule', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'tinbao-cdk-'));
     try {
       const broken = buildApp({ stage: testStage, outdir }); // the options app.ts uses: none but the stage
       new sqs.Queue(broken.stateful, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
       // The CDK prints the report on stderr before throwing; the report file is what this test reads.
-      t.mock.method(console, 'error', () => undefined);
-      assert.throws(() => broken.app.synth(), /Validation failed/);
+      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      assert.throws(() => broken.app.synth(), /Validation ?failed/i);
       const report = readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
       assert.match(report, /AwsSolutions-SQS4/);
       assert.match(report, /Tinbao-test-Stateful\/PlainQueue/);
     } finally {
+      vi.restoreAllMocks();
       rmSync(outdir, { recursive: true, force: true });
     }
   });

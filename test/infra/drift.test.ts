@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
 import { apiRoutes, classifierEventSource, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
 import { localTokenLifetimeSeconds, seededOfficers } from '../../infra/local/identity-provider.ts';
 import { consoleSecurityPolicy as localConsoleSecurityPolicy, staticPageSecurityPolicy } from '../../infra/local/static-files.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
 import {
@@ -18,9 +16,11 @@ import {
   ensureIntakeQueues,
   ensureSmsInbound,
   ensureTipTable,
+  localResourceNamesFor,
   type LocalQueues,
   type LocalSmsInbound,
 } from '../../infra/local/resources.ts';
+import { sharedEmulators, uniquePrefix } from '../support/stack.ts';
 import { buildTestApp, exportedValue, logicalIdOf, skipBundling } from './support.ts';
 
 // What `npm start` creates must be what `cdk deploy` creates: this test builds both from their
@@ -39,37 +39,37 @@ function resourcesOfType(template: { Resources: Record<string, Resource> }, type
 
 const sortBy = <T>(items: T[], key: (item: T) => string): T[] => [...items].sort((a, b) => key(a).localeCompare(key(b)));
 
-let dynamoDbLocal: DynamoDbLocal;
-let fauxqs: FauxqsServer;
 let dynamoDb: DynamoDBClient;
 let sqs: SQSClient;
 let sns: SNSClient;
 let queues: LocalQueues;
 let smsInbound: LocalSmsInbound;
-const tableName = 'drift-tips';
-const idempotencyTableName = 'drift-idempotency';
+// The local stack's own code paths, with names of this file's own, on the run's shared emulators.
+const names = localResourceNamesFor(uniquePrefix('drift'));
+const tableName = names.table;
+const idempotencyTableName = names.idempotencyTable;
 
-before(async () => {
-  dynamoDbLocal = await startDynamoDbLocal();
-  fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: localRegion });
-  const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
-  dynamoDb = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials });
+beforeAll(async () => {
+  const { dynamoDbEndpoint, sqsEndpoint } = sharedEmulators();
+  dynamoDb = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: localRegion, credentials: localCredentials });
   sqs = new SQSClient({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials });
   // fauxqs serves SNS on the same endpoint as SQS, as in the local stack.
   sns = new SNSClient({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials });
   await ensureTipTable(dynamoDb, tableName);
   await ensureIdempotencyTable(dynamoDb, idempotencyTableName);
-  queues = await ensureIntakeQueues(sqs, sqsEndpoint, { intakeQueue: 'drift-intake', deadLetterQueue: 'drift-intake-dlq' });
-  smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint, { topic: 'drift-sms-inbound', queue: 'drift-sms-inbound', deadLetterQueue: 'drift-sms-inbound-dlq' });
+  queues = await ensureIntakeQueues(sqs, sqsEndpoint, names);
+  smsInbound = await ensureSmsInbound(sns, sqs, sqsEndpoint, {
+    topic: names.smsInboundTopic,
+    queue: names.smsInboundQueue,
+    deadLetterQueue: names.smsInboundDeadLetterQueue,
+  });
 });
 
-after(async () => {
+afterAll(async () => {
   dispose();
   dynamoDb?.destroy();
   sqs?.destroy();
   sns?.destroy();
-  await fauxqs?.stop();
-  await dynamoDbLocal?.stop();
 });
 
 describe('local and cloud resources', () => {

@@ -5,7 +5,7 @@
  * tipster), and which values synth refuses. These apps skip bundling: only templates are read.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { environmentNames, functionDefinitions, type FunctionName } from '../../infra/definitions.ts';
@@ -21,7 +21,7 @@ const outboundUrl = 'https://sms-gateway.example.vn/api/v1/messages';
 const phoneNumberArn = 'arn:aws:sms-voice:ap-southeast-1:123456789012:phone-number/phone-0123456789abcdef0123456789abcdef';
 
 const built: SynthesizedApp[] = [];
-after(() => {
+afterAll(() => {
   for (const app of built) app.dispose();
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { assertCognitoDomainPrefix, officerPasswordPolicy } from '../../infra/constructs/officer-user-pool.ts';
 import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
@@ -21,7 +21,7 @@ import {
 
 // The stateful stack has no code: the functions need not be bundled to read its template.
 const synthesized = synthesizeTemplates({ context: skipBundling });
-after(() => synthesized.dispose());
+afterAll(() => synthesized.dispose());
 
 const { stateful, statefulTemplate: template } = synthesized;
 const keyId = logicalIdOf(stateful.key);

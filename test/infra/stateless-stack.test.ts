@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { tipKeys } from '../../functions/adapters/dynamo-tip-store.ts';
 import { officerIssuerForCognito } from '../../functions/adapters/officer-auth.ts';
 import { esmRequireShim, functionLogRetention, repositoryRoot } from '../../infra/constructs/tinbao-function.ts';
@@ -54,7 +54,7 @@ import {
 } from './support.ts';
 
 const synthesized = synthesizeTemplates();
-after(() => synthesized.dispose());
+afterAll(() => synthesized.dispose());
 
 const { stateful, stateless, statefulTemplate, statelessTemplate: template, outdir } = synthesized;
 const functionNames = Object.keys(functionDefinitions) as FunctionName[];

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import type { LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { toSqsRecord } from '../../infra/local/sqs-poller.ts';
 import { encodeEnvelope } from '../../shared/tip/envelope.ts';
 import { generateTrackingCode } from '../../shared/tip/tracking-code.ts';
@@ -16,11 +17,11 @@ import { postForm, postJson } from '../support/helpers.ts';
 // functions' own clients while everything else stays real.
 let stack: LocalStack;
 
-before(async () => {
-  stack = await startLocalStack({ port: 0, logLevel: 'SILENT' });
+beforeAll(async () => {
+  stack = await startTestStack({ logLevel: 'SILENT' });
 });
 
-after(async () => {
+afterAll(async () => {
   await stack?.stop();
 });
 

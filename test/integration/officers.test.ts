@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { localSecrets, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { apiRoutes } from '../../infra/definitions.ts';
 import { gatewaySignatureHeadersFor } from '../../shared/sms/webhook-signature.ts';
 import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
@@ -9,11 +10,11 @@ import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
 let stack: LocalStack;
 const tokens = new Map<string, string>();
 
-before(async () => {
-  stack = await startLocalStack({ port: 0, logLevel: 'WARN' });
+beforeAll(async () => {
+  stack = await startTestStack({ logLevel: 'WARN' });
 });
 
-after(async () => {
+afterAll(async () => {
   await stack?.stop();
 });
 

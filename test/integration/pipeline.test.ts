@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { captureLogLines, eventually, waitLimitMs, postForm, postJson, storedTipByCode } from '../support/helpers.ts';
 
 let stack: LocalStack;
@@ -8,11 +9,11 @@ const logs = captureLogLines();
 const secretsSeen: string[] = [];
 const textsSent: string[] = [];
 
-before(async () => {
-  stack = await startLocalStack({ port: 0, logLevel: 'INFO' });
+beforeAll(async () => {
+  stack = await startTestStack({ logLevel: 'INFO' });
 });
 
-after(async () => {
+afterAll(async () => {
   await stack?.stop();
   logs.restore();
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { intakeQueue } from '../../infra/definitions.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import type { LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import type { BatchOutcome } from '../../infra/local/sqs-poller.ts';
 import { encodeEnvelope, type TipEnvelope } from '../../shared/tip/envelope.ts';
 import { generateTrackingCode } from '../../shared/tip/tracking-code.ts';
@@ -12,13 +13,13 @@ import { eventually, waitLimitMs } from '../support/helpers.ts';
 let stack: LocalStack;
 const batches: BatchOutcome[] = [];
 
-before(async () => {
+beforeAll(async () => {
   // Failed records come back at once instead of after the 180 s visibility timeout; the queue
   // itself keeps the definitions' settings, including its redrive policy.
-  stack = await startLocalStack({ port: 0, retryDelaySeconds: 0, logLevel: 'SILENT', onBatch: (outcome) => batches.push(outcome) });
+  stack = await startTestStack({ retryDelaySeconds: 0, logLevel: 'SILENT', onBatch: (outcome) => batches.push(outcome) });
 });
 
-after(async () => {
+afterAll(async () => {
   await stack?.stop();
 });
 

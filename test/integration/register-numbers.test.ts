@@ -1,29 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, createDynamoTipRepository, tipKeys } from '../../functions/adapters/dynamo-tip-store.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
 import { ensureTipTable } from '../../infra/local/resources.ts';
+import { sharedEmulators, uniquePrefix } from '../support/stack.ts';
 import type { Tip } from '../../shared/tip/tip.ts';
 
 // Intake registers must be gap-free and unique per unit and year even when many classifiers
 // write at once: 200 tips for one district at the same moment, some delivered twice.
 
-let dynamoDbLocal: DynamoDbLocal;
 let client: DynamoDBClient;
-const tableName = 'register-tips';
+const tableName = `${uniquePrefix('register')}-tips`;
 
-before(async () => {
-  dynamoDbLocal = await startDynamoDbLocal();
-  client = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 10 });
+beforeAll(async () => {
+  client = new DynamoDBClient({ endpoint: sharedEmulators().dynamoDbEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: 10 });
   await ensureTipTable(client, tableName);
 });
 
-after(async () => {
+afterAll(() => {
   client?.destroy();
-  await dynamoDbLocal?.stop();
 });
 
 function tip(index: number, district: string | null, receivedAt = '2026-11-25T03:00:00.000Z'): Tip {

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
-import { localSecrets, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
 import { captureLogLines, eventually, waitLimitMs, storedTipByCode } from '../support/helpers.ts';
 
@@ -13,11 +14,11 @@ let stack: LocalStack;
 const logs = captureLogLines();
 const phonesUsed = new Set<string>();
 
-before(async () => {
-  stack = await startLocalStack({ port: 0, logLevel: 'INFO', retryDelaySeconds: 0 });
+beforeAll(async () => {
+  stack = await startTestStack({ logLevel: 'INFO', retryDelaySeconds: 0 });
 });
 
-after(async () => {
+afterAll(async () => {
   await stack?.stop();
   logs.restore();
 });

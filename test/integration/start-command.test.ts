@@ -3,23 +3,35 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
+import { alive, commandLine, descendants, isLoopback, listeningSocketsOf } from '../support/processes.ts';
 
-// `npm start` as a person runs it: a child process, its printed URLs, Ctrl-C, and --data-dir.
+// `npm start` as a person runs it: a child process, its printed URLs, Ctrl-C, --data-dir, an
+// IDE's stop button (SIGTERM to npm), a hard kill, and emulators that only this machine reaches.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tinbao-start-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Every process these tests started, so none outlives a failed test. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started) if (child.pid && alive(child.pid)) for (const pid of [child.pid, ...descendants(child.pid)]) process.kill(pid, 'SIGKILL');
+});
 
 interface Started {
   readonly child: ChildProcess;
   readonly apiUrl: string;
   readonly dynamoDbUrl: string;
+  readonly sqsUrl: string;
   readonly output: () => string;
 }
 
-async function start(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['infra/local/start.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } });
+/** Runs the start command (`node infra/local/start.ts`, or `npm start` itself) until it prints its URLs. */
+async function start(args: string[], how: 'node' | 'npm' = 'node'): Promise<Started> {
+  const [command, commandArgs] = how === 'npm' ? ['npm', ['start', '--', ...args]] : [process.execPath, ['infra/local/start.ts', ...args]];
+  const child = spawn(command, commandArgs as string[], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } });
+  started.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -27,15 +39,21 @@ async function start(args: string[]): Promise<Started> {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     const apiUrl = /API:\s+(http:\/\/\S+)/.exec(output)?.[1];
     const dynamoDbUrl = /DynamoDB Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
-    return apiUrl && dynamoDbUrl ? { apiUrl, dynamoDbUrl } : undefined;
-  }, 60_000, 'the start command to print its URLs');
+    const sqsUrl = /SQS \(fauxqs\):\s+(http:\/\/\S+)/.exec(output)?.[1];
+    return apiUrl && dynamoDbUrl && sqsUrl ? { apiUrl, dynamoDbUrl, sqsUrl } : undefined;
+  }, 90_000, 'the start command to print its URLs');
   return { child, ...urls, output: () => output };
 }
 
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
 async function interrupt(started: Started): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
+  const exit = exited(started.child);
   started.child.kill('SIGINT');
-  return exited;
+  return exit;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -47,6 +65,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Waits until none of these processes runs any more; fails naming those still running. */
+async function allGone(pids: readonly number[], what: string): Promise<void> {
+  await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), 20_000, what).catch(() => {
+    throw new Error(`${what}; still running: ${pids.filter(alive).map((pid) => `${pid} ${commandLine(pid)}`).join('; ')}`);
+  });
+}
+
+const portOf = (url: string): number => Number(new URL(url).port);
+
 describe('npm start', () => {
   it('prints its URLs, serves the pipeline, keeps data with --data-dir, and stops every child on Ctrl-C', async () => {
     const first = await start(['--port', '0', '--data-dir', dataDir]);
@@ -56,7 +83,9 @@ describe('npm start', () => {
     const credentials = { code: accepted.json.trackingCode, secret: accepted.json.secret };
     await eventually(async () => ((await postJson(`${first.apiUrl}/tips/status`, credentials)).json.status === 'NEW' ? true : undefined), waitLimitMs, 'classification');
 
+    const children = descendants(first.child.pid as number);
     assert.equal(await interrupt(first), 0, 'a clean exit');
+    await allGone(children, 'every child stops with it');
     assert.equal(await answers(first.dynamoDbUrl), false, 'DynamoDB Local stopped with it');
     assert.equal(await answers(first.apiUrl), false, 'the API stopped');
 
@@ -70,6 +99,46 @@ describe('npm start', () => {
     }
   });
 
+  it('listens on 127.0.0.1 only, and leaves nothing behind when npm gets SIGTERM', async () => {
+    const running = await start(['--port', '0'], 'npm');
+    const npm = running.child.pid as number;
+    const stack = descendants(npm);
+    assert.ok(stack.some((pid) => commandLine(pid).includes('java')), 'DynamoDB Local runs under npm start');
+
+    // The API, DynamoDB Local and fauxqs, and anything else the stack listens on.
+    const sockets = listeningSocketsOf(stack);
+    for (const url of [running.apiUrl, running.dynamoDbUrl, running.sqsUrl]) {
+      assert.ok(sockets.some((socket) => socket.port === portOf(url)), `something of the stack listens on ${url}`);
+    }
+    assert.deepEqual(
+      sockets.filter((socket) => !isLoopback(socket.address)),
+      [],
+      'no socket of the stack is reachable from another machine',
+    );
+
+    // An IDE's stop button: SIGTERM to npm itself, not to its children.
+    process.kill(npm, 'SIGTERM');
+    await allGone([npm, ...stack], 'no process of the stack is left after SIGTERM to npm');
+    assert.equal(await answers(running.dynamoDbUrl), false);
+  });
+
+  it('takes DynamoDB Local with it when it is killed hard', async () => {
+    const running = await start(['--port', '0']);
+    const children = descendants(running.child.pid as number);
+    assert.ok(children.some((pid) => commandLine(pid).includes('java')));
+    running.child.kill('SIGKILL');
+    await allGone(children, 'the JVM ends when its parent is killed with SIGKILL');
+  });
+
+  it('stops on SIGHUP, as when its terminal closes', async () => {
+    const running = await start(['--port', '0']);
+    const children = descendants(running.child.pid as number);
+    const exit = exited(running.child);
+    running.child.kill('SIGHUP');
+    assert.equal(await exit, 0);
+    await allGone(children, 'every child stops on SIGHUP');
+  });
+
   it('refuses a bad --port with a usage message', async () => {
     const child = spawn(process.execPath, ['infra/local/start.ts', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -78,4 +147,21 @@ describe('npm start', () => {
     assert.equal(code, 2);
     assert.match(stderr, /--port must be a whole number/);
   });
+
+  // npm start, and npm test (whose first step is tools/preflight.ts), on a PATH with this Node.js but no java.
+  for (const [what, script] of [
+    ['npm start', ['infra/local/start.ts', '--port', '0']],
+    ['npm test', ['tools/preflight.ts']],
+  ] as const) {
+    it(`${what} stops at once with one line saying what to install when Java is missing`, async () => {
+      const child = spawn(process.execPath, script, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: join(process.execPath, '..') } });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await exited(child);
+      assert.equal(code, 1);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.match(lines[0] ?? '', /^DynamoDB Local needs Java 17 or later: install it .*openjdk-17-jre-headless/);
+    });
+  }
 });

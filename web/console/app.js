@@ -585,6 +585,9 @@ async function renderQueue(params, stale) {
       id: 'queue-filters',
       onsubmit: (event) => {
         event.preventDefault();
+        // The rows on screen are not the answer to the new filter: say so at once, before it comes.
+        results.setAttribute('aria-busy', 'true');
+        results.replaceChildren(h('p', { text: t().loading }));
         const target = queueHref(queueSelect.value, statusSelect.value, 1, Number(sizeSelect.value));
         // The same filter again reloads the first page (no hashchange fires for an unchanged hash).
         if (location.hash === target) {
