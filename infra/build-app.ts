@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { defaultPackId, isPackId, packIds } from '../shared/jurisdictions/index.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -17,7 +18,7 @@ export interface BuildAppOptions {
   readonly nagChecks?: boolean;
   /**
    * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
-   * Read here: `stage`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`.
+   * Read here: `stage`, `pack`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`.
    */
   readonly context?: Readonly<Record<string, unknown>>;
   /** The static pages and console to deploy; defaults to the repository's `web/` (tests use a folder of their own). */
@@ -96,7 +97,8 @@ function originationIdentity(value: string | undefined): string | undefined {
  * Builds the tinbao CDK app: a stateful stack (keys, tables, queues, inbound SMS topic, secrets,
  * officers' user pool) and a stateless stack (functions, API, alarms, web pages and console) linked
  * by typed props. The stacks are environment-agnostic and make no context lookups, so synth works
- * offline; the optional settings are plain context values (`-c smsGatewayOutboundUrl=https://…`,
+ * offline; the optional settings are plain context values (`-c pack=hcmc-2021` for the old map,
+ * `-c smsGatewayOutboundUrl=https://…`,
  * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`, `-c cognitoDomainPrefix=…` when
  * `tinbao-<stage>` is taken in the region).
  */
@@ -108,14 +110,18 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
   }
   Tags.of(app).add('project', 'tinbao');
   Tags.of(app).add('stage', stage);
+  const pack = optionalContext(app, 'pack') ?? defaultPackId;
+  if (!isPackId(pack)) throw new Error(`Context value pack must be one of ${packIds.join(', ')}, got ${JSON.stringify(pack)}`);
 
   const stateful = new StatefulStack(app, `Tinbao-${stage}-Stateful`, {
     stage,
     description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, encryption keys, secrets, officers' user pool)`,
     cognitoDomainPrefix: optionalContext(app, 'cognitoDomainPrefix'),
+    pack,
   });
   const stateless = new StatelessStack(app, `Tinbao-${stage}-Stateless`, {
     stage,
+    pack,
     description: `tinbao ${stage}: code (HTTP API, functions, alarms, web pages and officer console)`,
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,

@@ -199,6 +199,8 @@ export const sharedSettings = {
 /** Environment variable names that carry deployment-specific values. */
 export const environmentNames = {
   tableName: 'TABLE_NAME',
+  /** The jurisdiction pack (map) the deployment routes to: CDK context `pack`, `npm start -- --pack`. */
+  jurisdictionPack: 'JURISDICTION_PACK',
   intakeQueueUrl: 'INTAKE_QUEUE_URL',
   /** Cloud: the Secrets Manager secret that holds the key for hashing tipster secrets. */
   trackingPepperSecretArn: 'TRACKING_PEPPER_SECRET_ARN',

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { PackId } from '../shared/jurisdictions/pack.ts';
 import { OfficerUserPool } from './constructs/officer-user-pool.ts';
 import {
   idempotencyTable,
@@ -23,6 +24,8 @@ export interface StatefulStackProps extends StackProps {
   readonly stage: string;
   /** The officers' hosted sign-in domain prefix; defaults to `tinbao-<stage>`. Prefixes are unique per region across all accounts. */
   readonly cognitoDomainPrefix?: string | undefined;
+  /** The jurisdiction pack the deployment routes to: the user pool has a group per unit. */
+  readonly pack: PackId;
 }
 
 const attributeTypes: Record<KeyAttributeType, dynamodb.AttributeType> = {
@@ -248,6 +251,7 @@ export class StatefulStack extends Stack {
     // next to the console distribution whose URLs it must name (see docs/decisions/0002-cdk-stacks.md).
     this.officerPool = new OfficerUserPool(this, 'Officers', {
       stage: props.stage,
+      pack: props.pack,
       domainPrefix: props.cognitoDomainPrefix ?? `tinbao-${props.stage}`,
     });
   }

@@ -16,6 +16,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { PackId } from '../shared/jurisdictions/pack.ts';
 import { repositoryRoot, TinbaoFunction } from './constructs/tinbao-function.ts';
 import { WebConsole } from './constructs/web-console.ts';
 import {
@@ -33,6 +34,8 @@ import {
 export interface StatelessStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`; reaches the functions as `STAGE`. */
   readonly stage: string;
+  /** The jurisdiction pack the deployment routes to; reaches the functions as `JURISDICTION_PACK`. */
+  readonly pack: PackId;
   readonly table: dynamodb.ITable;
   /** Powertools idempotency records of the SMS functions. */
   readonly idempotencyTable: dynamodb.ITable;
@@ -259,6 +262,7 @@ export class StatelessStack extends Stack {
       apiDomainName: `${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
       apiPathPatterns,
       signInOrigin,
+      pack: props.pack,
       webDirectory: props.webDirectory ?? path.join(repositoryRoot, 'web'),
     });
     this.consoleClient = new cognito.UserPoolClient(this, 'ConsoleClient', {
@@ -285,7 +289,7 @@ export class StatelessStack extends Stack {
     const officerIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`;
 
     // Functions ------------------------------------------------------------------------------
-    const common = { [environmentNames.tableName]: table.tableName, ...sharedSettings, STAGE: props.stage };
+    const common = { [environmentNames.tableName]: table.tableName, ...sharedSettings, [environmentNames.jurisdictionPack]: props.pack, STAGE: props.stage };
     const pepper = { [environmentNames.trackingPepperSecretArn]: trackingPepper.secretArn };
     const queueUrl = { [environmentNames.intakeQueueUrl]: intakeQueue.queueUrl };
     const sms = {

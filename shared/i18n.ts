@@ -34,7 +34,7 @@ const fieldReasons = {
     vi: 'Có ký tự không hợp lệ (một nửa cặp UTF-16 bị lẻ). Vui lòng gõ lại đoạn văn bản.',
     en: 'Contains an invalid character (an unpaired UTF-16 surrogate). Please retype the text.',
   },
-  unknownDistrict: { vi: 'Không có quận/huyện với mã này.', en: 'No district has this code.' },
+  unknownUnit: { vi: 'Không có đơn vị (phường, xã, đặc khu) với mã này.', en: 'No unit (ward, commune, special zone) has this code.' },
   unknownCategory: { vi: 'Loại tội phạm không hợp lệ.', en: 'Not a known category.' },
   unknownLanguage: { vi: 'Ngôn ngữ phải là "vi" hoặc "en".', en: 'Language must be "vi" or "en".' },
   outsideCity: {
@@ -96,7 +96,7 @@ export function isFieldReason(value: string): value is FieldReason {
 /** Field names as a citizen sees them on the form. */
 export const fieldLabels: Record<string, Record<Language, string>> = {
   text: { vi: 'Nội dung tin báo', en: 'What happened' },
-  district: { vi: 'Quận/huyện', en: 'District' },
+  unit: { vi: 'Phường, xã, đặc khu', en: 'Ward, commune or special zone' },
   lat: { vi: 'Vĩ độ', en: 'Latitude' },
   lon: { vi: 'Kinh độ', en: 'Longitude' },
   category: { vi: 'Loại vụ việc', en: 'Category' },

@@ -1,5 +1,6 @@
+import type { QueuePage, TipEvent } from './officers/model.ts';
 import type { Channel, SmsProvider, TipEnvelope } from './tip/envelope.ts';
-import type { Tip, TrackingRecord } from './tip/tip.ts';
+import type { NewTip, Tip, TipStatus, TrackingRecord } from './tip/tip.ts';
 
 /** The time, injected so tests can fix it. */
 export interface Clock {
@@ -29,14 +30,35 @@ export interface TrackingCodeStore {
   find(trackingCode: string): Promise<TrackingRecord | undefined>;
 }
 
-/** Classified tips. */
+/** A change of a stored tip: the tip before and after it, and the audit event that records it. */
+export interface TipChange {
+  readonly before: Tip;
+  readonly after: Tip;
+  readonly event: TipEvent;
+}
+
+/**
+ * Stored tips, their audit trails and their queues. The classifier creates tips; officers read
+ * queues and tips and change them; each use case takes the methods it needs (`Pick<…>`).
+ */
 export interface TipRepository {
   /**
-   * Stores a newly classified tip with its first audit event, once: a second call for the
-   * same tip id changes nothing and reports 'duplicate'.
+   * Stores a newly classified tip in its queue with its register number and first audit event,
+   * once: a second call for the same tip id changes nothing and reports 'duplicate'.
    */
-  create(tip: Tip, expiresAt: Date): Promise<'created' | 'duplicate'>;
+  create(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'>;
   get(tipId: string): Promise<Tip | undefined>;
+  /** The tip's events, oldest first. */
+  events(tipId: string): Promise<TipEvent[]>;
+  /** One page of one queue and status of a pack, high urgency first, then oldest; one query per page. */
+  queue(query: { readonly pack: string; readonly queue: string; readonly status: TipStatus; readonly limit: number; readonly cursor?: string | undefined }): Promise<QueuePage>;
+  /**
+   * Writes the changed tip and its audit event in one transaction, only if the stored tip still
+   * has `before.version`; otherwise throws StaleTipError.
+   */
+  update(change: TipChange): Promise<void>;
+  /** Adds an event that changes nothing else on the tip (a note, a message), in the same way. */
+  addEvent(tip: Tip, event: TipEvent): Promise<void>;
 }
 
 /** What tinbao keeps about one SMS sender, keyed by the pseudonym of the number. */

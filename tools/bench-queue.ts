@@ -4,13 +4,12 @@
  * page, measured in the same run.
  */
 import { QueryCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, tipItem } from '../functions/adapters/dynamo-tip-store.ts';
+import { createDocumentClient, tipItem } from '../functions/adapters/dynamo-tip-items.ts';
 import { startLocalStack } from '../infra/local/stack.ts';
-import { unitCodes } from '../shared/jurisdictions/index.ts';
+import { jurisdiction } from '../shared/jurisdictions/index.ts';
 import type { Tip } from '../shared/tip/tip.ts';
 
 const totalTips = 100_000;
-const measuredQueue = '760';
 const pageSize = 25;
 const samples = 300;
 
@@ -33,7 +32,9 @@ export async function runQueueBenchmark(): Promise<void> {
   const stack = await startLocalStack({ port: 0, logLevel: 'SILENT' });
   try {
     const documents = createDocumentClient(stack.dynamoDb);
-    const queues = [...unitCodes, 'CITY'];
+    const units = jurisdiction(stack.pack);
+    const measuredQueue = units.exampleUnit;
+    const queues = units.queueCodes;
     const statuses = ['NEW', 'NEW', 'NEW', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED'] as const;
     const urgencies = ['high', 'normal', 'normal', 'low'] as const;
     const seedStart = performance.now();
@@ -44,7 +45,8 @@ export async function runQueueBenchmark(): Promise<void> {
         // A tenth of all tips sit in the measured unit; the rest spread over the other queues.
         const queue = index % 10 === 0 ? measuredQueue : (queues[index % queues.length] ?? measuredQueue);
         const receivedAt = new Date(base + index * 60_000).toISOString();
-        const tip: Tip & { queue: string; version: number; registerNumber: string } = {
+        const unit = queue === 'CITY' ? null : queue;
+        const tip: Tip = {
           id: `01BENCH${String(index).padStart(19, '0')}`,
           trackingCode: 'TB-0000-0000',
           channel: 'web',
@@ -53,10 +55,12 @@ export async function runQueueBenchmark(): Promise<void> {
           dueAt: new Date(base + index * 60_000 + 20 * 86_400_000).toISOString(),
           text: `Tin báo số ${index}: có người bán ma túy trong hẻm ${index % 200} đường Lê Văn Sỹ`,
           language: 'vi',
-          district: queue === 'CITY' ? null : queue,
+          pack: stack.pack,
+          unit,
+          otherGeneration: null,
           category: 'drugs',
           urgency: urgencies[index % urgencies.length] ?? 'normal',
-          routing: { district: queue === 'CITY' ? null : queue, confidence: 1, method: 'explicit', evidence: null, runnerUp: null, candidates: [] },
+          routing: { pack: stack.pack, unit, confidence: 1, method: 'explicit', evidence: null, candidates: [] },
           status: statuses[index % statuses.length] ?? 'NEW',
           queue,
           version: 1,

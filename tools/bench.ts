@@ -1,20 +1,23 @@
 /**
  * `npm run bench`: performance benchmarks, one section each, on one core.
  *
- * Section "routing engine": classification throughput (tips per second, after warm-up) and GPS
- * point-in-polygon lookups per second, each beside a naive baseline measured in the same run: a
- * regex for "quận N" and a linear scan over the 22 polygons with @turf/boolean-point-in-polygon.
- * Both are also scored on the development set (data/tips/tips-dev.jsonl).
- * More sections (other parts of the pipeline) are added to `sections` below.
+ * Section "routing engine", per pack: classification throughput (tips per second, after
+ * warm-up) beside a naive one-regex baseline; GPS point-in-polygon lookups per second beside a
+ * linear scan with @turf/boolean-point-in-polygon over the same polygons, and whether the two
+ * agree; the size of the pack's runtime assets; and the classifier's cold initialisation in a
+ * fresh process beside an empty one. Accuracy on the labelled development sets (data/tips/).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { multiPolygon } from '@turf/helpers';
 import { createClassifier } from '../shared/classification/engine.ts';
 import { GpsIndex } from '../shared/classification/gps-index.ts';
+import { packBoundaries } from '../shared/classification/packs.ts';
 import type { ClassifierInput } from '../shared/classification/types.ts';
-import { hcmc2021Pack } from '../shared/jurisdictions/hcmc-2021/pack.ts';
+import { jurisdiction, packIds } from '../shared/jurisdictions/index.ts';
+import type { PackId } from '../shared/jurisdictions/pack.ts';
 import { runPipelineBenchmark } from './bench-pipeline.ts';
 import { runQueueBenchmark } from './bench-queue.ts';
 
@@ -23,32 +26,34 @@ interface Section {
   run(): void | Promise<void>;
 }
 
-const devSetPath = fileURLToPath(new URL('../data/tips/tips-dev.jsonl', import.meta.url));
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+/** The labelled development sets, by the pack their gold labels belong to. */
+const devSets: Record<PackId, { file: string; gold: (t: Record<string, unknown>) => string | null }> = {
+  'hcmc-2025': { file: `${repo}data/tips/tips-2025-dev.jsonl`, gold: (t) => (t['unit'] as string | null) ?? null },
+  'hcmc-2021': { file: `${repo}data/tips/tips-dev.jsonl`, gold: (t) => (t['district'] as string | null) ?? null },
+};
 
 interface DevTip extends ClassifierInput {
   readonly id: string;
-  readonly gold: { district: string | null; category: string; urgency: string };
+  readonly gold: string | null;
 }
 
-/** The development tips (only id, channel, text, lat, lon reach the classifier), or synthetic ones. */
-function loadTips(): { tips: DevTip[]; labelled: boolean } {
-  if (existsSync(devSetPath)) {
-    const tips = readFileSync(devSetPath, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .map((t) => ({
-        id: String(t['id']),
-        channel: t['channel'] === 'sms' ? ('sms' as const) : ('web' as const),
-        text: String(t['text']),
-        lat: typeof t['lat'] === 'number' ? t['lat'] : undefined,
-        lon: typeof t['lon'] === 'number' ? t['lon'] : undefined,
-        gold: { district: (t['district'] as string | null) ?? null, category: String(t['category']), urgency: String(t['urgency']) },
-      }));
-    return { tips, labelled: true };
-  }
-  const texts = ['Có người bán ma túy ở hẻm đường Lê Văn Sỹ, Quận 3', 'vua bi giat dt o cho Ben Thanh', 'Karaoke hát tới 2h sáng ở phường 26 quận Bình Thạnh'];
-  return { tips: texts.map((text, i) => ({ id: `s${i}`, channel: 'sms', text, gold: { district: null, category: 'other', urgency: 'normal' } })), labelled: false };
+function loadTips(pack: PackId): DevTip[] {
+  const set = devSets[pack];
+  if (!set) return [];
+  return readFileSync(set.file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .map((t) => ({
+      id: String(t['id']),
+      channel: t['channel'] === 'sms' ? ('sms' as const) : ('web' as const),
+      text: String(t['text']),
+      lat: typeof t['lat'] === 'number' ? t['lat'] : undefined,
+      lon: typeof t['lon'] === 'number' ? t['lon'] : undefined,
+      gold: set.gold(t),
+    }));
 }
 
 /** Runs fn repeatedly for about `ms` milliseconds after a warm-up; returns operations per second. */
@@ -68,97 +73,103 @@ function throughput(opsPerCall: number, fn: () => void, ms = 2000): number {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (x: number, n: number): string => `${((100 * x) / n).toFixed(1)}%`;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-/** The naive baseline: "quận N" by regex, else nothing; every tip "other", "normal". */
-const naiveUnits = new Map(hcmc2021Pack.units.filter((u) => /^Quận \d+$/.test(u.name)).map((u) => [u.name.slice(5), u.code]));
-const naiveRegex = /(?:quận|quan|q\.?)\s*(\d{1,2})\b/i;
-function naiveDistrict(text: string): string | null {
-  const m = naiveRegex.exec(text);
-  return m ? (naiveUnits.get(String(Number(m[1]))) ?? null) : null;
+/** The naive baseline: one regex for a type word and a name or number; nothing else. */
+const naiveRegex = /(?:quận|quan|q\.?|phường|phuong|p\.?|xã|xa)\s*([\p{L}\d]+(?: [\p{L}\d]+)?)/iu;
+function naiveUnit(text: string): string | null {
+  return naiveRegex.exec(text)?.[1] ?? null;
+}
+
+/** Milliseconds from process start to a ready classifier of the pack, in fresh processes (median of 5). */
+function coldInit(pack: PackId): { engine: number; empty: number } {
+  const run = (code: string): number => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: repo, encoding: 'utf8' });
+      times.push(Number(result.stdout.trim()));
+    }
+    return median(times);
+  };
+  const stamp = 'console.log((performance.now()).toFixed(1))';
+  return {
+    engine: run(`const { classifierFor } = await import('./shared/classification/engine.ts'); classifierFor(${JSON.stringify(pack)}).classify({ channel: 'web', text: 'phường 5 quận 3' }); ${stamp}`),
+    empty: run(stamp),
+  };
+}
+
+function routingFor(pack: PackId): void {
+  const tips = loadTips(pack);
+  const classifier = createClassifier({ pack });
+  const units = jurisdiction(pack);
+  console.log(`\n  -- ${pack}: ${units.units.length} units --`);
+
+  if (tips.length > 0) {
+    let ok = 0;
+    let misrouted = 0;
+    for (const tip of tips) {
+      const { routing } = classifier.classify(tip);
+      if (routing.unit === tip.gold) ok++;
+      else if (routing.unit !== null) misrouted++;
+    }
+    console.log(`  accuracy on the development set (${tips.length} tips): unit ${pct(ok, tips.length)}, misrouted ${pct(misrouted, tips.length)}`);
+  }
+
+  const sample = tips.length > 0 ? tips : [{ id: 's', channel: 'sms' as const, text: 'phường 5 quận 3 có người bán ma túy', gold: null }];
+  const engineTps = throughput(sample.length, () => {
+    for (const tip of sample) classifier.classify(tip);
+  });
+  let sink = 0;
+  const naiveTps = throughput(sample.length, () => {
+    for (const tip of sample) if (naiveUnit(tip.text)) sink++;
+  });
+  console.log(`  classification, tips/s on one core (development set, cycled):`);
+  console.log(`    engine (unit in both generations + category + urgency): ${fmt(engineTps)}`);
+  console.log(`    naive one-regex baseline:                              ${fmt(naiveTps)}   ratio ${(engineTps / naiveTps).toFixed(4)}`);
+
+  // GPS lookups: random points over the pack's bounding box (fixed seed).
+  const boundaries = packBoundaries(pack);
+  let seed = 42;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const [minLon, minLat, maxLon, maxLat] = units.bounds;
+  const points = new Float64Array(20000);
+  for (let i = 0; i < points.length; i += 2) {
+    points[i] = minLat + random() * (maxLat - minLat);
+    points[i + 1] = minLon + random() * (maxLon - minLon);
+  }
+  const buildStart = performance.now();
+  const index = new GpsIndex(boundaries.boundaries, { marginMetres: boundaries.borderMarginMetres });
+  const buildMs = performance.now() - buildStart;
+  const features = boundaries.boundaries.map((b) => ({ code: b.code, feature: multiPolygon(b.polygons.map((polygon) => polygon.map((ring) => pairs(ring)))) }));
+  const linear = (lat: number, lon: number): string | null => {
+    for (const { code, feature } of features) if (booleanPointInPolygon([lon, lat], feature)) return code;
+    return null;
+  };
+  let disagree = 0;
+  for (let i = 0; i < points.length; i += 2) if (index.lookup(points[i] as number, points[i + 1] as number) !== linear(points[i] as number, points[i + 1] as number)) disagree++;
+  const indexLps = throughput(points.length / 2, () => {
+    for (let i = 0; i < points.length; i += 2) if (index.lookup(points[i] as number, points[i + 1] as number)) sink++;
+  });
+  const linearLps = throughput(points.length / 2, () => {
+    for (let i = 0; i < points.length; i += 2) if (linear(points[i] as number, points[i + 1] as number)) sink++;
+  });
+  console.log(`  GPS point-in-polygon, lookups/s on one core (${points.length / 2} random points over the map's bounding box):`);
+  console.log(`    index (grid + slabs): ${fmt(indexLps)}   (build ${buildMs.toFixed(1)} ms)`);
+  console.log(`    linear scan with @turf/boolean-point-in-polygon over the same ${features.length} polygons: ${fmt(linearLps)}   ratio ${(indexLps / linearLps).toFixed(1)}×`);
+  console.log(`    answers that differ between the two: ${disagree} of ${points.length / 2}`);
+
+  const vertices = boundaries.boundaries.reduce((n, b) => n + b.polygons.flat().reduce((m, ring) => m + ring.length / 2 - 1, 0), 0);
+  const size = (path: string): string => `${(statSync(`${repo}${path}`).size / 1024).toFixed(0)} KiB`;
+  console.log(`  assets: boundaries ${size(`shared/jurisdictions/${pack}/boundaries.json`)} (${vertices} vertices, tolerance ${boundaries.toleranceMetres} m), units ${size(`shared/jurisdictions/${pack}/units.json`)}, city lexicon ${size('shared/jurisdictions/hcmc/lexicon.json')}`);
+  const cold = coldInit(pack);
+  console.log(`  cold init (fresh process to a ready classifier, median of 5): ${cold.engine.toFixed(0)} ms; an empty process: ${cold.empty.toFixed(0)} ms; the engine adds ${(cold.engine - cold.empty).toFixed(0)} ms`);
+  if (sink < 0) console.log(sink);
 }
 
 const routingSection: Section = {
   name: 'routing engine',
   run() {
-    const { tips, labelled } = loadTips();
-    const classifier = createClassifier();
-    const source = labelled ? 'development set' : 'synthetic tips (../shared not found)';
-
-    // Accuracy on the development set.
-    if (labelled) {
-      let engineDistrict = 0;
-      let engineMisrouted = 0;
-      let engineCategory = 0;
-      let engineUrgency = 0;
-      let naiveOk = 0;
-      let naiveMisrouted = 0;
-      for (const tip of tips) {
-        const { routing, category, urgency } = classifier.classify(tip);
-        if (routing.district === tip.gold.district) engineDistrict++;
-        else if (routing.district !== null && tip.gold.district !== null) engineMisrouted++;
-        if (category === tip.gold.category) engineCategory++;
-        if (urgency === tip.gold.urgency) engineUrgency++;
-        const naive = naiveDistrict(tip.text);
-        if (naive === tip.gold.district) naiveOk++;
-        else if (naive !== null && tip.gold.district !== null) naiveMisrouted++;
-      }
-      const n = tips.length;
-      console.log(`  accuracy on the ${source} (${n} tips):`);
-      console.log(`    engine: district ${pct(engineDistrict, n)}, misrouted ${pct(engineMisrouted, n)}, category ${pct(engineCategory, n)}, urgency ${pct(engineUrgency, n)}`);
-      console.log(`    naive "quận N" regex: district ${pct(naiveOk, n)}, misrouted ${pct(naiveMisrouted, n)}`);
-    }
-
-    // Classification throughput: the whole set per call.
-    const engineTps = throughput(tips.length, () => {
-      for (const tip of tips) classifier.classify(tip);
-    });
-    let sink = 0;
-    const naiveTps = throughput(tips.length, () => {
-      for (const tip of tips) if (naiveDistrict(tip.text)) sink++;
-    });
-    console.log(`  classification, tips/s on one core (${source}, after warm-up):`);
-    console.log(`    engine (district + category + urgency): ${fmt(engineTps)}   target ≥ 50,000`);
-    console.log(`    naive "quận N" regex (district only):   ${fmt(naiveTps)}`);
-
-    // GPS lookups: random points over the city's bounding box (a fixed seed), plus the tips' points.
-    let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const points = new Float64Array(20000);
-    for (let i = 0; i < points.length; i += 2) {
-      points[i] = 10.37 + random() * 0.8;
-      points[i + 1] = 106.36 + random() * 0.67;
-    }
-    const index = new GpsIndex(hcmc2021Pack.boundaries);
-    const features = hcmc2021Pack.boundaries.map((b) => ({
-      code: b.code,
-      feature: multiPolygon(b.polygons.map((polygon) => polygon.map((ring) => pairs(ring)))),
-    }));
-    const linear = (lat: number, lon: number): string | null => {
-      for (const { code, feature } of features) if (booleanPointInPolygon([lon, lat], feature)) return code;
-      return null;
-    };
-    let disagree = 0;
-    for (let i = 0; i < points.length; i += 2) if (index.lookup(points[i] as number, points[i + 1] as number) !== linear(points[i] as number, points[i + 1] as number)) disagree++;
-    const indexLps = throughput(points.length / 2, () => {
-      for (let i = 0; i < points.length; i += 2) if (index.lookup(points[i] as number, points[i + 1] as number)) sink++;
-    });
-    const linearLps = throughput(points.length / 2, () => {
-      for (let i = 0; i < points.length; i += 2) if (linear(points[i] as number, points[i + 1] as number)) sink++;
-    });
-    const buildStart = performance.now();
-    new GpsIndex(hcmc2021Pack.boundaries);
-    const buildMs = performance.now() - buildStart;
-    console.log(`  GPS point-in-polygon, lookups/s on one core (${points.length / 2} random points over the city's bounding box):`);
-    console.log(`    grid index: ${fmt(indexLps)}   target ≥ 1,000,000   (index build ${buildMs.toFixed(0)} ms)`);
-    console.log(`    linear scan with @turf/boolean-point-in-polygon: ${fmt(linearLps)}`);
-    console.log(`    answers that differ between the two: ${disagree} of ${points.length / 2}`);
-    if (labelled) {
-      const gpsTips = tips.filter((t) => t.lat !== undefined && t.lon !== undefined && t.gold.district !== null);
-      const gridOk = gpsTips.filter((t) => index.lookup(t.lat as number, t.lon as number) === t.gold.district).length;
-      const linearOk = gpsTips.filter((t) => linear(t.lat as number, t.lon as number) === t.gold.district).length;
-      console.log(`    on the development tips with a point and a gold district (${gpsTips.length}): grid ${gridOk}, linear ${linearOk} correct`);
-    }
-    if (sink < 0) console.log(sink);
+    for (const pack of packIds) routingFor(pack);
   },
 };
 

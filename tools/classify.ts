@@ -1,14 +1,20 @@
 /**
- * `npm run --silent classify -- FILE.jsonl [--verbose]`: classifies tips given as JSON Lines
- * (fields id, channel, text, lat, lon; every other field is ignored, gold labels included) and
- * prints one JSON line per tip: {"id","district","category","urgency","confidence","method","evidence"}.
- * --verbose adds the runner-up and the candidates. A bad line is reported on standard error
- * with its line number, and the run goes on; the exit code is 1 if any line was bad.
+ * `npm run --silent classify -- [--pack NAME] FILE.jsonl [--verbose]`: classifies tips given as
+ * JSON Lines (fields id, channel, text, lat, lon; every other field is ignored, gold labels
+ * included) and prints one JSON line per tip:
+ * {"id","unit","candidates","otherGeneration","category","urgency","confidence","method","evidence"}.
+ * `unit` is a code of the pack (the map in force unless --pack names another) or null for the
+ * city desk; `candidates` lists the shortlist's codes when it abstains, and is empty otherwise;
+ * `otherGeneration` is {"pack","units"} on the other map. --verbose adds every candidate with its
+ * confidence and evidence. A bad line is reported on standard error with its line number, and the
+ * run goes on; the exit code is 1 if any line was bad.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createClassifier } from '../shared/classification/engine.ts';
-import type { ClassifierInput } from '../shared/classification/types.ts';
+import { parseArgs } from 'node:util';
+import { classifierFor } from '../shared/classification/engine.ts';
+import type { ClassifierInput, TipClassification } from '../shared/classification/types.ts';
+import { defaultPackId, isPackId, packIds } from '../shared/jurisdictions/index.ts';
 
 /** Checks one parsed line; returns the classifier input or a reason it is unusable. */
 export function parseTip(value: unknown): { id: string; input: ClassifierInput } | { error: string } {
@@ -30,20 +36,46 @@ export function parseTip(value: unknown): { id: string; input: ClassifierInput }
   return { id: String(id), input: { channel, text: tip['text'], lat, lon } };
 }
 
+/** The output line of one classified tip (the CLI's contract). */
+export function outputLine(id: string, classification: TipClassification, verbose = false): Record<string, unknown> {
+  const { routing, otherGeneration, category, urgency } = classification;
+  return {
+    id,
+    unit: routing.unit,
+    candidates: routing.unit === null ? routing.candidates.map((c) => c.unit) : [],
+    otherGeneration: otherGeneration && { pack: otherGeneration.pack, units: otherGeneration.units },
+    category,
+    urgency,
+    confidence: routing.confidence,
+    method: routing.method,
+    evidence: routing.evidence,
+    ...(verbose && { scored: routing.candidates }),
+  };
+}
+
+const usage = `usage: npm run --silent classify -- [--pack ${packIds.join('|')}] FILE.jsonl [--verbose]`;
+
 async function main(): Promise<void> {
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  const args = process.argv.slice(2);
-  const verbose = args.includes('--verbose');
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) {
-    console.error('usage: npm run --silent classify -- FILE.jsonl [--verbose]');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { pack: { type: 'string', default: defaultPackId }, verbose: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  const pack = values.pack ?? defaultPackId;
+  if (!file || positionals.length > 1) {
+    console.error(usage);
     process.exit(2);
   }
-  const classifier = createClassifier();
+  if (!isPackId(pack)) {
+    console.error(`--pack must be one of ${packIds.join(', ')}, not "${pack}"\n${usage}`);
+    process.exit(2);
+  }
+  const classifier = classifierFor(pack);
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
   let bad = 0;
@@ -65,21 +97,7 @@ async function main(): Promise<void> {
         console.error(`${file}:${lineNumber}: ${tip.error}`);
         continue;
       }
-      const { routing, category, urgency } = classifier.classify(tip.input);
-      const out: Record<string, unknown> = {
-        id: tip.id,
-        district: routing.district,
-        category,
-        urgency,
-        confidence: routing.confidence,
-        method: routing.method,
-        evidence: routing.evidence,
-      };
-      if (verbose) {
-        out['runnerUp'] = routing.runnerUp;
-        out['candidates'] = routing.candidates;
-      }
-      process.stdout.write(JSON.stringify(out) + '\n');
+      process.stdout.write(JSON.stringify(outputLine(tip.id, classifier.classify(tip.input), values.verbose)) + '\n');
     }
   } catch (error) {
     console.error(`${file}: ${(error as Error).message}`);

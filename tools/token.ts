@@ -1,18 +1,21 @@
 import { parseArgs } from 'node:util';
 import { localOfficerPassword, seededOfficers } from '../infra/local/identity-provider.ts';
+import { defaultPackId, jurisdiction, packIds } from '../shared/jurisdictions/index.ts';
 
-const seededList = seededOfficers.map((user) => `    ${user.username.padEnd(12)} ${user.groups.join(', ')}`).join('\n');
+const officers = seededOfficers(defaultPackId);
+const example = jurisdiction(defaultPackId).exampleUnit;
+const seededList = [...officers.slice(0, 3), ...officers.slice(-3)].map((user) => `    ${user.username.padEnd(16)} ${user.groups.join(', ')}`).join('\n');
 
 const usage = `Usage: npm run token -- [--url URL] --user NAME [--password PASSWORD]
 
 Signs a seeded officer in to the local stack's identity provider and prints only their access
 token, to call the officer API with:
-  curl -H "Authorization: Bearer $(npm run --silent token -- --user officer-760)" ...
+  curl -H "Authorization: Bearer $(npm run --silent token -- --user officer-${example})" ...
   --url URL            the running local stack (default http://127.0.0.1:3000)
   --user NAME          the officer to sign in as
   --password PASSWORD  (default: the development password, "${localOfficerPassword}")
 
-Seeded officers and their groups:
+Seeded officers (one per unit of the map in force, officer-<unit code>) and their groups, for example:
 ${seededList}`;
 
 let parsed;
@@ -67,7 +70,7 @@ if (response.status === 404) {
   process.exit(1);
 }
 if (response.status === 401) {
-  if (!seededOfficers.some((user) => user.username === values.user)) {
+  if (!packIds.some((pack) => seededOfficers(pack).some((user) => user.username === values.user))) {
     console.error(`No officer "${values.user}" in the local stack. Seeded officers:\n${seededList}`);
   } else {
     console.error(`Wrong password for "${values.user}". The development password is "${localOfficerPassword}" (the default).`);

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { SmsSenderRecord, SmsSenderStore, TipConversation } from '../../shared/ports.ts';
-import { tipKeys } from './dynamo-tip-store.ts';
+import { tipKeys } from './dynamo-tip-items.ts';
 
 /** Key of the record of one SMS sender; the pseudonym is an HMAC, never the number. */
 export const senderKey = (pseudonym: string) => ({ PK: `SENDER#${pseudonym}`, SK: 'SENDER' });

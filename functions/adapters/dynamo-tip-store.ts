@@ -1,53 +1,29 @@
-import { TransactionCanceledException, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Urgency } from '../../shared/classification/types.ts';
-import { cityDeskQueue } from '../../shared/jurisdictions/index.ts';
+/**
+ * The tips table through its ports: tracking codes, the tip repository (the classifier's create
+ * with its gap-free register number; officers' queues, reads and conditional changes), and the
+ * queue counter of the console's map. Item layout: dynamo-tip-items.ts.
+ */
+import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StaleTipError, type TipEvent } from '../../shared/officers/model.ts';
 import type { TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
-import type { Tip, TipStatus, TrackingRecord } from '../../shared/tip/tip.ts';
+import type { NewTip, Tip, TrackingRecord } from '../../shared/tip/tip.ts';
+import type { QueueCounter } from '../../shared/usecases/officers/summary.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  epochSeconds,
+  eventItem,
+  formatRegisterNumber,
+  fromEventItem,
+  fromTipItem,
+  queueOf,
+  registerYear,
+  tipItem,
+  tipKeys,
+} from './dynamo-tip-items.ts';
 
-/** Sort-key prefix that orders a queue: high urgency first. */
-const urgencyRank: Record<Urgency, string> = { high: '1', normal: '2', low: '3' };
-
-/** The keys of the table's items; docs/architecture.md explains each access pattern. */
-export const tipKeys = {
-  tip: (tipId: string) => ({ PK: `TIP#${tipId}`, SK: 'TIP' }),
-  event: (tipId: string, at: string, eventId: string) => ({ PK: `TIP#${tipId}`, SK: `EVENT#${at}#${eventId}` }),
-  trackingCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),
-  /** One unit's queue for one status; the city desk's queue key is CITY. */
-  queue: (queue: string, status: TipStatus, urgency: Urgency, receivedAt: string, tipId: string) => ({
-    GSI1PK: `QUEUE#${queue}#${status}`,
-    GSI1SK: `${urgencyRank[urgency]}#${receivedAt}#${tipId}`,
-  }),
-  /** Open tips held by one officer (sparse: only assigned tips carry these keys). */
-  assignee: (officerId: string, status: TipStatus, receivedAt: string, tipId: string) => ({
-    GSI2PK: `ASSIGNEE#${officerId}`,
-    GSI2SK: `${status}#${receivedAt}#${tipId}`,
-  }),
-  /** The intake register counter of one unit (or the city desk) for one year. */
-  register: (queue: string, year: string) => ({ PK: `REGISTER#${queue}#${year}`, SK: 'REGISTER' }),
-};
-
-/** The queue a tip sits in: its unit, or the city desk when it has none. */
-export function queueOf(district: string | null): string {
-  return district ?? cityDeskQueue;
-}
-
-/** Registers run per calendar year in Vietnam's time zone (UTC+7, no daylight saving). */
-export function registerYear(receivedAt: string): string {
-  return String(new Date(new Date(receivedAt).getTime() + 7 * 3600_000).getUTCFullYear());
-}
-
-/** A register entry such as `760/2026/000123`. */
-export function formatRegisterNumber(queue: string, year: string, sequence: number): string {
-  return `${queue}/${year}/${String(sequence).padStart(6, '0')}`;
-}
-
-/** A document client that drops undefined attributes, so optional fields stay absent. */
-export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+const dayMs = 24 * 60 * 60 * 1000;
 
 /** Tracking codes in the tips table, one item per code. */
 export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient, tableName: string): TrackingCodeStore {
@@ -77,32 +53,6 @@ export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient,
       return { trackingCode: code, tipId, secretHash, receivedAt, ...(senderPseudonym && { senderPseudonym }) };
     },
   };
-}
-
-/** Attributes of the tip item that belong to the table layout, not to the tip. */
-export const layoutAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt', 'entity'] as const;
-
-/** The stored tip item for a tip with its workflow fields: keys for the queue and assignee indexes. */
-export function tipItem(
-  tip: Tip & { queue: string; version: number; assignee?: { id: string; username: string } | undefined },
-  expiresAt: Date,
-): Record<string, unknown> {
-  const open = tip.status !== 'RESOLVED' && tip.status !== 'REJECTED';
-  return {
-    ...tipKeys.tip(tip.id),
-    ...tipKeys.queue(tip.queue, tip.status, tip.urgency, tip.receivedAt, tip.id),
-    ...(tip.assignee && open && tipKeys.assignee(tip.assignee.id, tip.status, tip.receivedAt, tip.id)),
-    entity: 'tip',
-    ...tip,
-    expiresAt: epochSeconds(expiresAt),
-  };
-}
-
-/** The tip in a stored item, without the layout attributes. */
-export function fromTipItem<T>(item: Record<string, unknown>): T {
-  const tip: Record<string, unknown> = { ...item };
-  for (const attribute of layoutAttributes) delete tip[attribute];
-  return tip as T;
 }
 
 /** How often a writer retries when another took the register number it read. */
@@ -140,28 +90,114 @@ function createKeyedSerialiser() {
   };
 }
 
-/** Classified tips and their events in the tips table. */
-export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tableName: string): TipRepository {
+/** Stored tips, their events and their queues in the tips table. */
+export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tableName: string, retentionDays: number): TipRepository {
   const serialised = createKeyedSerialiser();
+  const expiresAtOf = (tip: Pick<Tip, 'receivedAt'>) => new Date(new Date(tip.receivedAt).getTime() + retentionDays * dayMs);
   return {
-    create: (tip, expiresAt) => serialised(`${queueOf(tip.district)}#${registerYear(tip.receivedAt)}`, () => createRegistered(tip, expiresAt)),
+    create: (tip, expiresAt) => serialised(`${tip.pack}#${queueOf(tip.unit)}#${registerYear(tip.receivedAt)}`, () => createRegistered(tip, expiresAt)),
+
     async get(tipId) {
       const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: tipKeys.tip(tipId), ConsistentRead: true }));
-      return Item ? fromTipItem<Tip>(Item) : undefined;
+      return Item ? fromTipItem(Item) : undefined;
+    },
+
+    async events(tipId) {
+      const events: TipEvent[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :events)',
+            ExpressionAttributeValues: { ':pk': tipKeys.tip(tipId).PK, ':events': 'EVENT#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        events.push(...(page.Items ?? []).map(fromEventItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return events;
+    },
+
+    async queue({ pack, queue, status, limit, cursor }) {
+      const partitionKey = tipKeys.queuePartition(pack, queue, status);
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'QueueIndex',
+          KeyConditionExpression: 'GSI1PK = :queue',
+          ExpressionAttributeValues: { ':queue': partitionKey },
+          Limit: limit,
+          ScanIndexForward: true,
+          ...(cursor && { ExclusiveStartKey: decodeCursor(cursor, partitionKey) }),
+        }),
+      );
+      return { tips: (page.Items ?? []).map(fromTipItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    },
+
+    async update({ before, after, event }) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: tipItem(after, expiresAtOf(after)),
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': before.version },
+                },
+              },
+              { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(after)), ConditionExpression: 'attribute_not_exists(PK)' } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'None') throw new StaleTipError(before.id);
+        throw error;
+      }
+    },
+
+    async addEvent(tip, event) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                // Only onto the tip as the use case saw it: not one closed or moved a moment ago.
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: tipKeys.tip(tip.id),
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': tip.version },
+                },
+              },
+              { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(tip)), ConditionExpression: 'attribute_not_exists(PK)' } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new StaleTipError(tip.id);
+        throw error;
+      }
     },
   };
 
-  async function createRegistered(tip: Tip, expiresAt: Date): Promise<'created' | 'duplicate'> {
+  async function createRegistered(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'> {
     // The register number is taken in the same transaction as the tip, conditional on the
     // counter still holding what was read: no two tips share a number, and a duplicate
     // delivery (the tip already exists) cancels the whole write, so no number is skipped.
-    const queue = queueOf(tip.district);
+    const queue = queueOf(tip.unit);
     const year = registerYear(tip.receivedAt);
-    const counterKey = tipKeys.register(queue, year);
+    const counterKey = tipKeys.register(tip.pack, queue, year);
     for (let attempt = 1; ; attempt += 1) {
       const { Item: counter } = await documents.send(new GetCommand({ TableName: tableName, Key: counterKey, ConsistentRead: true }));
       const last = typeof counter?.last === 'number' ? counter.last : 0;
-      const registered = { ...tip, queue, version: 1, registerNumber: formatRegisterNumber(queue, year, last + 1) };
+      const registered: Tip = { ...tip, queue, version: 1, registerNumber: formatRegisterNumber(queue, year, last + 1) };
       try {
         await documents.send(
           new TransactWriteCommand({
@@ -181,19 +217,19 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
                 Put: {
                   TableName: tableName,
                   // The first audit event: the system's routing decision, kept beside the tip.
-                  Item: {
-                    ...tipKeys.event(tip.id, tip.classifiedAt, '0'),
-                    entity: 'event',
-                    id: '0',
-                    tipId: tip.id,
-                    type: 'CLASSIFIED',
-                    actor: 'system:classifier',
-                    at: tip.classifiedAt,
-                    public: false,
-                    after: { status: tip.status, queue, district: tip.district, category: tip.category, urgency: tip.urgency, dueAt: tip.dueAt },
-                    reason: `${tip.routing.method} (confidence ${tip.routing.confidence})`,
-                    expiresAt: epochSeconds(expiresAt),
-                  },
+                  Item: eventItem(
+                    {
+                      id: '0',
+                      tipId: tip.id,
+                      type: 'CLASSIFIED',
+                      actor: 'system:classifier',
+                      at: tip.classifiedAt,
+                      public: false,
+                      after: { status: tip.status, queue, unit: tip.unit, category: tip.category, urgency: tip.urgency, dueAt: tip.dueAt },
+                      reason: tip.routing.method,
+                    },
+                    expiresAt,
+                  ),
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
@@ -211,4 +247,34 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
       }
     }
   }
+}
+
+/** Counts a queue through QueueIndex, reading only each tip's deadline. */
+export function createDynamoQueueCounter(documents: DynamoDBDocumentClient, tableName: string): QueueCounter {
+  return {
+    async count({ pack, queue, status, now }) {
+      let total = 0;
+      let overdue = 0;
+      let startKey: Record<string, unknown> | undefined;
+      const nowIso = now.toISOString();
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'QueueIndex',
+            KeyConditionExpression: 'GSI1PK = :queue',
+            ExpressionAttributeValues: { ':queue': tipKeys.queuePartition(pack, queue, status) },
+            ProjectionExpression: 'dueAt',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          total += 1;
+          if (typeof item.dueAt === 'string' && item.dueAt < nowIso) overdue += 1;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return { total, overdue };
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultPackId, isPackId, jurisdiction, type Jurisdiction } from '../../shared/jurisdictions/index.ts';
 
 /**
  * Reads and checks the function's environment once, at cold start. A missing or malformed
@@ -18,6 +19,12 @@ export function readEnvironment<Shape extends z.ZodRawShape>(shape: Shape, sourc
 export const commonEnvironment = {
   TABLE_NAME: z.string().min(1),
   TIP_RETENTION_DAYS: z.coerce.number().int().positive(),
+  /** The map the deployment routes to (a pack id); the map in force unless the deployment chose another. */
+  JURISDICTION_PACK: z
+    .string()
+    .default(defaultPackId)
+    .refine(isPackId, { error: 'not a known jurisdiction pack' })
+    .transform((id): Jurisdiction => jurisdiction(id)),
 };
 
 /** Where the key for hashing tipster secrets comes from: Secrets Manager in the cloud, a variable locally. */

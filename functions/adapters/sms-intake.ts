@@ -10,7 +10,8 @@ import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { receiveSms, type SmsOutcome } from '../../shared/usecases/receive-sms.ts';
 import { createDynamoSmsSenderStore, createDynamoTipConversation } from './dynamo-sms-store.ts';
-import { createDocumentClient, createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
+import { createDocumentClient } from './dynamo-tip-items.ts';
+import { createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from './environment.ts';
 import { loadTrackingPepper } from './pepper.ts';
 import { createPhoneVault } from './phone-vault.ts';
@@ -61,7 +62,7 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<Sm
   const dependencies = {
     queue: createSqsTipQueue(sqsClient, environment.INTAKE_QUEUE_URL),
     codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
-    tips: createDynamoTipRepository(documents, environment.TABLE_NAME),
+    tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
     senders: createDynamoSmsSenderStore(documents, environment.TABLE_NAME),
     conversation: createDynamoTipConversation(documents, environment.TABLE_NAME),
     hasher: createSecretHasher(pepper),

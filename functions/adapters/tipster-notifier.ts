@@ -1,7 +1,7 @@
 import type { SmsSenderStore } from '../../shared/ports.ts';
 import { smsReplies } from '../../shared/sms/replies.ts';
 import type { SmsProvider } from '../../shared/tip/envelope.ts';
-import type { TipsterNotifier } from '../../shared/usecases/officers/cases.ts';
+import type { TipsterNotifier } from '../../shared/usecases/officers/tips.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 
 /**

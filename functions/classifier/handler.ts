@@ -4,20 +4,21 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { classifier } from '../../shared/classification/engine.ts';
+import { classifierFor } from '../../shared/classification/engine.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { decodeEnvelope } from '../../shared/tip/envelope.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
-import { createDocumentClient, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
+import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
+import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { dynamoDbClient, logger, metrics } from '../adapters/runtime.ts';
 
 const environment = readEnvironment(commonEnvironment);
 
 const dependencies = {
-  // The routing engine: explicit code, then GPS, then Vietnamese text; the city desk when unsure.
-  classifier,
-  tips: createDynamoTipRepository(createDocumentClient(dynamoDbClient), environment.TABLE_NAME),
+  // The routing engine for the deployment's map: a unit picked, then GPS, then Vietnamese text; the city desk when unsure.
+  classifier: classifierFor(environment.JURISDICTION_PACK.id),
+  tips: createDynamoTipRepository(createDocumentClient(dynamoDbClient), environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
   clock: systemClock,
   retentionDays: environment.TIP_RETENTION_DAYS,
 };
@@ -35,7 +36,7 @@ async function classifyRecord(record: SQSRecord): Promise<void> {
     throw error;
   }
   const { tip, outcome } = await classifyTip(envelope, dependencies);
-  logger.info('tip classified', { tipId: tip.id, outcome, district: tip.district, method: tip.routing.method, urgency: tip.urgency });
+  logger.info('tip classified', { tipId: tip.id, outcome, pack: tip.pack, unit: tip.unit, method: tip.routing.method, urgency: tip.urgency });
   metrics.addMetric(outcome === 'created' ? 'TipsClassified' : 'DuplicateDeliveries', MetricUnit.Count, 1);
 }
 

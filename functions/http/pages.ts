@@ -1,7 +1,7 @@
 import { categories, type Category } from '../../shared/classification/types.ts';
 import type { FieldIssue } from '../../shared/errors.ts';
 import { describeFieldReason, fieldLabels, type Language } from '../../shared/i18n.ts';
-import { activeJurisdiction } from '../../shared/jurisdictions/index.ts';
+import type { Jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { contactMaxLength, tipTextLimits } from '../../shared/tip/submission.ts';
 import type { TipStatusView } from '../../shared/usecases/get-tip-status.ts';
 import { tipsterMessageLimits, type ConversationMessage } from '../../shared/usecases/officers/citizen.ts';
@@ -44,7 +44,8 @@ const text = {
     formTitle: 'Gửi tin báo tội phạm',
     formIntro: 'Bạn không cần cho biết tên. Sau khi gửi, bạn sẽ nhận mã theo dõi và mã bí mật để xem kết quả và trao đổi với công an mà không lộ danh tính.',
     textHint: `Mô tả sự việc: ở đâu, khi nào, ai, chuyện gì. Từ ${tipTextLimits.min} đến ${tipTextLimits.max} ký tự.`,
-    districtUnknown: 'Không rõ – để công an xác định',
+    unitUnknown: 'Không rõ – để công an xác định',
+    formerly: (group: string) => `Khu vực ${group} cũ`,
     categoryUnknown: 'Không rõ',
     where: 'Vị trí GPS (không bắt buộc)',
     contactConsent: 'Tôi đồng ý để công an liên hệ với tôi',
@@ -94,7 +95,8 @@ const text = {
     formTitle: 'Report a crime',
     formIntro: 'You do not have to give your name. After sending you get a tracking code and a secret to follow your tip and talk with officers without revealing who you are.',
     textHint: `What happened: where, when, who, what. ${tipTextLimits.min} to ${tipTextLimits.max} characters.`,
-    districtUnknown: 'Not sure – let the police decide',
+    unitUnknown: 'Not sure – let the police decide',
+    formerly: (group: string) => `Formerly ${group}`,
     categoryUnknown: 'Not sure',
     where: 'GPS location (optional)',
     contactConsent: 'I agree that the police may contact me',
@@ -185,12 +187,26 @@ function layout(language: Language, title: string, body: string, script?: string
 <p class="hint">${escapeHtml(t.emergency)}</p></main></body></html>`;
 }
 
-/** The citizen's tip form. It works without JavaScript: a plain form POST to /tips. */
-export function tipFormPage(language: Language): string {
+/**
+ * The units as form options: by the area people knew them by before (the old district), so a
+ * list of 168 names stays easy to scan; a pack with one area is a flat list.
+ */
+function unitOptions(jurisdiction: Pick<Jurisdiction, 'units'>, language: Language): string {
   const t = text[language];
-  const districts = activeJurisdiction.units
-    .map((unit) => `<option value="${escapeHtml(unit.code)}">${escapeHtml(language === 'en' ? unit.nameEn : unit.name)}</option>`)
+  const option = (unit: Jurisdiction['units'][number]) => `<option value="${escapeHtml(unit.code)}">${escapeHtml(language === 'en' ? unit.nameEn : unit.name)}</option>`;
+  const byName = (a: Jurisdiction['units'][number], b: Jurisdiction['units'][number]) => a.name.localeCompare(b.name, 'vi', { numeric: true });
+  const groups = new Map<string, Jurisdiction['units'][number][]>();
+  for (const unit of jurisdiction.units) groups.set(unit.group, [...(groups.get(unit.group) ?? []), unit]);
+  if (groups.size <= 1) return [...jurisdiction.units].sort(byName).map(option).join('');
+  return [...groups]
+    .sort(([a], [b]) => a.localeCompare(b, 'vi', { numeric: true }))
+    .map(([group, units]) => `<optgroup label="${escapeHtml(t.formerly(group))}">${units.sort(byName).map(option).join('')}</optgroup>`)
     .join('');
+}
+
+/** The citizen's tip form for a deployment's map. It works without JavaScript: a plain form POST to /tips. */
+export function tipFormPage(language: Language, jurisdiction: Pick<Jurisdiction, 'units'>): string {
+  const t = text[language];
   const categoryOptions = categories
     .map((category) => `<option value="${category}">${escapeHtml(categoryNames[category][language])}</option>`)
     .join('');
@@ -203,8 +219,8 @@ export function tipFormPage(language: Language): string {
 <label for="text">${escapeHtml(fieldLabels.text?.[language] ?? 'text')}</label>
 <p class="hint" id="text-hint">${escapeHtml(t.textHint)}</p>
 <textarea id="text" name="text" required minlength="${tipTextLimits.min}" maxlength="${tipTextLimits.max}" aria-describedby="text-hint"></textarea>
-<label for="district">${escapeHtml(fieldLabels.district?.[language] ?? 'district')}</label>
-<select id="district" name="district"><option value="">${escapeHtml(t.districtUnknown)}</option>${districts}</select>
+<label for="unit">${escapeHtml(fieldLabels.unit?.[language] ?? 'unit')}</label>
+<select id="unit" name="unit"><option value="">${escapeHtml(t.unitUnknown)}</option>${unitOptions(jurisdiction, language)}</select>
 <label for="category">${escapeHtml(fieldLabels.category?.[language] ?? 'category')}</label>
 <select id="category" name="category"><option value="">${escapeHtml(t.categoryUnknown)}</option>${categoryOptions}</select>
 <fieldset><legend>${escapeHtml(t.where)}</legend>

@@ -9,7 +9,8 @@ import { systemClock } from '../../shared/ports.ts';
 import { parseOrThrow, webSubmissionFromFormFields, webSubmissionSchema } from '../../shared/tip/submission.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { submitTip } from '../../shared/usecases/submit-tip.ts';
-import { createDocumentClient, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
+import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
+import { createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { loadTrackingPepper } from '../adapters/pepper.ts';
 import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from '../adapters/runtime.ts';
@@ -34,7 +35,7 @@ const dependencies = {
 async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = readBody(event, { accept: ['json', 'form'] });
   const input = body.format === 'form' ? webSubmissionFromFormFields(body.fields) : body.data;
-  const submission = parseOrThrow(webSubmissionSchema, input);
+  const submission = parseOrThrow(webSubmissionSchema(environment.JURISDICTION_PACK), input);
   const accepted = await submitTip(submission, 'web', dependencies);
   logger.info('tip accepted', { tipId: accepted.tipId, format: body.format });
   metrics.addMetric('TipsAccepted', MetricUnit.Count, 1);

@@ -9,22 +9,12 @@ import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.ts';
 import type { Officer } from '../../shared/officers/model.ts';
 import { systemClock } from '../../shared/ports.ts';
-import {
-  addNote,
-  assignCase,
-  changeStatus,
-  claimCase,
-  extendDeadline,
-  getCase,
-  listQueue,
-  replyToTipster,
-  transferCase,
-} from '../../shared/usecases/officers/cases.ts';
+import { addNote, assignTip, changeStatus, claimTip, extendDeadline, getTip, listQueue, replyToTipster, transferTip } from '../../shared/usecases/officers/tips.ts';
 import { summariseQueues } from '../../shared/usecases/officers/summary.ts';
 import { loadChannelSecret } from '../adapters/channel-secret.ts';
-import { createDynamoCaseStore, createDynamoQueueCounter } from '../adapters/dynamo-case-store.ts';
+import { createDynamoQueueCounter, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { createDynamoSmsSenderStore } from '../adapters/dynamo-sms-store.ts';
-import { createDocumentClient } from '../adapters/dynamo-tip-store.ts';
+import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { createOfficerAuthenticator, officerAuthEnvironment, officerAuthSettings } from '../adapters/officer-auth.ts';
 import { createOfficerDirectory } from '../adapters/officer-directory.ts';
@@ -51,7 +41,7 @@ const environment = readEnvironment({
 });
 
 const documents = createDocumentClient(dynamoDbClient);
-const cases = createDynamoCaseStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS);
+const tips = createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS);
 const gatewaySecret = await loadChannelSecret({ arnVariable: 'SMS_GATEWAY_SECRET_ARN', localVariable: 'SMS_GATEWAY_SECRET' });
 const twilioAccount = environment.TWILIO_ACCOUNT_SID && environment.TWILIO_FROM_NUMBER ? { accountSid: environment.TWILIO_ACCOUNT_SID, from: environment.TWILIO_FROM_NUMBER } : undefined;
 const outboundSettings = {
@@ -65,7 +55,8 @@ const outboundSettings = {
   },
 };
 const dependencies = {
-  cases,
+  tips,
+  jurisdiction: environment.JURISDICTION_PACK,
   clock: systemClock,
   ids: ulidGenerator,
   counter: createDynamoQueueCounter(documents, environment.TABLE_NAME),
@@ -103,7 +94,7 @@ const thenDetail =
     const id = tipId(event);
     const changed = await change(officer, id, jsonBody(event));
     try {
-      return await getCase(officer, id, dependencies);
+      return await getTip(officer, id, dependencies);
     } catch (error) {
       if (error instanceof NotFoundError) return { tip: changed, events: [] };
       throw error;
@@ -112,23 +103,19 @@ const thenDetail =
 
 /** Every officer route, keyed by API Gateway's route key. */
 const actions: Record<string, Action> = {
-  // `district` is the documented name of the queue parameter; `queue` (which also takes CITY) works too.
-  'GET /queue': (officer, event) => {
-    const { district, ...query } = event.queryStringParameters ?? {};
-    return listQueue(officer, { ...query, ...(query.queue === undefined && district !== undefined && { queue: district }) }, dependencies);
-  },
+  'GET /queue': (officer, event) => listQueue(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /queue/summary': (officer) => summariseQueues(officer, dependencies),
-  'GET /tips/{id}': (officer, event) => getCase(officer, tipId(event), dependencies),
-  'POST /tips/{id}/claim': thenDetail((officer, id) => claimCase(officer, id, dependencies)),
-  'POST /tips/{id}/assign': thenDetail((officer, id, input) => assignCase(officer, id, input, dependencies)),
-  'POST /tips/{id}/transfer': thenDetail((officer, id, input) => transferCase(officer, id, input, dependencies)),
+  'GET /tips/{id}': (officer, event) => getTip(officer, tipId(event), dependencies),
+  'POST /tips/{id}/claim': thenDetail((officer, id) => claimTip(officer, id, dependencies)),
+  'POST /tips/{id}/assign': thenDetail((officer, id, input) => assignTip(officer, id, input, dependencies)),
+  'POST /tips/{id}/transfer': thenDetail((officer, id, input) => transferTip(officer, id, input, dependencies)),
   'POST /tips/{id}/status': thenDetail((officer, id, input) => changeStatus(officer, id, input, dependencies)),
   'POST /tips/{id}/notes': thenDetail((officer, id, input) => addNote(officer, id, input, dependencies)),
   'POST /tips/{id}/messages': async (officer, event) => {
     const id = tipId(event);
     const reply = await replyToTipster(officer, id, jsonBody(event), dependencies);
     if (!reply.delivered) metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
-    return { ...(await getCase(officer, id, dependencies)), delivered: reply.delivered };
+    return { ...(await getTip(officer, id, dependencies)), delivered: reply.delivered };
   },
   'POST /tips/{id}/deadline': thenDetail((officer, id, input) => extendDeadline(officer, id, input, dependencies)),
 };

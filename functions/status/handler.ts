@@ -7,9 +7,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { systemClock } from '../../shared/ports.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { addTipsterMessage, getTipConversation } from '../../shared/usecases/officers/citizen.ts';
-import { createDynamoCaseStore } from '../adapters/dynamo-case-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
-import { createDocumentClient, createDynamoTipRepository, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
+import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
+import { createDynamoTipRepository, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { loadTrackingPepper } from '../adapters/pepper.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
@@ -23,8 +23,7 @@ const documents = createDocumentClient(dynamoDbClient);
 
 const dependencies = {
   codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
-  tips: createDynamoTipRepository(documents, environment.TABLE_NAME),
-  cases: createDynamoCaseStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
+  tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
   hasher: createSecretHasher(await loadTrackingPepper(environment)),
   limiter: createDynamoRateLimiter(documents, environment.TABLE_NAME, systemClock),
   clock: systemClock,

@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { jurisdiction } from '../../shared/jurisdictions/index.ts';
+import type { PackId } from '../../shared/jurisdictions/pack.ts';
 import { officerGroups } from '../../shared/officers/model.ts';
 
 /**
@@ -22,13 +23,16 @@ export const officerPasswordPolicy = {
 /**
  * The groups officers are put in, with what membership lets them do (shown to the admins who
  * manage users). `shared/officers/model.ts` reads them from the token's `cognito:groups`: one per
- * unit of the active jurisdiction, the city desk, and supervisors.
+ * unit of the deployment's pack, the city desk, and supervisors.
  */
-export const officerGroupDefinitions: readonly { readonly name: string; readonly description: string }[] = [
-  ...unitCodes.map((code) => ({ name: officerGroups.district(code), description: `Officers of unit ${code}: see and work that unit's queue` })),
-  { name: officerGroups.cityDesk, description: 'City duty desk: sees every unit and the unrouted queue' },
-  { name: officerGroups.supervisor, description: 'Supervisors: assign work and grant deadline extensions' },
-];
+export function officerGroupDefinitions(pack: PackId): readonly { readonly name: string; readonly description: string }[] {
+  const units = jurisdiction(pack).units;
+  return [
+    ...units.map((unit) => ({ name: officerGroups.unit(unit.code), description: `Officers of ${unit.nameEn} (${unit.code}): see and work its queue` })),
+    { name: officerGroups.cityDesk, description: 'City duty desk: sees every unit and the unrouted queue' },
+    { name: officerGroups.supervisor, description: 'Supervisors: assign work and grant deadline extensions' },
+  ];
+}
 
 /** Cognito domain prefixes: lower-case letters, digits and hyphens, and none of the words Cognito reserves. */
 const domainPrefixPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -43,6 +47,8 @@ export function assertCognitoDomainPrefix(prefix: string): string {
 
 export interface OfficerUserPoolProps {
   readonly stage: string;
+  /** The jurisdiction pack: one group per unit. */
+  readonly pack: PackId;
   /** The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
   readonly domainPrefix: string;
 }
@@ -87,7 +93,7 @@ export class OfficerUserPool extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.groups = officerGroupDefinitions.map(({ name, description }) => this.userPool.addGroup(`Group-${name}`, { groupName: name, description }));
+    this.groups = officerGroupDefinitions(props.pack).map(({ name, description }) => this.userPool.addGroup(`Group-${name}`, { groupName: name, description }));
 
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: assertCognitoDomainPrefix(props.domainPrefix) } });
   }

@@ -7,6 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { statusFormPage, tipFormPage } from '../../functions/http/pages.ts';
+import { jurisdiction } from '../../shared/jurisdictions/index.ts';
+import type { PackId } from '../../shared/jurisdictions/pack.ts';
 
 /** Where the officer console lives on the distribution; the app client's callback and sign-out URL. */
 export const consolePath = '/console/';
@@ -84,10 +87,23 @@ export interface WebConsoleProps {
   /** The officers' hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`): the console's token endpoint. */
   readonly signInOrigin: string;
   /**
-   * The folder with the static citizen pages and the officer console (the repository's `web/`).
-   * When it is missing or empty, only `config.json` is deployed, so synth works before the pages exist.
+   * The folder with the officer console and the pages' assets (the repository's `web/`). When it
+   * is missing or empty, only `config.json` and the citizen pages are deployed.
    */
   readonly webDirectory: string;
+  /** The deployment's jurisdiction pack: the citizen form lists its units. */
+  readonly pack: PackId;
+}
+
+/** The citizen pages, rendered for the deployment's pack by the same code the local stack serves. */
+export function citizenPages(pack: PackId): ReadonlyMap<string, string> {
+  const units = jurisdiction(pack);
+  return new Map([
+    ['index.html', tipFormPage('vi', units)],
+    ['en/index.html', tipFormPage('en', units)],
+    ['status/index.html', statusFormPage('vi')],
+    ['en/status/index.html', statusFormPage('en')],
+  ]);
 }
 
 /**
@@ -118,10 +134,12 @@ export class WebConsole extends Construct {
   /** `https://<distribution domain>/console/` */
   public readonly consoleUrl: string;
   readonly #webDirectory: string;
+  readonly #pack: PackId;
 
   public constructor(scope: Construct, id: string, props: WebConsoleProps) {
     super(scope, id);
     this.#webDirectory = props.webDirectory;
+    this.#pack = props.pack;
 
     // A log destination itself: cdk-nag's S1 accepts it without logging of its own (logging it into itself would loop).
     this.logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -251,10 +269,11 @@ export class WebConsole extends Construct {
    * and a deploy shows at once without invalidating the cache.
    */
   public deploy(config: Readonly<Record<string, unknown>>): s3deploy.BucketDeployment {
+    const pages = citizenPages(this.#pack);
     const sources = [
-      // A config.json in the folder is a local development copy: the deployed one is generated.
-      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: [runtimeConfigKey] })] : []),
-      s3deploy.Source.jsonData(runtimeConfigKey, config),
+      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: [runtimeConfigKey, ...pages.keys()] })] : []),
+      ...[...pages].map(([key, html]) => s3deploy.Source.data(key, html)),
+      s3deploy.Source.jsonData(runtimeConfigKey, { ...config, pack: this.#pack }),
     ];
     // An explicit role and log group, like the functions': no AWS managed policy, logs kept for a while.
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {

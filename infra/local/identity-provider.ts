@@ -2,7 +2,8 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { officerGroups } from '../../shared/officers/model.ts';
-import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { defaultPackId, jurisdiction } from '../../shared/jurisdictions/index.ts';
+import type { PackId } from '../../shared/jurisdictions/pack.ts';
 import { readBodyUpTo } from './http-body.ts';
 
 /**
@@ -30,16 +31,19 @@ export interface LocalOfficerUser {
 }
 
 /**
- * The seeded officers: `officer-<code>` for each unit of the active jurisdiction, a second
- * officer of 760 (to try work between colleagues of one unit), the city desk, and a supervisor
- * who also sits on the city desk. All sign in with `localOfficerPassword`.
+ * The seeded officers of a pack: `officer-<code>` for each of its units, a second officer of its
+ * example unit (`officer-<code>b`, to try work between colleagues of one unit), the city desk,
+ * and a supervisor who also sits on the city desk. All sign in with `localOfficerPassword`.
  */
-export const seededOfficers: readonly LocalOfficerUser[] = [
-  ...unitCodes.map((code) => ({ username: `officer-${code}`, groups: [officerGroups.district(code)] })),
-  { username: 'officer-760b', groups: [officerGroups.district('760')] },
-  { username: 'desk', groups: [officerGroups.cityDesk] },
-  { username: 'supervisor', groups: [officerGroups.supervisor, officerGroups.cityDesk] },
-];
+export function seededOfficers(pack: PackId = defaultPackId): readonly LocalOfficerUser[] {
+  const units = jurisdiction(pack);
+  return [
+    ...units.unitCodes.map((code) => ({ username: `officer-${code}`, groups: [officerGroups.unit(code)] })),
+    { username: `officer-${units.exampleUnit}b`, groups: [officerGroups.unit(units.exampleUnit)] },
+    { username: 'desk', groups: [officerGroups.cityDesk] },
+    { username: 'supervisor', groups: [officerGroups.supervisor, officerGroups.cityDesk] },
+  ];
+}
 
 /** Test-only variations of an issued token, to check that the verifier refuses them. */
 export interface IssueTokenOptions {
@@ -122,12 +126,12 @@ function readCredentials(contentType: string | undefined, raw: string): { userna
  * Starts a local identity provider for `issuer` (e.g. `${apiUrl}/_local/idp`): generates an RS256
  * key pair, named by its JWK thumbprint, and serves its routes under the issuer's path.
  */
-export async function createLocalIdentityProvider(options: { issuer: string; users?: readonly LocalOfficerUser[] }): Promise<LocalIdentityProvider> {
+export async function createLocalIdentityProvider(options: { issuer: string; users?: readonly LocalOfficerUser[]; pack?: PackId }): Promise<LocalIdentityProvider> {
   const issuer = options.issuer.replace(/\/+$/, '');
   const basePath = new URL(issuer).pathname.replace(/\/+$/, '');
   const jwksPath = `${basePath}/.well-known/jwks.json`;
   const tokenPath = `${basePath}/token`;
-  const users = options.users ?? seededOfficers;
+  const users = options.users ?? seededOfficers(options.pack);
   const usersByName = new Map(users.map((user) => [user.username, user]));
 
   const { publicKey, privateKey } = await generateKeyPair('RS256');

@@ -1,11 +1,14 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { defaultPackId, jurisdiction } from '../../shared/jurisdictions/index.ts';
+import type { PackId } from '../../shared/jurisdictions/pack.ts';
 import { classifierEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from '../definitions.ts';
 import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -58,6 +61,8 @@ export interface LocalStackOptions {
   readonly emulators?: LocalEmulators | undefined;
   /** Prefix of the tables', queues' and topic's names (default `tinbao-local`). */
   readonly namePrefix?: string | undefined;
+  /** The jurisdiction pack (map) to route to; the map in force by default. */
+  readonly pack?: PackId | undefined;
   /** See SqsPollerOptions.retryDelaySeconds. */
   readonly retryDelaySeconds?: number | undefined;
   /** Log level of the functions' Powertools loggers. */
@@ -70,6 +75,8 @@ export interface LocalStackOptions {
 /** A running local stack. */
 export interface LocalStack {
   readonly apiUrl: string;
+  /** The pack the stack routes to. */
+  readonly pack: PackId;
   readonly dynamoDbEndpoint: string;
   readonly sqsEndpoint: string;
   readonly tableName: string;
@@ -101,6 +108,15 @@ function observeSmsWebhooks(provider: FakeSmsProvider) {
       // An unreadable body is the handler's to refuse; the fake provider just does not record it.
     }
   };
+}
+
+/** The console's configuration as the local stack runs it: the local sign-in and the pack's map (S3 holds a generated one in the cloud). */
+function serveConsoleConfig(request: IncomingMessage, response: ServerResponse, url: URL, pack: PackId): boolean {
+  if (url.pathname !== '/config.json' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  const body = JSON.stringify({ pack, auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  response.end(request.method === 'HEAD' ? undefined : body);
+  return true;
 }
 
 /**
@@ -145,6 +161,8 @@ export async function startEmulators(dataDir: string | undefined, stoppers: Arra
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const pack = options.pack ?? defaultPackId;
+  const units = jurisdiction(pack);
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
@@ -187,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths });
     const server = createApiServer(handlers, pages, {
       extraRoutes: async (request, response, url) =>
+        serveConsoleConfig(request, response, url, pack) ||
         (await staticFiles(request, response, url)) ||
         (await smsProvider.handle(request, response, url)) ||
         ((await identity.provider?.handle(request, response, url)) ?? false),
@@ -204,7 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
     );
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const identityProvider = await createLocalIdentityProvider({ issuer: `${apiUrl}/_local/idp` });
+    const identityProvider = await createLocalIdentityProvider({ issuer: `${apiUrl}/_local/idp`, pack });
     identity.provider = identityProvider;
 
     // The functions read their configuration at cold start, exactly as in Lambda.
@@ -217,6 +236,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SNS: sqsEndpoint,
       TABLE_NAME: names.table,
+      JURISDICTION_PACK: pack,
       IDEMPOTENCY_TABLE_NAME: names.idempotencyTable,
       INTAKE_QUEUE_URL: queues.intakeQueueUrl,
       TRACKING_PEPPER: localSecrets.trackingPepper,
@@ -250,8 +270,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       officers: officers.handler as unknown as HttpHandler,
     });
     Object.assign(pages, {
-      '/': () => pageModule.tipFormPage('vi'),
-      '/en': () => pageModule.tipFormPage('en'),
+      '/': () => pageModule.tipFormPage('vi', units),
+      '/en': () => pageModule.tipFormPage('en', units),
       '/status': () => pageModule.statusFormPage('vi'),
       '/en/status': () => pageModule.statusFormPage('en'),
     });
@@ -282,6 +302,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       apiUrl,
+      pack,
       dynamoDbEndpoint,
       sqsEndpoint,
       tableName: names.table,

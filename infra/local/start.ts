@@ -1,23 +1,31 @@
 import { parseArgs } from 'node:util';
+import { defaultPackId, isPackId, jurisdiction, packIds } from '../../shared/jurisdictions/index.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';
 
-const usage = `Usage: npm start -- [--port PORT] [--data-dir DIR]
+const usage = `Usage: npm start -- [--port PORT] [--data-dir DIR] [--pack PACK]
 
 Runs tinbao on this machine: DynamoDB Local, SQS (fauxqs), the HTTP API and the classifier.
   --port PORT      HTTP port of the API and the citizen pages (default 3000; 0 picks a free one)
-  --data-dir DIR   keep tips and queued messages in DIR across restarts (default: in memory)`;
+  --data-dir DIR   keep tips and queued messages in DIR across restarts (default: in memory)
+  --pack PACK      the map to route to: ${packIds.join(', ')} (default ${defaultPackId})`;
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'data-dir': { type: 'string' },
+    pack: { type: 'string', default: defaultPackId },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   console.log(usage);
   process.exit(0);
+}
+const pack = values.pack ?? defaultPackId;
+if (!isPackId(pack)) {
+  console.error(`--pack must be one of ${packIds.join(', ')}, not "${pack}".\n\n${usage}`);
+  process.exit(2);
 }
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -26,7 +34,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 console.log('Starting DynamoDB Local, SQS and the functions…');
-const stack = await startLocalStack({ port, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) }).catch(
+const stack = await startLocalStack({ port, pack, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) }).catch(
   (error: unknown) => {
     if (error instanceof JavaMissingError) {
       console.error(error.message);
@@ -35,15 +43,17 @@ const stack = await startLocalStack({ port, dataDir: values['data-dir'], onPolle
     throw error;
   },
 );
+const example = jurisdiction(stack.pack).exampleUnit;
 console.log(`
 tinbao is running locally.
   Citizen form (vi):  ${stack.apiUrl}/
   Citizen form (en):  ${stack.apiUrl}/en
   Tip status page:    ${stack.apiUrl}/status
-  Officer console:    ${stack.apiUrl}/console/   (e.g. officer-760, desk, supervisor; password tinbao-local)
+  Officer console:    ${stack.apiUrl}/console/   (e.g. officer-${example}, desk, supervisor; password tinbao-local)
   Fake SMS phones:    ${stack.apiUrl}/_local/sms
   API:                ${stack.apiUrl}   (citizen: /tips, /tips/status; SMS: /sms/inbound, /sms/twilio; officers: /queue, /tips/{id}/…)
-  Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-760
+  Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-${example}
+  Map:                ${stack.pack}: ${jurisdiction(stack.pack).nameEn}
   DynamoDB Local:     ${stack.dynamoDbEndpoint}   table ${stack.tableName}
   SQS (fauxqs):       ${stack.queues.intakeQueueUrl}
   Data:               ${values['data-dir'] ? `kept in ${values['data-dir']}` : 'in memory (use --data-dir to keep it)'}

@@ -83,8 +83,8 @@ export interface StaticOptions {
   readonly paths?: readonly string[];
 }
 
-/** The paths the local stack serves from web/: the console, its configuration, the pages' assets. */
-export const localStaticPaths: readonly string[] = ['/console/', '/config.json', '/assets/'];
+/** The paths the local stack serves from web/: the console and the pages' assets (config.json is generated). */
+export const localStaticPaths: readonly string[] = ['/console/', '/assets/'];
 
 /**
  * A handler serving the files under `webRoot`. A directory answers with its index.html; a

@@ -1,19 +1,24 @@
-import { findUnit } from '../jurisdictions/index.ts';
+import { jurisdiction } from '../jurisdictions/index.ts';
+import type { PackId } from '../jurisdictions/pack.ts';
+import { decide, explicitDecision } from './place-scoring.ts';
 import type { TipClassifier } from './types.ts';
 
 /**
- * The skeleton's classifier: a valid district the tipster picked routes the tip; anything else
- * goes to the city duty desk. Kept as the fallback that never guesses.
+ * A classifier that never guesses: a unit the tipster picked routes the tip; anything else goes
+ * to the city duty desk. For tests of the pipeline that must not depend on the engine.
  */
-export const explicitOnlyClassifier: TipClassifier = {
-  classify(input) {
-    const unit = input.district === undefined ? undefined : findUnit(input.district);
-    return {
-      routing: unit
-        ? { district: unit.code, confidence: 1, method: 'explicit', evidence: { kind: 'code', code: unit.code }, runnerUp: null, candidates: [] }
-        : { district: null, confidence: 0, method: 'none', evidence: null, runnerUp: null, candidates: [] },
-      category: input.category ?? 'other',
-      urgency: 'normal',
-    };
-  },
-};
+export function explicitOnlyClassifier(pack: PackId): TipClassifier {
+  const units = jurisdiction(pack);
+  return {
+    pack,
+    classify(input) {
+      const unit = input.unit === undefined ? undefined : units.findUnit(input.unit);
+      return {
+        routing: unit ? explicitDecision(pack, unit.code) : decide(pack, []),
+        otherGeneration: null,
+        category: input.category ?? 'other',
+        urgency: 'normal',
+      };
+    },
+  };
+}

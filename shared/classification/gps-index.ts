@@ -1,20 +1,17 @@
 /**
- * Point-in-polygon over the units' boundaries, with a uniform grid as the spatial index.
+ * Point-in-polygon over a pack's unit boundaries, for any number of units.
  *
- * At build time every grid cell is classified:
- * - a cell that no boundary edge crosses lies wholly inside one unit (or outside all): the cell
- *   stores that answer and a lookup costs one array read;
- * - a cell that edges cross stores those edges and which units contain its centre. A lookup then
- *   counts the crossings of the short segment from the point to the centre with the cell's edges
- *   only, and toggles the units they belong to: the parity argument of ray casting, with a ray
- *   that never leaves the cell.
+ * Two small indexes, both built in one pass over the edges:
+ * - a coarse grid over the map (about 2 km cells) lists, per cell, the units whose bounding box
+ *   (grown by the border margin) touches it, so a lookup tests two or three units, not 168;
+ * - each unit's edges are bucketed into horizontal slabs, so the ray cast from a point (towards
+ *   +x, the even–odd rule) only looks at the few edges whose latitude range spans the point's.
  *
- * Crossings use the half-open rule (a vertex lying on the segment's line counts on one side
- * only), so a segment passing exactly through a vertex is counted once.
- *
- * For the border question ("is this point within the polygons' error of another unit?") each
- * cell also keeps the edges within {@link BorderQuery.marginMetres} of it, so the distance to
- * the nearest edge of every unit nearby is computed from a handful of edges.
+ * Crossings use the half-open rule (an edge counts when one end lies strictly above the ray and
+ * the other on or below it), so a ray through a vertex is counted once. Distances to a boundary
+ * (for "is this point within the polygons' error of another unit?") are computed only on the
+ * edges of the slabs within the margin, in metres on a local equirectangular projection, which
+ * is exact enough over a few hundred metres.
  */
 import type { PackBoundary } from '../jurisdictions/pack.ts';
 
@@ -34,229 +31,148 @@ export interface NearbyUnit {
 export interface Location {
   /** The unit containing the point, or null when no unit does. */
   readonly code: string | null;
-  /** Metres from the point to the containing unit's boundary (Infinity when farther than the margin or outside). */
+  /** Metres from the point to the containing unit's boundary (Infinity when farther than the margin, or outside). */
   readonly borderDistance: number;
   /** Units whose boundary lies within the margin of the point, the containing one included, nearest first. */
   readonly nearby: readonly NearbyUnit[];
 }
 
-export interface BorderQuery {
-  /** How far from a boundary a point counts as near it. */
-  readonly marginMetres: number;
-}
-
 /** Options for building the index. */
 export interface GpsIndexOptions {
-  /** Cell size in degrees (about 280 m at the default). */
-  readonly cellDegrees?: number;
-  /** Border margin in metres for {@link GpsIndex.locate}. */
+  /** How far from a boundary a point counts as near it, in metres (default 300). */
   readonly marginMetres?: number;
+  /** Size of the coarse grid's cells in degrees (default 0.02, about 2.2 km). */
+  readonly cellDegrees?: number;
 }
 
-const EMPTY = -1;
+interface UnitIndex {
+  readonly code: string;
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+  /** x1, y1, x2, y2 per edge. */
+  readonly edges: Float64Array;
+  readonly slabHeight: number;
+  /** slabStart[s]..slabStart[s + 1] index slabEdges. */
+  readonly slabStart: Int32Array;
+  readonly slabEdges: Int32Array;
+}
 
 export class GpsIndex {
   readonly codes: readonly string[];
   readonly marginMetres: number;
+  private readonly units: readonly UnitIndex[];
+  private readonly cell: number;
   private readonly minLon: number;
   private readonly minLat: number;
-  private readonly cell: number;
   private readonly cols: number;
   private readonly rows: number;
-  /** Per cell: unit index + 1 for a pure cell (0 = outside all), or -(slot + 1) for a mixed cell. */
-  private readonly cellState: Int32Array;
-  /** Per mixed slot: bit mask of units containing the cell centre. */
-  private readonly slotMask: Int32Array;
-  /** Per mixed slot: range in the edge arrays. */
-  private readonly slotStart: Int32Array;
-  private readonly slotEnd: Int32Array;
-  private readonly edgeXY: Float64Array;
-  private readonly edgeUnit: Int32Array;
-  /** Per cell: range of edges within the margin (for distances), into nearEdgeIds. */
-  private readonly nearStart: Int32Array;
-  private readonly nearEnd: Int32Array;
-  private readonly nearEdgeIds: Int32Array;
-  /** All edges: x1, y1, x2, y2 per edge; and their unit. */
-  private readonly allXY: Float64Array;
-  private readonly allUnit: Int32Array;
+  private readonly cellStart: Int32Array;
+  private readonly cellUnits: Int32Array;
   private readonly lonScale: number;
+  private readonly marginLat: number;
 
   constructor(boundaries: readonly PackBoundary[], options: GpsIndexOptions = {}) {
-    if (boundaries.length > 31) throw new Error('GpsIndex keeps unit sets in 31-bit masks: at most 31 units');
     this.codes = boundaries.map((b) => b.code);
-    this.cell = options.cellDegrees ?? 0.0025;
     this.marginMetres = options.marginMetres ?? 300;
+    this.cell = options.cellDegrees ?? 0.02;
+    this.units = boundaries.map(indexUnit);
 
-    // Every edge of every ring, tagged with its unit.
-    const xy: number[] = [];
-    const unit: number[] = [];
     let minLon = Infinity;
     let minLat = Infinity;
     let maxLon = -Infinity;
     let maxLat = -Infinity;
-    boundaries.forEach((boundary, u) => {
-      for (const polygon of boundary.polygons) {
-        for (const ring of polygon) {
-          const n = ring.length / 2;
-          for (let i = 0; i < n; i++) {
-            const x1 = ring[2 * i] as number;
-            const y1 = ring[2 * i + 1] as number;
-            const j = (i + 1) % n;
-            const x2 = ring[2 * j] as number;
-            const y2 = ring[2 * j + 1] as number;
-            if (x1 === x2 && y1 === y2) continue;
-            xy.push(x1, y1, x2, y2);
-            unit.push(u);
-            minLon = Math.min(minLon, x1);
-            maxLon = Math.max(maxLon, x1);
-            minLat = Math.min(minLat, y1);
-            maxLat = Math.max(maxLat, y1);
-          }
-        }
-      }
-    });
-    this.allXY = Float64Array.from(xy);
-    this.allUnit = Int32Array.from(unit);
+    for (const unit of this.units) {
+      minLon = Math.min(minLon, unit.minX);
+      minLat = Math.min(minLat, unit.minY);
+      maxLon = Math.max(maxLon, unit.maxX);
+      maxLat = Math.max(maxLat, unit.maxY);
+    }
+    if (this.units.length === 0) minLon = minLat = maxLon = maxLat = 0;
     this.lonScale = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+    this.marginLat = this.marginMetres / METRES_PER_DEGREE;
+    const marginLon = this.marginLat / this.lonScale;
+    this.minLon = minLon - marginLon;
+    this.minLat = minLat - this.marginLat;
+    this.cols = Math.max(1, Math.ceil((maxLon + marginLon - this.minLon) / this.cell) + 1);
+    this.rows = Math.max(1, Math.ceil((maxLat + this.marginLat - this.minLat) / this.cell) + 1);
 
-    // The grid covers the boundaries plus the margin, so near-border points outside are found too.
-    const marginLat = this.marginMetres / METRES_PER_DEGREE;
-    const marginDeg = marginLat / this.lonScale;
-    this.minLon = minLon - marginDeg - this.cell;
-    this.minLat = minLat - marginDeg - this.cell;
-    this.cols = Math.ceil((maxLon + marginDeg + this.cell - this.minLon) / this.cell) + 1;
-    this.rows = Math.ceil((maxLat + marginDeg + this.cell - this.minLat) / this.cell) + 1;
-    const cells = this.cols * this.rows;
-
-    // Which edges cross (or come within the margin of) which cells.
-    const crossing: number[][] = Array.from({ length: cells }, () => []);
-    const near: number[][] = Array.from({ length: cells }, () => []);
-    const edgeCount = this.allUnit.length;
-    for (let e = 0; e < edgeCount; e++) {
-      const x1 = this.allXY[4 * e] as number;
-      const y1 = this.allXY[4 * e + 1] as number;
-      const x2 = this.allXY[4 * e + 2] as number;
-      const y2 = this.allXY[4 * e + 3] as number;
-      const c0 = this.col(Math.min(x1, x2) - marginDeg);
-      const c1 = this.col(Math.max(x1, x2) + marginDeg);
-      const r0 = this.row(Math.min(y1, y2) - marginDeg);
-      const r1 = this.row(Math.max(y1, y2) + marginDeg);
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) {
-          const ax = this.minLon + c * this.cell;
-          const ay = this.minLat + r * this.cell;
-          if (segmentTouchesBox(x1, y1, x2, y2, ax, ay, ax + this.cell, ay + this.cell)) crossing[r * this.cols + c]?.push(e);
-          if (segmentNearBox(x1, y1, x2, y2, ax, ay, ax + this.cell, ay + this.cell, marginLat, this.lonScale)) near[r * this.cols + c]?.push(e);
-        }
-      }
-    }
-
-    this.cellState = new Int32Array(cells);
-    const slotMask: number[] = [];
-    const slotStart: number[] = [];
-    const slotEnd: number[] = [];
-    const edgeXY: number[] = [];
-    const edgeUnit: number[] = [];
-    const nearStart = new Int32Array(cells).fill(EMPTY);
-    const nearEnd = new Int32Array(cells).fill(EMPTY);
-    const nearIds: number[] = [];
-    const centreMasks = this.centreMasks();
-    for (let k = 0; k < cells; k++) {
-      const centreMask = centreMasks[k] as number;
-      const edges = crossing[k] ?? [];
-      if (edges.length === 0) {
-        // No edge crosses the cell: every point of it is where its centre is.
-        this.cellState[k] = centreMask === 0 ? 0 : lowestBit(centreMask) + 1;
-      } else {
-        this.cellState[k] = -(slotMask.length + 1);
-        slotMask.push(centreMask);
-        slotStart.push(edgeUnit.length);
-        for (const e of edges) {
-          edgeXY.push(...this.allXY.subarray(4 * e, 4 * e + 4));
-          edgeUnit.push(this.allUnit[e] as number);
-        }
-        slotEnd.push(edgeUnit.length);
-      }
-      const nearby = near[k] ?? [];
-      if (nearby.length > 0) {
-        nearStart[k] = nearIds.length;
-        nearIds.push(...nearby);
-        nearEnd[k] = nearIds.length;
-      }
-    }
-    this.slotMask = Int32Array.from(slotMask);
-    this.slotStart = Int32Array.from(slotStart);
-    this.slotEnd = Int32Array.from(slotEnd);
-    this.edgeXY = Float64Array.from(edgeXY);
-    this.edgeUnit = Int32Array.from(edgeUnit);
-    this.nearStart = nearStart;
-    this.nearEnd = nearEnd;
-    this.nearEdgeIds = Int32Array.from(nearIds);
+    // Which units' grown bounding boxes touch each cell, as compressed rows.
+    const lists: number[][] = Array.from({ length: this.cols * this.rows }, () => []);
+    this.units.forEach((unit, u) => {
+      const c0 = this.col(unit.minX - marginLon);
+      const c1 = this.col(unit.maxX + marginLon);
+      const r0 = this.row(unit.minY - this.marginLat);
+      const r1 = this.row(unit.maxY + this.marginLat);
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) lists[r * this.cols + c]?.push(u);
+    });
+    this.cellStart = new Int32Array(lists.length + 1);
+    let total = 0;
+    lists.forEach((list, k) => {
+      this.cellStart[k] = total;
+      total += list.length;
+    });
+    this.cellStart[lists.length] = total;
+    this.cellUnits = new Int32Array(total);
+    lists.forEach((list, k) => this.cellUnits.set(list, this.cellStart[k] as number));
   }
 
   /** The code of the unit containing the point, or null. The hot path: no allocation. */
   lookup(lat: number, lon: number): string | null {
-    const u = this.lookupIndex(lat, lon);
-    return u < 0 ? null : (this.codes[u] as string);
+    const k = this.cellOf(lat, lon);
+    if (k < 0) return null;
+    for (let i = this.cellStart[k] as number; i < (this.cellStart[k + 1] as number); i++) {
+      const unit = this.units[this.cellUnits[i] as number] as UnitIndex;
+      if (contains(unit, lon, lat)) return unit.code;
+    }
+    return null;
   }
 
   /** The point's unit and the units whose boundary lies within the margin. */
   locate(lat: number, lon: number): Location {
-    const inside = this.lookupMask(lat, lon);
     const k = this.cellOf(lat, lon);
+    if (k < 0) return { code: null, borderDistance: Infinity, nearby: [] };
     const nearby: NearbyUnit[] = [];
-    if (k >= 0 && (this.nearStart[k] as number) !== EMPTY) {
-      const best = new Map<number, number>();
-      for (let i = this.nearStart[k] as number; i < (this.nearEnd[k] as number); i++) {
-        const e = this.nearEdgeIds[i] as number;
-        const d = this.edgeDistance(e, lon, lat);
-        const u = this.allUnit[e] as number;
-        if (d <= this.marginMetres && d < (best.get(u) ?? Infinity)) best.set(u, d);
-      }
-      for (const [u, distance] of best) nearby.push({ code: this.codes[u] as string, distance, inside: (inside & (1 << u)) !== 0 });
-      nearby.sort((a, b) => a.distance - b.distance);
+    const inside: UnitIndex[] = [];
+    for (let i = this.cellStart[k] as number; i < (this.cellStart[k + 1] as number); i++) {
+      const unit = this.units[this.cellUnits[i] as number] as UnitIndex;
+      const isInside = contains(unit, lon, lat);
+      if (isInside) inside.push(unit);
+      const distance = this.distanceToBoundary(unit, lon, lat);
+      if (distance <= this.marginMetres) nearby.push({ code: unit.code, distance, inside: isInside });
     }
-    if (inside === 0) return { code: null, borderDistance: Infinity, nearby };
-    // Overlapping coarse polygons: the unit the point is deepest in wins.
+    nearby.sort((a, b) => a.distance - b.distance || a.code.localeCompare(b.code));
+    if (inside.length === 0) return { code: null, borderDistance: Infinity, nearby };
+    // Overlapping polygons (slivers of the source data): the unit the point is deepest in wins.
     let code: string | null = null;
     let borderDistance = -1;
-    for (let u = 0; u < this.codes.length; u++) {
-      if ((inside & (1 << u)) === 0) continue;
-      const c = this.codes[u] as string;
-      const d = nearby.find((n) => n.code === c)?.distance ?? Infinity;
+    for (const unit of inside) {
+      const d = nearby.find((n) => n.code === unit.code)?.distance ?? Infinity;
       if (d > borderDistance) {
         borderDistance = d;
-        code = c;
+        code = unit.code;
       }
     }
     return { code, borderDistance, nearby };
   }
 
-  private lookupIndex(lat: number, lon: number): number {
-    const mask = this.lookupMask(lat, lon);
-    return mask === 0 ? -1 : lowestBit(mask);
-  }
-
-  /** Bit mask of the units containing the point. */
-  private lookupMask(lat: number, lon: number): number {
-    const k = this.cellOf(lat, lon);
-    if (k < 0) return 0;
-    const state = this.cellState[k] as number;
-    if (state >= 0) return state === 0 ? 0 : 1 << (state - 1);
-    const slot = -state - 1;
-    const r = Math.floor(k / this.cols);
-    const c = k - r * this.cols;
-    const cx = this.minLon + (c + 0.5) * this.cell;
-    const cy = this.minLat + (r + 0.5) * this.cell;
-    let mask = this.slotMask[slot] as number;
-    const xy = this.edgeXY;
-    const end = this.slotEnd[slot] as number;
-    for (let e = this.slotStart[slot] as number; e < end; e++) {
-      if (crosses(lon, lat, cx, cy, xy[4 * e] as number, xy[4 * e + 1] as number, xy[4 * e + 2] as number, xy[4 * e + 3] as number)) {
-        mask ^= 1 << (this.edgeUnit[e] as number);
+  /** Metres from the point to the unit's nearest edge, or Infinity beyond the margin. */
+  private distanceToBoundary(unit: UnitIndex, lon: number, lat: number): number {
+    const marginLon = this.marginLat / this.lonScale;
+    if (lon < unit.minX - marginLon || lon > unit.maxX + marginLon || lat < unit.minY - this.marginLat || lat > unit.maxY + this.marginLat) return Infinity;
+    const slabs = unit.slabStart.length - 1;
+    const s0 = Math.max(0, Math.floor((lat - this.marginLat - unit.minY) / unit.slabHeight));
+    const s1 = Math.min(slabs - 1, Math.floor((lat + this.marginLat - unit.minY) / unit.slabHeight));
+    let best = Infinity;
+    for (let s = s0; s <= s1; s++) {
+      for (let i = unit.slabStart[s] as number; i < (unit.slabStart[s + 1] as number); i++) {
+        const e = 4 * (unit.slabEdges[i] as number);
+        const d = segmentDistance(lon, lat, unit.edges[e] as number, unit.edges[e + 1] as number, unit.edges[e + 2] as number, unit.edges[e + 3] as number, this.lonScale);
+        if (d < best) best = d;
       }
     }
-    return mask;
+    return best <= this.marginMetres ? best : Infinity;
   }
 
   private cellOf(lat: number, lon: number): number {
@@ -273,110 +189,86 @@ export class GpsIndex {
   private row(lat: number): number {
     return Math.min(this.rows - 1, Math.max(0, Math.floor((lat - this.minLat) / this.cell)));
   }
+}
 
-  /**
-   * Units containing each cell centre, by ray casting (build time only): one sweep per grid row,
-   * from the east, toggling a unit at each crossing of its boundary with the row's centre line.
-   */
-  private centreMasks(): Int32Array {
-    const masks = new Int32Array(this.cols * this.rows);
-    const xy = this.allXY;
-    for (let r = 0; r < this.rows; r++) {
-      const y = this.minLat + (r + 0.5) * this.cell;
-      const crossings: { x: number; unit: number }[] = [];
-      for (let e = 0; e < this.allUnit.length; e++) {
-        const y1 = xy[4 * e + 1] as number;
-        const y2 = xy[4 * e + 3] as number;
-        if (y1 > y !== y2 > y) {
-          const x1 = xy[4 * e] as number;
-          const x2 = xy[4 * e + 2] as number;
-          crossings.push({ x: ((x2 - x1) * (y - y1)) / (y2 - y1) + x1, unit: this.allUnit[e] as number });
-        }
-      }
-      crossings.sort((a, b) => b.x - a.x);
-      let mask = 0;
-      let next = 0;
-      for (let c = this.cols - 1; c >= 0; c--) {
-        const x = this.minLon + (c + 0.5) * this.cell;
-        // A crossing east of the centre lies on its ray.
-        while (next < crossings.length && (crossings[next] as { x: number }).x > x) mask ^= 1 << (crossings[next++] as { unit: number }).unit;
-        masks[r * this.cols + c] = mask;
+/** Edges, bounding box and slabs of one unit. */
+function indexUnit(boundary: PackBoundary): UnitIndex {
+  const xy: number[] = [];
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const polygon of boundary.polygons) {
+    for (const ring of polygon) {
+      const n = ring.length / 2;
+      for (let i = 0; i < n; i++) {
+        const x1 = ring[2 * i] as number;
+        const y1 = ring[2 * i + 1] as number;
+        const j = (i + 1) % n;
+        const x2 = ring[2 * j] as number;
+        const y2 = ring[2 * j + 1] as number;
+        if (x1 === x2 && y1 === y2) continue;
+        xy.push(x1, y1, x2, y2);
+        minX = Math.min(minX, x1);
+        maxX = Math.max(maxX, x1);
+        minY = Math.min(minY, y1);
+        maxY = Math.max(maxY, y1);
       }
     }
-    return masks;
   }
-
-  /** Metres from the point to edge e (equirectangular: exact enough over a few hundred metres). */
-  private edgeDistance(e: number, lon: number, lat: number): number {
-    const s = this.lonScale;
-    const ax = ((this.allXY[4 * e] as number) - lon) * s;
-    const ay = (this.allXY[4 * e + 1] as number) - lat;
-    const bx = ((this.allXY[4 * e + 2] as number) - lon) * s;
-    const by = (this.allXY[4 * e + 3] as number) - lat;
-    const dx = bx - ax;
-    const dy = by - ay;
-    const len2 = dx * dx + dy * dy;
-    const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
-    return Math.hypot(ax + t * dx, ay + t * dy) * METRES_PER_DEGREE;
+  const edges = Float64Array.from(xy);
+  const count = edges.length / 4;
+  // About eight edges per slab keeps a ray cast to a handful of comparisons.
+  const slabs = Math.max(1, Math.min(512, Math.ceil(count / 8)));
+  const slabHeight = Math.max((maxY - minY) / slabs, 1e-9);
+  const buckets: number[][] = Array.from({ length: slabs }, () => []);
+  for (let e = 0; e < count; e++) {
+    const y1 = edges[4 * e + 1] as number;
+    const y2 = edges[4 * e + 3] as number;
+    const s0 = Math.max(0, Math.floor((Math.min(y1, y2) - minY) / slabHeight));
+    const s1 = Math.min(slabs - 1, Math.floor((Math.max(y1, y2) - minY) / slabHeight));
+    for (let s = s0; s <= s1; s++) buckets[s]?.push(e);
   }
+  const slabStart = new Int32Array(slabs + 1);
+  let total = 0;
+  buckets.forEach((bucket, s) => {
+    slabStart[s] = total;
+    total += bucket.length;
+  });
+  slabStart[slabs] = total;
+  const slabEdges = new Int32Array(total);
+  buckets.forEach((bucket, s) => slabEdges.set(bucket, slabStart[s] as number));
+  return { code: boundary.code, minX, minY, maxX, maxY, edges, slabHeight, slabStart, slabEdges };
 }
 
-function lowestBit(mask: number): number {
-  return 31 - Math.clz32(mask & -mask);
-}
-
-/**
- * Whether segment P→C crosses edge A→B. Half-open on the line through P and C (an endpoint on
- * that line counts as lying to its left), so an edge chain through a vertex on the line is
- * crossed once, as in ray casting.
- */
-function crosses(px: number, py: number, cx: number, cy: number, ax: number, ay: number, bx: number, by: number): boolean {
-  const dx = cx - px;
-  const dy = cy - py;
-  const sa = dx * (ay - py) - dy * (ax - px) >= 0;
-  const sb = dx * (by - py) - dy * (bx - px) >= 0;
-  if (sa === sb) return false;
-  const ex = bx - ax;
-  const ey = by - ay;
-  const sp = ex * (py - ay) - ey * (px - ax);
-  const sc = ex * (cy - ay) - ey * (cx - ax);
-  return (sp > 0 && sc < 0) || (sp < 0 && sc > 0);
-}
-
-/** Whether a segment touches an axis-aligned box (Liang–Barsky clipping). */
-function segmentTouchesBox(x1: number, y1: number, x2: number, y2: number, minX: number, minY: number, maxX: number, maxY: number): boolean {
-  let t0 = 0;
-  let t1 = 1;
-  const dx = x2 - x1;
-  const dy = y2 - y1;
-  const clip = (p: number, q: number): boolean => {
-    if (p === 0) return q >= 0;
-    const t = q / p;
-    if (p < 0) {
-      if (t > t1) return false;
-      if (t > t0) t0 = t;
-    } else {
-      if (t < t0) return false;
-      if (t < t1) t1 = t;
+/** Even–odd ray cast towards +x over the edges of the point's slab. */
+function contains(unit: UnitIndex, x: number, y: number): boolean {
+  if (x < unit.minX || x > unit.maxX || y < unit.minY || y > unit.maxY) return false;
+  const s = Math.min(unit.slabStart.length - 2, Math.floor((y - unit.minY) / unit.slabHeight));
+  const edges = unit.edges;
+  let inside = false;
+  for (let i = unit.slabStart[s] as number; i < (unit.slabStart[s + 1] as number); i++) {
+    const e = 4 * (unit.slabEdges[i] as number);
+    const y1 = edges[e + 1] as number;
+    const y2 = edges[e + 3] as number;
+    if (y1 > y !== y2 > y) {
+      const x1 = edges[e] as number;
+      const x2 = edges[e + 2] as number;
+      if (x < ((x2 - x1) * (y - y1)) / (y2 - y1) + x1) inside = !inside;
     }
-    return true;
-  };
-  return clip(-dx, x1 - minX) && clip(dx, maxX - x1) && clip(-dy, y1 - minY) && clip(dy, maxY - y1);
+  }
+  return inside;
 }
 
-/** Whether a segment comes within `margin` degrees (of latitude) of a box; conservative. */
-function segmentNearBox(
-  x1: number,
-  y1: number,
-  x2: number,
-  y2: number,
-  minX: number,
-  minY: number,
-  maxX: number,
-  maxY: number,
-  margin: number,
-  lonScale: number,
-): boolean {
-  const mx = margin / lonScale;
-  return segmentTouchesBox(x1, y1, x2, y2, minX - mx, minY - margin, maxX + mx, maxY + margin);
+/** Metres from a point to a segment (equirectangular). */
+function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number, lonScale: number): number {
+  const ax = (x1 - px) * lonScale;
+  const ay = y1 - py;
+  const bx = (x2 - px) * lonScale;
+  const by = y2 - py;
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+  return Math.hypot(ax + t * dx, ay + t * dy) * METRES_PER_DEGREE;
 }

@@ -67,6 +67,16 @@ export class PhraseTrie<T> {
     return best;
   }
 
+  /** The values stored for exactly this folded token sequence, or undefined. */
+  lookup(tokens: readonly string[]): readonly T[] | undefined {
+    let node: Node<T> | undefined = this.root;
+    for (const token of tokens) {
+      node = node.next?.get(token);
+      if (!node) return undefined;
+    }
+    return node.values ?? undefined;
+  }
+
   /** True when some phrase starts with this token (a cheap pre-check). */
   startsWith(token: string): boolean {
     return this.root.next?.has(token) ?? false;

@@ -1,8 +1,9 @@
 /**
- * The contract between the classifier function and whatever decides where a tip goes.
- * The skeleton routes by explicit district code only; the full engine implements the same
- * {@link TipClassifier} interface, so swapping it in touches one line of the handler.
+ * The contract between the classifier function and whatever decides where a tip goes: the
+ * engine in engine.ts, or the fallback that never guesses (explicit-only.ts), both behind
+ * {@link TipClassifier}.
  */
+import type { PackId } from '../jurisdictions/pack.ts';
 
 /** Crime categories a tip can carry, in the order the form lists them. */
 export const categories = [
@@ -32,7 +33,10 @@ export const urgencies = ['high', 'normal', 'low'] as const;
 export type Urgency = (typeof urgencies)[number];
 
 /** Where a routing decision came from. */
-export type RoutingMethod = 'explicit' | 'gps' | 'text' | 'none';
+export const routingMethods = ['explicit', 'gps', 'text', 'none'] as const;
+
+/** Where a routing decision came from. */
+export type RoutingMethod = (typeof routingMethods)[number];
 
 /** What supports a routing decision, kept on the tip so an officer can check it. */
 export type RoutingEvidence =
@@ -42,30 +46,42 @@ export type RoutingEvidence =
 
 /** A unit the tip might belong to, with the engine's confidence in it (0 to 1). */
 export interface RoutingCandidate {
-  readonly district: string;
+  readonly unit: string;
   readonly confidence: number;
   readonly method: RoutingMethod;
   readonly evidence: RoutingEvidence | null;
 }
 
 /**
- * The routing decision for one tip. `district` null means the city duty desk; the candidates
- * then let the desk route it in one click.
+ * The routing decision for one tip in one pack. `unit` null means the city duty desk; the
+ * candidates then are the shortlist the desk routes from in one click. Codes are the pack's.
  */
 export interface RoutingDecision {
-  readonly district: string | null;
+  readonly pack: PackId;
+  readonly unit: string | null;
   readonly confidence: number;
   readonly method: RoutingMethod;
   readonly evidence: RoutingEvidence | null;
-  readonly runnerUp: RoutingCandidate | null;
+  /** Best first: the chosen unit and the others that fit, or, at the city desk, the shortlist. */
   readonly candidates: readonly RoutingCandidate[];
+}
+
+/** The same evidence read on the other generation's map: where the tip lies in the old districts (or the new wards). */
+export interface OtherGeneration {
+  readonly pack: PackId;
+  /** The unit, when the evidence settles one. */
+  readonly unit: string | null;
+  /** The unit, or the units it may be, best first; empty when the evidence names no place there. */
+  readonly units: readonly string[];
+  readonly method: RoutingMethod;
 }
 
 /** What a classifier needs to know about a tip. */
 export interface ClassifierInput {
   readonly channel: 'web' | 'sms';
   readonly text: string;
-  readonly district?: string | undefined;
+  /** The unit the tipster picked (a code of the active pack). */
+  readonly unit?: string | undefined;
   readonly lat?: number | undefined;
   readonly lon?: number | undefined;
   /** The category the tipster picked on the form, if any. */
@@ -75,11 +91,14 @@ export interface ClassifierInput {
 /** The full classification of one tip. */
 export interface TipClassification {
   readonly routing: RoutingDecision;
+  readonly otherGeneration: OtherGeneration | null;
   readonly category: Category;
   readonly urgency: Urgency;
 }
 
-/** Decides district, category and urgency for a tip. Pure and synchronous. */
+/** Decides unit, category and urgency for a tip. Pure and synchronous. */
 export interface TipClassifier {
+  /** The pack whose units it routes to. */
+  readonly pack: PackId;
   classify(input: ClassifierInput): TipClassification;
 }

@@ -169,3 +169,17 @@ export function hasDiacritics(raw: string): boolean {
 export function isUpperCase(raw: string): boolean {
   return raw.length > 0 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
 }
+
+/** Tone marks, decomposed. */
+const TONE = /[\u0300\u0301\u0303\u0309\u0323]/;
+/** "oà", "oé", "uỷ" written with the tone on the second vowel of a final diphthong (older style). */
+const OLD_STYLE_TONE = /(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\p{L}\p{M}])/gu;
+
+/**
+ * The spelling of a name for comparing diacritics: NFC, lower case, and the tone mark where
+ * the modern convention puts it, so "Hoà" and "Hòa", "Thuỷ" and "Thủy" compare equal.
+ */
+export function canonicalAccents(text: string): string {
+  const decomposed = text.normalize('NFD').toLowerCase();
+  return (TONE.test(decomposed) ? decomposed.replace(OLD_STYLE_TONE, '$1$3$2') : decomposed).normalize('NFC').replace(/\s+/g, ' ').trim();
+}

@@ -11,8 +11,8 @@ export interface Officer {
   /** The identity provider's stable subject id. */
   readonly id: string;
   readonly username: string;
-  /** District codes from `district-<code>` groups. */
-  readonly districts: readonly string[];
+  /** Unit codes of the active pack, from `unit-<code>` groups. */
+  readonly units: readonly string[];
   /** `city-desk`: sees every unit and the unrouted queue. */
   readonly cityDesk: boolean;
   /** `supervisor`: assigns work and grants deadline extensions. */
@@ -21,18 +21,18 @@ export interface Officer {
 
 /** Group names in the identity provider (Cognito user pool groups). */
 export const officerGroups = {
-  district: (code: string) => `district-${code}`,
+  unit: (code: string) => `unit-${code}`,
   cityDesk: 'city-desk',
   supervisor: 'supervisor',
 } as const;
 
 /** Reads an officer from the identity provider's subject, username and groups. */
 export function officerFromClaims(claims: { sub: string; username: string; groups: readonly string[] }): Officer {
-  const districts = claims.groups.filter((group) => /^district-\d{3}$/.test(group)).map((group) => group.slice('district-'.length));
+  const units = claims.groups.filter((group) => /^unit-[0-9A-Za-z]{1,12}$/.test(group)).map((group) => group.slice('unit-'.length));
   return {
     id: claims.sub,
     username: claims.username,
-    districts,
+    units,
     cityDesk: claims.groups.includes(officerGroups.cityDesk),
     supervisor: claims.groups.includes(officerGroups.supervisor),
   };
@@ -59,19 +59,6 @@ export const maxDeadlineExtensions = 2;
 /** Each extension adds at most two months. */
 export const maxExtensionMonths = 2;
 
-/** A tip as officers work on it: the stored tip plus its workflow state. */
-export interface CaseTip extends Tip {
-  /** Increases with every change; writes are conditional on it, so a lost race is a 409. */
-  readonly version: number;
-  /** The queue the tip sits in: a unit code, or CITY for the duty desk. */
-  readonly queue: string;
-  /** The unit's intake register entry, e.g. `760/2026/000123`: gap-free per unit and year. */
-  readonly registerNumber: string;
-  readonly assignee?: { readonly id: string; readonly username: string } | undefined;
-  readonly deadlineExtensions?: readonly DeadlineExtension[] | undefined;
-  readonly rejection?: { readonly reason: RejectionReason; readonly duplicateOf?: string | undefined; readonly note?: string | undefined } | undefined;
-}
-
 /** Kinds of events in a tip's audit trail and conversation. */
 export const tipEventTypes = [
   'CLASSIFIED',
@@ -92,7 +79,7 @@ export type TipEventType = (typeof tipEventTypes)[number];
 export interface TipSnapshot {
   readonly status?: TipStatus;
   readonly queue?: string;
-  readonly district?: string | null;
+  readonly unit?: string | null;
   readonly assignee?: string | null;
   readonly dueAt?: string;
   readonly category?: Category;
@@ -121,31 +108,15 @@ export interface TipEvent {
 
 /** A page of one queue. */
 export interface QueuePage {
-  readonly tips: readonly CaseTip[];
+  readonly tips: readonly Tip[];
   /** Opaque; absent on the last page. */
   readonly nextCursor?: string | undefined;
 }
 
-/** The officers' view of the tips table. */
-export interface CaseStore {
-  get(tipId: string): Promise<CaseTip | undefined>;
-  /** The tip's events, oldest first. */
-  events(tipId: string): Promise<TipEvent[]>;
-  /** One page of one queue and status, high urgency first, then oldest; one Query per page. */
-  queue(query: { readonly queue: string; readonly status: TipStatus; readonly limit: number; readonly cursor?: string | undefined }): Promise<QueuePage>;
-  /**
-   * Writes the changed tip and its audit event in one transaction, only if the stored tip still
-   * has `before.version`; otherwise throws StaleCaseError.
-   */
-  update(change: { readonly before: CaseTip; readonly after: CaseTip; readonly event: TipEvent }): Promise<void>;
-  /** Adds an event that changes nothing else on the tip (a note, a message), in the same way. */
-  addEvent(tip: CaseTip, event: TipEvent): Promise<void>;
-}
-
 /** Another writer changed the tip first. */
-export class StaleCaseError extends Error {
+export class StaleTipError extends Error {
   constructor(tipId: string) {
     super(`Tip ${tipId} changed while this change was being made`);
-    this.name = 'StaleCaseError';
+    this.name = 'StaleTipError';
   }
 }

@@ -33,28 +33,39 @@ export const tipSenderSchema = z.object({
 /** The sender of an SMS tip. */
 export type TipSender = z.output<typeof tipSenderSchema>;
 
-/**
- * Version 1 of the message intake puts on the queue. Consumers read `v` first, so a later
- * version can be rolled out while older messages are still in flight.
- */
-export const tipEnvelopeSchema = z.object({
-  v: z.literal(1),
+const submissionFields = {
+  text: z.string(),
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+  category: z.enum(categories).optional(),
+  contact: z.string().optional(),
+  language: z.enum(languages),
+};
+
+const envelopeFields = {
   tipId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'),
   trackingCode: z.string().regex(/^TB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
   receivedAt: z.iso.datetime(),
   channel: z.enum(channels),
-  submission: z.object({
-    text: z.string(),
-    district: z.string().optional(),
-    lat: z.number().optional(),
-    lon: z.number().optional(),
-    category: z.enum(categories).optional(),
-    contact: z.string().optional(),
-    language: z.enum(languages),
-  }),
   sender: tipSenderSchema.optional(),
   flags: z.array(z.enum(tipFlags)).optional(),
-});
+};
+
+/**
+ * Version 2 of the message intake puts on the queue: the tipster's chosen `unit`. Consumers read
+ * `v` first, so a later version can be rolled out while older messages are still in flight;
+ * version 1 (which called the chosen unit `district`) is still read, as version 2.
+ */
+export const tipEnvelopeSchema = z.union([
+  z.object({ v: z.literal(2), ...envelopeFields, submission: z.object({ ...submissionFields, unit: z.string().optional() }) }),
+  z
+    .object({ v: z.literal(1), ...envelopeFields, submission: z.object({ ...submissionFields, district: z.string().optional() }) })
+    .transform(({ submission: { district, ...submission }, ...rest }) => ({
+      ...rest,
+      v: 2 as const,
+      submission: { ...submission, ...(district !== undefined && { unit: district }) },
+    })),
+]);
 
 /** A tip on its way from intake to the classifier. */
 export type TipEnvelope = z.output<typeof tipEnvelopeSchema>;
@@ -71,7 +82,7 @@ export function encodeEnvelope(envelope: TipEnvelope): string {
   );
 }
 
-/** Parses and validates a queue message body; throws when it is not a v1 tip envelope. */
+/** Parses and validates a queue message body; throws when it is not a tip envelope. */
 export function decodeEnvelope(body: string): TipEnvelope {
   return tipEnvelopeSchema.parse(JSON.parse(body));
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { categories } from '../classification/types.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { isFieldReason, languages, type FieldReason } from '../i18n.ts';
-import { unitCodes } from '../jurisdictions/index.ts';
+import type { Jurisdiction } from '../jurisdictions/index.ts';
 
 /** Tip text limits, counted in Unicode code points after NFC normalisation and trimming. */
 export const tipTextLimits = { min: 10, max: 5000 } as const;
@@ -11,10 +11,17 @@ export const tipTextLimits = { min: 10, max: 5000 } as const;
 export const contactMaxLength = 200;
 
 /**
- * A box around the city (its 2021–2025 districts plus about 5 km), so a point from a
- * phone's GPS that is plainly elsewhere is refused at the door rather than routed.
+ * How far outside its units a GPS point may lie and still be taken (about 5 km): the city's
+ * edge is coarse in places, and a point just over the line is still worth routing by its text.
  */
-export const cityBounds = { minLat: 10.32, maxLat: 11.21, minLon: 106.3, maxLon: 107.07 } as const;
+export const cityBoundsMarginDegrees = 0.05;
+
+/** A box around the pack's units (plus the margin), so a point plainly elsewhere is refused at the door. */
+export function cityBounds(jurisdiction: Pick<Jurisdiction, 'bounds'>): { minLat: number; maxLat: number; minLon: number; maxLon: number } {
+  const [minLon, minLat, maxLon, maxLat] = jurisdiction.bounds;
+  const m = cityBoundsMarginDegrees;
+  return { minLat: minLat - m, maxLat: maxLat + m, minLon: minLon - m, maxLon: maxLon + m };
+}
 
 /** Number of code points, so an emoji counts as one character, as a person counts it. */
 export function codePointLength(text: string): number {
@@ -46,43 +53,57 @@ const tipText = z
 const coordinate = (min: number, max: number) =>
   z.number({ error: requiredOr('notNumber') }).refine((value) => value >= min && value <= max, reason('outsideCity'));
 
-/** What a citizen sends from the web form or as JSON. */
-export const webSubmissionSchema = z
-  .object({
-    text: tipText,
-    district: z.enum(unitCodes as [string, ...string[]], reason('unknownDistrict')).optional(),
-    lat: coordinate(cityBounds.minLat, cityBounds.maxLat).optional(),
-    lon: coordinate(cityBounds.minLon, cityBounds.maxLon).optional(),
-    category: z.enum(categories, reason('unknownCategory')).optional(),
-    contactOptIn: z.boolean(reason('notBoolean')).default(false),
-    contact: z
-      .string(reason('notText'))
-      .transform((value) => value.normalize('NFC').trim())
-      .pipe(z.string().max(contactMaxLength, { error: 'tooLong' }))
-      .optional(),
-    language: z.enum(languages, reason('unknownLanguage')).default('vi'),
-  })
-  .superRefine((submission, context) => {
-    if ((submission.lat === undefined) !== (submission.lon === undefined)) {
-      const missing = submission.lat === undefined ? 'lat' : 'lon';
-      context.addIssue({ code: 'custom', path: [missing], message: 'latLonPair' });
-    }
-    const hasContact = submission.contact !== undefined && submission.contact !== '';
-    if (hasContact && !submission.contactOptIn) {
-      context.addIssue({ code: 'custom', path: ['contact'], message: 'contactNeedsConsent' });
-    }
-    if (!hasContact && submission.contactOptIn) {
-      context.addIssue({ code: 'custom', path: ['contact'], message: 'contactRequired' });
-    }
-  })
-  .transform(({ contact, contactOptIn, ...rest }) => ({
-    ...rest,
-    // Contact details are kept only with consent; an empty box is no contact.
-    contact: contactOptIn && contact ? contact : undefined,
-  }));
+const submissionSchemas = new Map<string, ReturnType<typeof buildWebSubmissionSchema>>();
+
+/** What a citizen sends from the web form or as JSON, for a deployment's pack (built once per pack). */
+export function webSubmissionSchema(jurisdiction: Pick<Jurisdiction, 'id' | 'unitCodes' | 'bounds'>) {
+  let schema = submissionSchemas.get(jurisdiction.id);
+  if (!schema) {
+    schema = buildWebSubmissionSchema(jurisdiction);
+    submissionSchemas.set(jurisdiction.id, schema);
+  }
+  return schema;
+}
+
+function buildWebSubmissionSchema(jurisdiction: Pick<Jurisdiction, 'unitCodes' | 'bounds'>) {
+  const bounds = cityBounds(jurisdiction);
+  return z
+    .object({
+      text: tipText,
+      unit: z.enum(jurisdiction.unitCodes as [string, ...string[]], reason('unknownUnit')).optional(),
+      lat: coordinate(bounds.minLat, bounds.maxLat).optional(),
+      lon: coordinate(bounds.minLon, bounds.maxLon).optional(),
+      category: z.enum(categories, reason('unknownCategory')).optional(),
+      contactOptIn: z.boolean(reason('notBoolean')).default(false),
+      contact: z
+        .string(reason('notText'))
+        .transform((value) => value.normalize('NFC').trim())
+        .pipe(z.string().max(contactMaxLength, { error: 'tooLong' }))
+        .optional(),
+      language: z.enum(languages, reason('unknownLanguage')).default('vi'),
+    })
+    .superRefine((submission, context) => {
+      if ((submission.lat === undefined) !== (submission.lon === undefined)) {
+        const missing = submission.lat === undefined ? 'lat' : 'lon';
+        context.addIssue({ code: 'custom', path: [missing], message: 'latLonPair' });
+      }
+      const hasContact = submission.contact !== undefined && submission.contact !== '';
+      if (hasContact && !submission.contactOptIn) {
+        context.addIssue({ code: 'custom', path: ['contact'], message: 'contactNeedsConsent' });
+      }
+      if (!hasContact && submission.contactOptIn) {
+        context.addIssue({ code: 'custom', path: ['contact'], message: 'contactRequired' });
+      }
+    })
+    .transform(({ contact, contactOptIn, ...rest }) => ({
+      ...rest,
+      // Contact details are kept only with consent; an empty box is no contact.
+      contact: contactOptIn && contact ? contact : undefined,
+    }));
+}
 
 /** A validated web submission. */
-export type WebSubmission = z.output<typeof webSubmissionSchema>;
+export type WebSubmission = z.output<ReturnType<typeof buildWebSubmissionSchema>>;
 
 /** Turns zod's issues into field issues that name the field and a translatable reason. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
@@ -122,7 +143,7 @@ export function webSubmissionFromFormFields(fields: URLSearchParams): Record<str
   };
   return {
     text: fields.get('text') ?? undefined,
-    district: value('district'),
+    unit: value('unit'),
     lat: number('lat'),
     lon: number('lon'),
     category: value('category'),

@@ -1,5 +1,7 @@
-import type { Category, RoutingDecision, Urgency } from '../classification/types.ts';
+import type { Category, OtherGeneration, RoutingDecision, Urgency } from '../classification/types.ts';
 import type { Language } from '../i18n.ts';
+import type { PackId } from '../jurisdictions/pack.ts';
+import type { DeadlineExtension, RejectionReason } from '../officers/model.ts';
 import type { Channel, TipFlag, TipSender } from './envelope.ts';
 
 /** Where a tip is in its life. RECEIVED is public-only: queued, not yet classified. */
@@ -18,8 +20,8 @@ export function verificationDueAt(receivedAt: Date): Date {
   return new Date(receivedAt.getTime() + verificationDeadlineDays * dayMs);
 }
 
-/** A classified tip as stored and shown to officers. */
-export interface Tip {
+/** A tip as the classifier made it, before it is stored: routed, ranked and given its deadline. */
+export interface NewTip {
   readonly id: string;
   readonly trackingCode: string;
   readonly channel: Channel;
@@ -31,11 +33,15 @@ export interface Tip {
   readonly contact?: string | undefined;
   readonly lat?: number | undefined;
   readonly lon?: number | undefined;
-  /** The district the tipster picked, if any; routing may still have overruled an invalid one. */
-  readonly requestedDistrict?: string | undefined;
+  /** The unit the tipster picked, if any; routing may still have overruled an invalid one. */
+  readonly requestedUnit?: string | undefined;
   readonly requestedCategory?: Category | undefined;
-  /** The unit's code, or null for the city duty desk. */
-  readonly district: string | null;
+  /** The pack (map) the tip's unit codes belong to: a code alone never says which map it is on. */
+  readonly pack: PackId;
+  /** The unit's code in `pack`, or null for the city duty desk. */
+  readonly unit: string | null;
+  /** Where the same evidence lies on the other generation's map (old districts, or new wards). */
+  readonly otherGeneration: OtherGeneration | null;
   readonly category: Category;
   readonly urgency: Urgency;
   readonly routing: RoutingDecision;
@@ -43,8 +49,19 @@ export interface Tip {
   /** For SMS tips: the sender's pseudonym and alias, never the number. */
   readonly sender?: TipSender | undefined;
   readonly flags?: readonly TipFlag[] | undefined;
-  /** The unit's intake register entry, e.g. `760/2026/000123`, given when the tip is stored. */
-  readonly registerNumber?: string | undefined;
+}
+
+/** A stored tip with its workflow: what officers see and change. */
+export interface Tip extends NewTip {
+  /** Increases with every change; writes are conditional on it, so a lost race is a 409. */
+  readonly version: number;
+  /** The queue the tip sits in: a unit code of `pack`, or CITY for the duty desk. */
+  readonly queue: string;
+  /** The unit's intake register entry, e.g. `26737/2026/000123`: gap-free per unit and year. */
+  readonly registerNumber: string;
+  readonly assignee?: { readonly id: string; readonly username: string } | undefined;
+  readonly deadlineExtensions?: readonly DeadlineExtension[] | undefined;
+  readonly rejection?: { readonly reason: RejectionReason; readonly duplicateOf?: string | undefined; readonly note?: string | undefined } | undefined;
 }
 
 /** Statuses after which a tip takes no more follow-up messages. */

@@ -1,19 +1,19 @@
 import type { TipClassifier } from '../classification/types.ts';
 import type { Clock, TipRepository } from '../ports.ts';
 import type { TipEnvelope } from '../tip/envelope.ts';
-import { verificationDueAt, type Tip } from '../tip/tip.ts';
+import { verificationDueAt, type NewTip } from '../tip/tip.ts';
 
 /** What classifyTip needs from the outside world. */
 export interface ClassifyTipDependencies {
   readonly classifier: TipClassifier;
-  readonly tips: TipRepository;
+  readonly tips: Pick<TipRepository, 'create'>;
   readonly clock: Clock;
   readonly retentionDays: number;
 }
 
 /** The outcome of classifying one queued tip. */
 export interface ClassifiedTip {
-  readonly tip: Tip;
+  readonly tip: NewTip;
   readonly outcome: 'created' | 'duplicate';
 }
 
@@ -29,13 +29,13 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
   const classification = classifier.classify({
     channel: envelope.channel,
     text: submission.text,
-    district: submission.district,
+    unit: submission.unit,
     lat: submission.lat,
     lon: submission.lon,
     category: submission.category,
   });
   const receivedAt = new Date(envelope.receivedAt);
-  const tip: Tip = {
+  const tip: NewTip = {
     id: envelope.tipId,
     trackingCode: envelope.trackingCode,
     channel: envelope.channel,
@@ -47,9 +47,11 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
     contact: submission.contact,
     lat: submission.lat,
     lon: submission.lon,
-    requestedDistrict: submission.district,
+    requestedUnit: submission.unit,
     requestedCategory: submission.category,
-    district: classification.routing.district,
+    pack: classification.routing.pack,
+    unit: classification.routing.unit,
+    otherGeneration: classification.otherGeneration,
     category: classification.category,
     urgency: classification.urgency,
     routing: classification.routing,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
-import { cityDesk, cityDeskQueue, findUnit } from '../jurisdictions/index.ts';
+import { cityDesk, cityDeskQueue, isPackId, jurisdiction } from '../jurisdictions/index.ts';
 import type { Language } from '../i18n.ts';
 import type { TipRepository, TrackingCodeStore } from '../ports.ts';
 import { parseOrThrow } from '../tip/submission.ts';
@@ -30,7 +30,7 @@ export interface TipStatusView {
 /** What getTipStatus needs from the outside world. */
 export interface GetTipStatusDependencies {
   readonly codes: TrackingCodeStore;
-  readonly tips: TipRepository;
+  readonly tips: Pick<TipRepository, 'get'>;
   readonly hasher: SecretHasher;
 }
 
@@ -50,7 +50,7 @@ export async function getTipStatus(input: unknown, dependencies: GetTipStatusDep
 
   const tip = await dependencies.tips.get(record.tipId);
   if (!tip) return { trackingCode, status: 'RECEIVED', unit: null };
-  const unit = tip.district === null ? undefined : findUnit(tip.district);
+  const unit = tip.unit === null || !isPackId(tip.pack) ? undefined : jurisdiction(tip.pack).findUnit(tip.unit);
   const english = (request.language ?? language) === 'en';
   return {
     trackingCode,

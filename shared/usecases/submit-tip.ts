@@ -28,7 +28,7 @@ export interface SubmittedTip {
 export interface TipSubmission {
   readonly text: string;
   readonly language: Language;
-  readonly district?: string | undefined;
+  readonly unit?: string | undefined;
   readonly lat?: number | undefined;
   readonly lon?: number | undefined;
   readonly category?: Category | undefined;
@@ -79,7 +79,7 @@ export async function submitTip(
   if (trackingCode === undefined) throw new Error(`No free tracking code after ${maxCodeAttempts} attempts`);
 
   const envelope: TipEnvelope = {
-    v: 1,
+    v: 2,
     tipId,
     trackingCode,
     receivedAt: receivedAt.toISOString(),
@@ -87,7 +87,7 @@ export async function submitTip(
     submission: {
       text: submission.text,
       language: submission.language,
-      ...(submission.district !== undefined && { district: submission.district }),
+      ...(submission.unit !== undefined && { unit: submission.unit }),
       ...(submission.lat !== undefined && { lat: submission.lat }),
       ...(submission.lon !== undefined && { lon: submission.lon }),
       ...(submission.category !== undefined && { category: submission.category }),

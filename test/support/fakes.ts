@@ -1,6 +1,6 @@
-import type { Clock, IdGenerator, SmsSenderRecord, SmsSenderStore, TipConversation, TipQueue, TipRepository, TipsterMessage, TrackingCodeStore } from '../../shared/ports.ts';
+import type { Clock, IdGenerator, SmsSenderRecord, SmsSenderStore, TipConversation, TipQueue, TipsterMessage, TrackingCodeStore } from '../../shared/ports.ts';
 import type { TipEnvelope } from '../../shared/tip/envelope.ts';
-import type { Tip, TrackingRecord } from '../../shared/tip/tip.ts';
+import type { TrackingRecord } from '../../shared/tip/tip.ts';
 
 /** A clock that stands still until a test moves it. */
 export function fixedClock(iso: string): Clock & { advance(ms: number): void } {
@@ -41,22 +41,6 @@ export function memoryCodes(): TrackingCodeStore & { records: Map<string, Tracki
     },
     async find(code) {
       return records.get(code);
-    },
-  };
-}
-
-/** Tips in a Map, created at most once per id. */
-export function memoryTips(): TipRepository & { tips: Map<string, Tip> } {
-  const tips = new Map<string, Tip>();
-  return {
-    tips,
-    async create(tip) {
-      if (tips.has(tip.id)) return 'duplicate';
-      tips.set(tip.id, structuredClone(tip));
-      return 'created';
-    },
-    async get(id) {
-      return tips.get(id);
     },
   };
 }

@@ -2,7 +2,7 @@
  * Who may see and do what with a tip, and the plumbing every officer use case shares: loading a
  * tip the officer may see, reading input, writing a change under the version condition.
  *
- * The rule of visibility: an officer sees the queues of their `district-<code>` groups; the city
+ * The rule of visibility: an officer sees the queues of their `unit-<code>` groups; the city
  * desk sees every queue, CITY included. Supervisors see what their groups let them see. A tip the
  * officer may not see does not exist for them (404), so its existence is never revealed; a tip
  * they may see but an action their role does not allow is a 403.
@@ -10,19 +10,23 @@
 import { z } from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { FieldReason } from '../../i18n.ts';
-import { cityDeskQueue, unitCodes } from '../../jurisdictions/index.ts';
-import { StaleCaseError, type CaseStore, type CaseTip, type Officer, type TipEvent } from '../../officers/model.ts';
-import type { Clock, IdGenerator } from '../../ports.ts';
+import type { Jurisdiction } from '../../jurisdictions/index.ts';
+import { StaleTipError, type Officer, type TipEvent } from '../../officers/model.ts';
+import type { Clock, IdGenerator, TipChange, TipRepository } from '../../ports.ts';
+import type { Tip } from '../../tip/tip.ts';
 import { codePointLength } from '../../tip/submission.ts';
 
 /** What the reading use cases need. */
-export interface CaseReadDependencies {
-  readonly cases: CaseStore;
+export interface TipReadDependencies {
+  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue'>;
   readonly clock: Clock;
+  /** The deployment's pack: its units are the queues. */
+  readonly jurisdiction: Jurisdiction;
 }
 
 /** What the use cases that change a tip need. */
-export interface CaseDependencies extends CaseReadDependencies {
+export interface TipDependencies extends TipReadDependencies {
+  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue' | 'update' | 'addEvent'>;
   readonly ids: IdGenerator;
 }
 
@@ -31,44 +35,41 @@ export interface OfficerDirectory {
   find(username: string): Promise<Officer | undefined>;
 }
 
-/** Every queue a tip can sit in: the units' codes and the city desk. */
-export const queueCodes: readonly string[] = [...unitCodes, cityDeskQueue];
-
-/** Whether the code names a queue (a unit or CITY). */
-export function isQueueCode(code: string): boolean {
-  return queueCodes.includes(code);
+/** Whether the code names a queue of the pack (a unit or CITY). */
+export function isQueueCode(jurisdiction: Pick<Jurisdiction, 'queueCodes'>, code: string): boolean {
+  return jurisdiction.queueCodes.includes(code);
 }
 
 /** Whether the officer may see the tips of this queue. */
 export function canSeeQueue(officer: Officer, queue: string): boolean {
-  return officer.cityDesk || officer.districts.includes(queue);
+  return officer.cityDesk || officer.units.includes(queue);
 }
 
 /** Whether the officer may see this tip. */
-export function canSeeCase(officer: Officer, tip: Pick<CaseTip, 'queue'>): boolean {
+export function canSeeTip(officer: Officer, tip: Pick<Tip, 'queue'>): boolean {
   return canSeeQueue(officer, tip.queue);
 }
 
-/** The queues the officer may list: every queue for the city desk, else their districts. */
-export function visibleQueues(officer: Officer): readonly string[] {
-  return officer.cityDesk ? queueCodes : queueCodes.filter((code) => officer.districts.includes(code));
+/** The queues the officer may list: every queue for the city desk, else their units. */
+export function visibleQueues(officer: Officer, jurisdiction: Pick<Jurisdiction, 'queueCodes'>): readonly string[] {
+  return officer.cityDesk ? jurisdiction.queueCodes : jurisdiction.queueCodes.filter((code) => officer.units.includes(code));
 }
 
 /** Whether the officer holds the tip. */
-export function isAssignee(officer: Officer, tip: Pick<CaseTip, 'assignee'>): boolean {
+export function isAssignee(officer: Officer, tip: Pick<Tip, 'assignee'>): boolean {
   return tip.assignee !== undefined && tip.assignee.id === officer.id;
 }
 
 /** The same answer for a tip that does not exist and one the officer may not see. */
-export function caseNotFound(): NotFoundError {
+export function tipNotFound(): NotFoundError {
   return new NotFoundError('No tip with this id.');
 }
 
 /** The tip, if the officer may see it; otherwise a 404 that does not say whether it exists. */
-export async function loadVisibleCase(officer: Officer, tipId: unknown, cases: Pick<CaseStore, 'get'>): Promise<CaseTip> {
-  if (typeof tipId !== 'string' || tipId === '' || tipId.length > 64) throw caseNotFound();
-  const tip = await cases.get(tipId);
-  if (!tip || !canSeeCase(officer, tip)) throw caseNotFound();
+export async function loadVisibleTip(officer: Officer, tipId: unknown, tips: Pick<TipRepository, 'get'>): Promise<Tip> {
+  if (typeof tipId !== 'string' || tipId === '' || tipId.length > 64) throw tipNotFound();
+  const tip = await tips.get(tipId);
+  if (!tip || !canSeeTip(officer, tip)) throw tipNotFound();
   return tip;
 }
 
@@ -78,7 +79,7 @@ export function requireSupervisor(officer: Officer, action: string): void {
 }
 
 /** A 409 for a change to a tip that is resolved or rejected. */
-export function closedCase(action: string): ConflictError {
+export function closedTip(action: string): ConflictError {
   return new ConflictError('closed', `The tip is closed: it cannot be ${action}.`);
 }
 
@@ -86,15 +87,11 @@ export function closedCase(action: string): ConflictError {
  * Writes a change and its event under the version condition. A lost race becomes a 409 with
  * the given code, so the officer reloads the tip and decides again.
  */
-export async function commitChange(
-  cases: Pick<CaseStore, 'update'>,
-  change: { readonly before: CaseTip; readonly after: CaseTip; readonly event: TipEvent },
-  lostRace: () => ConflictError = concurrentChange,
-): Promise<void> {
+export async function commitChange(tips: Pick<TipRepository, 'update'>, change: TipChange, lostRace: () => ConflictError = concurrentChange): Promise<void> {
   try {
-    await cases.update(change);
+    await tips.update(change);
   } catch (error) {
-    if (error instanceof StaleCaseError) throw lostRace();
+    if (error instanceof StaleTipError) throw lostRace();
     throw error;
   }
 }
@@ -113,18 +110,18 @@ const maxAppendAttempts = 3;
  * have moved out of the officer's sight, or been closed), then the same event is tried again.
  */
 export async function appendEvent(
-  cases: Pick<CaseStore, 'addEvent'>,
-  first: CaseTip,
+  tips: Pick<TipRepository, 'addEvent'>,
+  first: Tip,
   event: TipEvent,
-  reload: () => Promise<CaseTip>,
+  reload: () => Promise<Tip>,
 ): Promise<void> {
   let tip = first;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await cases.addEvent(tip, event);
+      await tips.addEvent(tip, event);
       return;
     } catch (error) {
-      if (!(error instanceof StaleCaseError)) throw error;
+      if (!(error instanceof StaleTipError)) throw error;
       if (attempt >= maxAppendAttempts) throw concurrentChange();
       tip = await reload();
     }
@@ -132,7 +129,7 @@ export async function appendEvent(
 }
 
 /** A change of the tip: the same tip, one version later. */
-export function nextVersion(tip: CaseTip, changes: Partial<CaseTip>): CaseTip {
+export function nextVersion(tip: Tip, changes: Partial<Tip>): Tip {
   return { ...tip, ...changes, version: tip.version + 1 };
 }
 
@@ -186,9 +183,21 @@ export function boundedInteger(limits: { readonly min: number; readonly max: num
   );
 }
 
-/** A queue code: a unit's code or CITY. */
-export const queueCodeSchema = z
-  .string({ error: requiredOr('notText') })
-  .transform((code) => code.trim().toUpperCase())
-  .refine(isQueueCode, { error: 'unknownQueue' });
+const queueSchemas = new Map<string, ReturnType<typeof buildQueueCodeSchema>>();
 
+/** A queue code of the pack: a unit's code or CITY (built once per pack). */
+export function queueCodeSchema(jurisdiction: Pick<Jurisdiction, 'id' | 'queueCodes'>) {
+  let schema = queueSchemas.get(jurisdiction.id);
+  if (!schema) {
+    schema = buildQueueCodeSchema(jurisdiction);
+    queueSchemas.set(jurisdiction.id, schema);
+  }
+  return schema;
+}
+
+function buildQueueCodeSchema(jurisdiction: Pick<Jurisdiction, 'queueCodes'>) {
+  return z
+    .string({ error: requiredOr('notText') })
+    .transform((code) => code.trim().toUpperCase())
+    .refine((code) => isQueueCode(jurisdiction, code), { error: 'unknownQueue' });
+}

@@ -7,11 +7,11 @@
  */
 import { ConflictError, NotFoundError, TooManyRequestsError } from '../../errors.ts';
 import type { Language } from '../../i18n.ts';
-import type { CaseStore, CaseTip, TipEvent } from '../../officers/model.ts';
-import type { Clock, IdGenerator } from '../../ports.ts';
+import type { TipEvent } from '../../officers/model.ts';
+import type { Clock, IdGenerator, TipRepository } from '../../ports.ts';
 import type { Channel } from '../../tip/envelope.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
-import { closedTipStatuses } from '../../tip/tip.ts';
+import { closedTipStatuses, type Tip } from '../../tip/tip.ts';
 import { parseTrackingCode } from '../../tip/tracking-code.ts';
 import { getTipStatus, statusRequestSchema, type GetTipStatusDependencies, type TipStatusView } from '../get-tip-status.ts';
 import { appendEvent, boundedText } from './access.ts';
@@ -21,11 +21,6 @@ import { isPublicEvent, oldestFirst } from './views.ts';
 export interface RateLimiter {
   /** Counts one use of the key; false when the key has had `limit` uses in the window already. */
   consume(key: string, limit: number, windowSeconds: number): Promise<boolean>;
-}
-
-/** The events of a tip, oldest first (CaseStore.events fits). */
-export interface TipEventReader {
-  events(tipId: string): Promise<readonly TipEvent[]>;
 }
 
 /** Status page reads per tracking code per hour. */
@@ -54,13 +49,13 @@ export interface TipConversationView extends TipStatusView {
 
 /** What getTipConversation needs. */
 export interface GetTipConversationDependencies extends GetTipStatusDependencies {
-  readonly cases: TipEventReader;
+  readonly tips: Pick<TipRepository, 'get' | 'events'>;
   readonly limiter: RateLimiter;
 }
 
 /** What addTipsterMessage needs. */
 export interface AddTipsterMessageDependencies extends GetTipStatusDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'addEvent'>;
+  readonly tips: Pick<TipRepository, 'get' | 'addEvent'>;
   readonly limiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -97,7 +92,7 @@ export async function getTipConversation(input: unknown, deps: GetTipConversatio
   const trackingCode = parseTrackingCode(request.code) ?? request.code;
   await consume(deps.limiter, `conversation-lookup:${trackingCode}`, conversationLookupsPerHour);
   const status = await getTipStatus(input, deps, language);
-  const events = await deps.cases.events(await tipIdOf(status.trackingCode, deps));
+  const events = await deps.tips.events(await tipIdOf(status.trackingCode, deps));
   const messages = oldestFirst(events)
     .map(toMessage)
     .filter((message) => message !== undefined);
@@ -109,7 +104,7 @@ const tipsterMessageSchema = statusRequestSchema.extend({ text: boundedText(tips
 const notReady = () => new ConflictError('not_ready', 'The tip is still being routed. Please try again in a minute.');
 const closed = () => new ConflictError('closed', 'The tip is closed and takes no more messages.');
 
-function checkOpen(tip: CaseTip | undefined): CaseTip {
+function checkOpen(tip: Tip | undefined): Tip {
   if (!tip) throw notReady();
   if (closedTipStatuses.includes(tip.status)) throw closed();
   return tip;
@@ -128,7 +123,7 @@ export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageD
   const status = await getTipStatus({ code: request.code, secret: request.secret }, deps);
   if (status.status === 'RECEIVED') throw notReady();
   const tipId = await tipIdOf(status.trackingCode, deps);
-  const tip = checkOpen(await deps.cases.get(tipId));
+  const tip = checkOpen(await deps.tips.get(tipId));
 
   const event: TipsterMessageEvent = {
     id: deps.ids.next(),
@@ -140,6 +135,6 @@ export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageD
     public: true,
     channel: 'web',
   };
-  await appendEvent(deps.cases, tip, event, async () => checkOpen(await deps.cases.get(tipId)));
+  await appendEvent(deps.tips, tip, event, async () => checkOpen(await deps.tips.get(tipId)));
   return { from: 'tipster', text: event.text ?? request.text, at: event.at };
 }

@@ -1,3 +1,4 @@
+import type { Jurisdiction } from '../../jurisdictions/index.ts';
 import type { Officer } from '../../officers/model.ts';
 import type { Clock } from '../../ports.ts';
 import type { TipStatus } from '../../tip/tip.ts';
@@ -5,7 +6,7 @@ import { visibleQueues } from './access.ts';
 
 /** Counts the tips of one queue and status, and how many of them are past their deadline. */
 export interface QueueCounter {
-  count(query: { readonly queue: string; readonly status: TipStatus; readonly now: Date }): Promise<{ readonly total: number; readonly overdue: number }>;
+  count(query: { readonly pack: string; readonly queue: string; readonly status: TipStatus; readonly now: Date }): Promise<{ readonly total: number; readonly overdue: number }>;
 }
 
 /** Open tips of one queue, for the console's map. */
@@ -24,9 +25,14 @@ const openStatuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS'] as const;
 const parallelCounts = 8;
 
 /** Open tips per queue the officer may see: the city desk sees every unit and CITY. */
-export async function summariseQueues(officer: Officer, deps: { readonly counter: QueueCounter; readonly clock: Clock }): Promise<{ readonly queues: readonly QueueSummary[] }> {
+export async function summariseQueues(
+  officer: Officer,
+  deps: { readonly counter: QueueCounter; readonly clock: Clock; readonly jurisdiction: Jurisdiction },
+): Promise<{ readonly queues: readonly QueueSummary[] }> {
   const now = deps.clock.now();
-  const jobs = visibleQueues(officer).flatMap((queue) => openStatuses.map((status) => ({ queue, status })));
+  const queues = visibleQueues(officer, deps.jurisdiction);
+  const pack = deps.jurisdiction.id;
+  const jobs = queues.flatMap((queue) => openStatuses.map((status) => ({ pack, queue, status })));
   const results = new Map<string, { total: number; overdue: number }>();
   for (let start = 0; start < jobs.length; start += parallelCounts) {
     const slice = jobs.slice(start, start + parallelCounts);
@@ -34,7 +40,7 @@ export async function summariseQueues(officer: Officer, deps: { readonly counter
     slice.forEach((job, index) => results.set(`${job.queue}#${job.status}`, counts[index] ?? { total: 0, overdue: 0 }));
   }
   return {
-    queues: visibleQueues(officer).map((queue) => {
+    queues: queues.map((queue) => {
       const of = (status: TipStatus) => results.get(`${queue}#${status}`) ?? { total: 0, overdue: 0 };
       return {
         queue,

@@ -2,25 +2,27 @@
  * The JSON shapes officers get. Every field is picked by name, never spread from the stored tip,
  * so nothing added to the tip later (a sender's pseudonym, a sealed number) can leak by accident.
  */
-import type { Category, RoutingCandidate, RoutingDecision, RoutingEvidence, Urgency } from '../../classification/types.ts';
+import type { Category, OtherGeneration, RoutingCandidate, RoutingDecision, RoutingEvidence, Urgency } from '../../classification/types.ts';
 import type { Language } from '../../i18n.ts';
-import type { CaseTip, DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
+import type { DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
 import type { Channel, TipFlag } from '../../tip/envelope.ts';
-import type { TipStatus } from '../../tip/tip.ts';
+import type { Tip, TipStatus } from '../../tip/tip.ts';
 import { daysLeft, isOverdue } from './deadline.ts';
 
 /** How much of the tip's text a queue row shows, in code points. */
 export const excerptLength = 140;
 
 /** What a queue row and the detail view share. */
-export interface CaseHeader {
+export interface TipHeader {
   readonly id: string;
   readonly trackingCode: string;
   readonly registerNumber: string;
   /** The queue the tip sits in: a unit code or CITY. */
   readonly queue: string;
+  /** The pack (map) the unit codes belong to. */
+  readonly pack: string;
   /** The unit's code, or null at the city desk. */
-  readonly district: string | null;
+  readonly unit: string | null;
   readonly category: Category;
   readonly urgency: Urgency;
   readonly status: TipStatus;
@@ -38,20 +40,20 @@ export interface CaseHeader {
 }
 
 /** One row of a queue. */
-export interface CaseListItem extends CaseHeader {
+export interface QueueRow extends TipHeader {
   /** The first 140 code points of the text, with `…` when there is more. */
   readonly excerpt: string;
 }
 
 /** A page of a queue. */
 export interface QueuePageView {
-  readonly items: readonly CaseListItem[];
+  readonly items: readonly QueueRow[];
   /** Pass back as `cursor` for the next page; null on the last one. */
   readonly nextCursor: string | null;
 }
 
 /** One tip in full, for an officer who may see it. */
-export interface CaseView extends CaseHeader {
+export interface TipView extends TipHeader {
   /** For optimistic updates: the version this view was read at. */
   readonly version: number;
   readonly text: string;
@@ -62,9 +64,11 @@ export interface CaseView extends CaseHeader {
   readonly lat?: number;
   readonly lon?: number;
   /** What the tipster picked on the form, if anything; routing may have overruled it. */
-  readonly requestedDistrict?: string;
+  readonly requestedUnit?: string;
   readonly requestedCategory?: Category;
   readonly routing: RoutingDecision;
+  /** Where the tip lies on the other generation's map. */
+  readonly otherGeneration: OtherGeneration | null;
   readonly deadlineExtensions: readonly DeadlineExtension[];
   readonly rejection: { readonly reason: RejectionReason; readonly duplicateOf?: string; readonly note?: string } | null;
 }
@@ -84,8 +88,8 @@ export interface EventView {
 }
 
 /** A tip and its whole audit trail, oldest first. */
-export interface CaseDetailView {
-  readonly tip: CaseView;
+export interface TipDetailView {
+  readonly tip: TipView;
   readonly events: readonly EventView[];
 }
 
@@ -94,13 +98,14 @@ function excerpt(text: string): string {
   return codePoints.length > excerptLength ? `${codePoints.slice(0, excerptLength).join('')}…` : text;
 }
 
-function header(tip: CaseTip, now: Date): CaseHeader {
+function header(tip: Tip, now: Date): TipHeader {
   return {
     id: tip.id,
     trackingCode: tip.trackingCode,
     registerNumber: tip.registerNumber,
     queue: tip.queue,
-    district: tip.district,
+    pack: tip.pack,
+    unit: tip.unit,
     category: tip.category,
     urgency: tip.urgency,
     status: tip.status,
@@ -116,7 +121,7 @@ function header(tip: CaseTip, now: Date): CaseHeader {
 }
 
 /** A queue row. */
-export function toListItem(tip: CaseTip, now: Date): CaseListItem {
+export function toQueueRow(tip: Tip, now: Date): QueueRow {
   return { ...header(tip, now), excerpt: excerpt(tip.text) };
 }
 
@@ -133,22 +138,26 @@ function evidenceView(evidence: RoutingEvidence | null): RoutingEvidence | null 
 }
 
 function candidateView(candidate: RoutingCandidate): RoutingCandidate {
-  return { district: candidate.district, confidence: candidate.confidence, method: candidate.method, evidence: evidenceView(candidate.evidence) };
+  return { unit: candidate.unit, confidence: candidate.confidence, method: candidate.method, evidence: evidenceView(candidate.evidence) };
 }
 
 function routingView(routing: RoutingDecision): RoutingDecision {
   return {
-    district: routing.district,
+    pack: routing.pack,
+    unit: routing.unit,
     confidence: routing.confidence,
     method: routing.method,
     evidence: evidenceView(routing.evidence),
-    runnerUp: routing.runnerUp ? candidateView(routing.runnerUp) : null,
     candidates: routing.candidates.map(candidateView),
   };
 }
 
+function otherGenerationView(other: OtherGeneration | null | undefined): OtherGeneration | null {
+  return other ? { pack: other.pack, unit: other.unit, units: [...other.units], method: other.method } : null;
+}
+
 /** The full view of a tip. */
-export function toCaseView(tip: CaseTip, now: Date): CaseView {
+export function toTipView(tip: Tip, now: Date): TipView {
   return {
     ...header(tip, now),
     version: tip.version,
@@ -157,9 +166,10 @@ export function toCaseView(tip: CaseTip, now: Date): CaseView {
     classifiedAt: tip.classifiedAt,
     ...(tip.contact ? { contact: tip.contact } : {}),
     ...(tip.lat !== undefined && tip.lon !== undefined ? { lat: tip.lat, lon: tip.lon } : {}),
-    ...(tip.requestedDistrict !== undefined ? { requestedDistrict: tip.requestedDistrict } : {}),
+    ...(tip.requestedUnit !== undefined ? { requestedUnit: tip.requestedUnit } : {}),
     ...(tip.requestedCategory !== undefined ? { requestedCategory: tip.requestedCategory } : {}),
     routing: routingView(tip.routing),
+    otherGeneration: otherGenerationView(tip.otherGeneration),
     deadlineExtensions: (tip.deadlineExtensions ?? []).map((extension) => ({
       by: extension.by,
       at: extension.at,
@@ -181,7 +191,7 @@ function snapshotView(snapshot: TipSnapshot): TipSnapshot {
   return {
     ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
     ...(snapshot.queue !== undefined ? { queue: snapshot.queue } : {}),
-    ...(snapshot.district !== undefined ? { district: snapshot.district } : {}),
+    ...(snapshot.unit !== undefined ? { unit: snapshot.unit } : {}),
     ...(snapshot.assignee !== undefined ? { assignee: snapshot.assignee } : {}),
     ...(snapshot.dueAt !== undefined ? { dueAt: snapshot.dueAt } : {}),
     ...(snapshot.category !== undefined ? { category: snapshot.category } : {}),

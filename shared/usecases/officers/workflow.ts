@@ -18,34 +18,34 @@ import { z } from 'zod';
 import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../../errors.ts';
 import type { FieldReason } from '../../i18n.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
-import { maxDeadlineExtensions, maxExtensionMonths, rejectionReasons, type CaseTip, type Officer, type RejectionReason, type TipEvent } from '../../officers/model.ts';
+import { maxDeadlineExtensions, maxExtensionMonths, rejectionReasons, type Officer, type RejectionReason, type TipEvent } from '../../officers/model.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
-import { closedTipStatuses, tipStatuses, type TipStatus } from '../../tip/tip.ts';
+import { closedTipStatuses, tipStatuses, type Tip, type TipStatus } from '../../tip/tip.ts';
 import {
   boundedInteger,
   boundedText,
-  canSeeCase,
-  closedCase,
+  canSeeTip,
+  closedTip,
   commitChange,
   isAssignee,
-  loadVisibleCase,
+  loadVisibleTip,
   nextVersion,
   normaliseText,
   queueCodeSchema,
   requiredOr,
   requireSupervisor,
   textProblem,
-  type CaseDependencies,
+  type TipDependencies,
   type OfficerDirectory,
 } from './access.ts';
 import { addDays, maxExtensionDays } from './deadline.ts';
-import { toCaseView, type CaseView } from './views.ts';
+import { toTipView, type TipView } from './views.ts';
 
 // ---- The state machine ---------------------------------------------------------------------
 
 /**
  * The statuses changeStatus may move a tip to from each status. ASSIGNED is reached only by
- * claimCase or assignCase, and NEW only by transferCase, so neither is a target here.
+ * claimTip or assignTip, and NEW only by transferTip, so neither is a target here.
  */
 export const statusChanges: Readonly<Record<TipStatus, readonly TipStatus[]>> = {
   NEW: ['REJECTED'],
@@ -89,9 +89,9 @@ export class InvalidTransitionError extends ConflictError {
 // ---- Helpers -------------------------------------------------------------------------------
 
 function newEvent(
-  tip: CaseTip,
+  tip: Tip,
   officer: Officer,
-  deps: CaseDependencies,
+  deps: TipDependencies,
   fields: Pick<TipEvent, 'type'> & Partial<Pick<TipEvent, 'before' | 'after' | 'reason' | 'text'>>,
 ): TipEvent {
   return {
@@ -119,11 +119,11 @@ const maxClaimAttempts = 3;
  * The officer takes a NEW tip from a queue they see: it becomes ASSIGNED to them. Of officers
  * claiming at once exactly one wins; the others get 409 `already_claimed`.
  */
-export async function claimCase(officer: Officer, tipId: string, deps: CaseDependencies): Promise<CaseView> {
-  let tip = await loadVisibleCase(officer, tipId, deps.cases);
+export async function claimTip(officer: Officer, tipId: string, deps: TipDependencies): Promise<TipView> {
+  let tip = await loadVisibleTip(officer, tipId, deps.tips);
   for (let attempt = 1; ; attempt += 1) {
     if (tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS') throw alreadyClaimed();
-    if (isClosed(tip.status)) throw closedCase('claimed');
+    if (isClosed(tip.status)) throw closedTip('claimed');
     const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: officer.id, username: officer.username } });
     const event = newEvent(tip, officer, deps, {
       type: 'CLAIMED',
@@ -131,13 +131,13 @@ export async function claimCase(officer: Officer, tipId: string, deps: CaseDepen
       after: { status: 'ASSIGNED', assignee: officer.username },
     });
     try {
-      await commitChange(deps.cases, { before: tip, after, event }, alreadyClaimed);
-      return toCaseView(after, deps.clock.now());
+      await commitChange(deps.tips, { before: tip, after, event }, alreadyClaimed);
+      return toTipView(after, deps.clock.now());
     } catch (error) {
       // The tip changed since it was read. Most often another officer claimed it; if it is
       // still NEW (something else changed), look again and try once more.
       if (!(error instanceof ConflictError) || attempt >= maxClaimAttempts) throw error;
-      tip = await loadVisibleCase(officer, tipId, deps.cases);
+      tip = await loadVisibleTip(officer, tipId, deps.tips);
       if (tip.status !== 'NEW') throw alreadyClaimed();
     }
   }
@@ -152,8 +152,8 @@ const assignSchema = z.object({
     .pipe(z.string().min(1, { error: 'required' }).max(128, { error: 'tooLong' })),
 });
 
-/** What assignCase needs besides the tip store. */
-export interface AssignCaseDependencies extends CaseDependencies {
+/** What assignTip needs besides the tip store. */
+export interface AssignTipDependencies extends TipDependencies {
   readonly directory: OfficerDirectory;
 }
 
@@ -161,18 +161,18 @@ export interface AssignCaseDependencies extends CaseDependencies {
  * A supervisor gives a NEW or ASSIGNED tip to an officer who may see it. Giving it to the
  * officer who already holds it changes nothing.
  */
-export async function assignCase(supervisor: Officer, tipId: string, input: unknown, deps: AssignCaseDependencies): Promise<CaseView> {
-  const tip = await loadVisibleCase(supervisor, tipId, deps.cases);
+export async function assignTip(supervisor: Officer, tipId: string, input: unknown, deps: AssignTipDependencies): Promise<TipView> {
+  const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
   requireSupervisor(supervisor, 'assign tips');
   const { assignee: username } = parseOrThrow(assignSchema, input ?? {});
-  if (isClosed(tip.status)) throw closedCase('assigned');
+  if (isClosed(tip.status)) throw closedTip('assigned');
   if (tip.status === 'IN_PROGRESS') {
     throw new ConflictError('in_progress', 'Work on this tip has started; it can no longer be reassigned. Transfer it instead.');
   }
   const assignee = await deps.directory.find(username);
   if (!assignee) throw validation('assignee', 'unknownOfficer');
-  if (!canSeeCase(assignee, tip)) throw validation('assignee', 'officerCannotSee');
-  if (tip.status === 'ASSIGNED' && tip.assignee?.id === assignee.id) return toCaseView(tip, deps.clock.now());
+  if (!canSeeTip(assignee, tip)) throw validation('assignee', 'officerCannotSee');
+  if (tip.status === 'ASSIGNED' && tip.assignee?.id === assignee.id) return toTipView(tip, deps.clock.now());
 
   const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: assignee.id, username: assignee.username } });
   const event = newEvent(tip, supervisor, deps, {
@@ -180,8 +180,8 @@ export async function assignCase(supervisor: Officer, tipId: string, input: unkn
     before: { status: tip.status, assignee: tip.assignee?.username ?? null },
     after: { status: 'ASSIGNED', assignee: assignee.username },
   });
-  await commitChange(deps.cases, { before: tip, after, event });
-  return toCaseView(after, deps.clock.now());
+  await commitChange(deps.tips, { before: tip, after, event });
+  return toTipView(after, deps.clock.now());
 }
 
 // ---- Transfer ------------------------------------------------------------------------------
@@ -189,31 +189,41 @@ export async function assignCase(supervisor: Officer, tipId: string, input: unkn
 /** How long the reason for a transfer or an extension may be, in code points. */
 export const reasonLimits = { min: 5, max: 500 } as const;
 
-const transferSchema = z.object({
-  to: queueCodeSchema,
-  reason: boundedText(reasonLimits),
-});
+const transferSchemas = new Map<string, ReturnType<typeof buildTransferSchema>>();
+
+function buildTransferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
+  return z.object({ to: queueCodeSchema(deps.jurisdiction), reason: boundedText(reasonLimits) });
+}
+
+function transferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
+  let schema = transferSchemas.get(deps.jurisdiction.id);
+  if (!schema) {
+    schema = buildTransferSchema(deps);
+    transferSchemas.set(deps.jurisdiction.id, schema);
+  }
+  return schema;
+}
 
 /**
  * Moves an open tip to another unit's queue or to the city desk, where it starts again as NEW
  * with no assignee. Any officer who may see the tip may transfer it; the reason is recorded.
  */
-export async function transferCase(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
-  const tip = await loadVisibleCase(officer, tipId, deps.cases);
-  const { to, reason } = parseOrThrow(transferSchema, input ?? {});
-  if (isClosed(tip.status)) throw closedCase('transferred');
+export async function transferTip(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
+  const tip = await loadVisibleTip(officer, tipId, deps.tips);
+  const { to, reason } = parseOrThrow(transferSchema(deps), input ?? {});
+  if (isClosed(tip.status)) throw closedTip('transferred');
   if (to === tip.queue) throw validation('to', 'sameQueue');
 
-  const district = to === cityDeskQueue ? null : to;
-  const after = nextVersion(tip, { queue: to, district, status: 'NEW', assignee: undefined });
+  const unit = to === cityDeskQueue ? null : to;
+  const after = nextVersion(tip, { queue: to, unit, pack: deps.jurisdiction.id, status: 'NEW', assignee: undefined });
   const event = newEvent(tip, officer, deps, {
     type: 'TRANSFERRED',
-    before: { queue: tip.queue, district: tip.district, status: tip.status, assignee: tip.assignee?.username ?? null },
-    after: { queue: to, district, status: 'NEW', assignee: null },
+    before: { queue: tip.queue, unit: tip.unit, status: tip.status, assignee: tip.assignee?.username ?? null },
+    after: { queue: to, unit, status: 'NEW', assignee: null },
     reason,
   });
-  await commitChange(deps.cases, { before: tip, after, event });
-  return toCaseView(after, deps.clock.now());
+  await commitChange(deps.tips, { before: tip, after, event });
+  return toTipView(after, deps.clock.now());
 }
 
 // ---- Change of status ----------------------------------------------------------------------
@@ -264,8 +274,8 @@ const statusChangeSchema = z
  * supervisor may move an assigned tip; any officer who sees a NEW tip may reject it. A change
  * the state machine does not allow is a 409 listing the statuses that are allowed.
  */
-export async function changeStatus(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
-  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+export async function changeStatus(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
+  const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const held = tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS';
   if (held && !isAssignee(officer, tip) && !officer.supervisor) {
     throw new ForbiddenError('Only the officer holding this tip or a supervisor may change its status.');
@@ -273,13 +283,13 @@ export async function changeStatus(officer: Officer, tipId: string, input: unkno
   const change = parseOrThrow(statusChangeSchema, input ?? {});
   if (!allowedStatusChanges(tip.status).includes(change.status)) throw new InvalidTransitionError(tip.status, change.status);
 
-  let rejection: CaseTip['rejection'];
+  let rejection: Tip['rejection'];
   if (change.status === 'REJECTED') {
     if (change.duplicateOf !== undefined) {
       // The original must be another tip this officer may see; one they may not see is refused
       // the same way as one that does not exist.
-      const original = change.duplicateOf === tip.id ? undefined : await deps.cases.get(change.duplicateOf);
-      if (!original || !canSeeCase(officer, original)) throw validation('duplicateOf', change.duplicateOf === tip.id ? 'invalid' : 'unknownTip');
+      const original = change.duplicateOf === tip.id ? undefined : await deps.tips.get(change.duplicateOf);
+      if (!original || !canSeeTip(officer, original)) throw validation('duplicateOf', change.duplicateOf === tip.id ? 'invalid' : 'unknownTip');
     }
     rejection = {
       reason: change.reason as RejectionReason,
@@ -296,8 +306,8 @@ export async function changeStatus(officer: Officer, tipId: string, input: unkno
     ...(change.reason !== undefined && { reason: change.reason }),
     ...(change.note !== undefined && { text: change.note }),
   });
-  await commitChange(deps.cases, { before: tip, after, event });
-  return toCaseView(after, deps.clock.now());
+  await commitChange(deps.tips, { before: tip, after, event });
+  return toTipView(after, deps.clock.now());
 }
 
 // ---- Deadline extension --------------------------------------------------------------------
@@ -314,11 +324,11 @@ const extensionSchema = z.object({
  * A supervisor extends an open tip's verification deadline: at most `maxDeadlineExtensions`
  * times, each by at most `maxExtensionMonths` calendar months from the current deadline.
  */
-export async function extendDeadline(supervisor: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<CaseView> {
-  const tip = await loadVisibleCase(supervisor, tipId, deps.cases);
+export async function extendDeadline(supervisor: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
+  const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
   requireSupervisor(supervisor, 'extend deadlines');
   const { days, reason } = parseOrThrow(extensionSchema, input ?? {});
-  if (isClosed(tip.status)) throw closedCase('given a longer deadline');
+  if (isClosed(tip.status)) throw closedTip('given a longer deadline');
   const extensions = tip.deadlineExtensions ?? [];
   if (extensions.length >= maxDeadlineExtensions) {
     throw new ConflictError('extension_limit', `The deadline of a tip can be extended at most ${maxDeadlineExtensions} times.`, {
@@ -340,6 +350,6 @@ export async function extendDeadline(supervisor: Officer, tipId: string, input: 
     after: { dueAt },
     reason,
   });
-  await commitChange(deps.cases, { before: tip, after, event });
-  return toCaseView(after, deps.clock.now());
+  await commitChange(deps.tips, { before: tip, after, event });
+  return toTipView(after, deps.clock.now());
 }

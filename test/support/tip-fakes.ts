@@ -1,9 +1,15 @@
-import { cityDeskQueue } from '../../shared/jurisdictions/index.ts';
-import { StaleCaseError, officerFromClaims, type CaseStore, type CaseTip, type Officer, type TipEvent } from '../../shared/officers/model.ts';
-import type { Clock, TipRepository } from '../../shared/ports.ts';
-import type { Tip, TipStatus } from '../../shared/tip/tip.ts';
+/**
+ * In-memory ports of the officer use cases (the tips table, rate limits, the directory, the
+ * notifier), the cast of officers, and example tips, on the map in force: the example tips sit
+ * in the queue of Phường Bàn Cờ (27154, formerly Quận 3), and "another unit" is Phường Bến
+ * Thành (26743, formerly Quận 1).
+ */
+import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
+import { StaleTipError, officerFromClaims, type Officer, type TipEvent } from '../../shared/officers/model.ts';
+import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
+import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
-import type { TipsterNotifier } from '../../shared/usecases/officers/cases.ts';
+import type { TipsterNotifier } from '../../shared/usecases/officers/tips.ts';
 import type { RateLimiter } from '../../shared/usecases/officers/citizen.ts';
 import { fixedClock, sequentialIds } from './fakes.ts';
 
@@ -12,23 +18,28 @@ const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const urgencyRank = { high: 1, normal: 2, low: 3 } as const;
 
-function queueKey(tip: CaseTip): string {
+/** The pack of the example tips and queues. */
+export const testPack = 'hcmc-2025';
+/** The queue of the example tips (Phường Bàn Cờ) and another unit's (Phường Bến Thành). */
+export const exampleUnit = '27154';
+export const otherUnit = '26743';
+
+function queueKey(tip: Tip): string {
   return `${urgencyRank[tip.urgency]}#${tip.receivedAt}#${tip.id}`;
 }
 
-/** An in-memory tips table as officers see it, with the version condition of the real one. */
-export interface MemoryCaseStore extends CaseStore, TipRepository {
-  readonly tips: Map<string, CaseTip>;
+/** An in-memory tips table, with the version condition and the registers of the real one. */
+export interface MemoryTips extends TipRepository {
+  readonly tips: Map<string, Tip>;
   readonly eventLog: Map<string, TipEvent[]>;
   /** How often each method was called. */
   readonly calls: { get: number; events: number; queue: number; update: number; addEvent: number };
   /** Stores a tip (and events) as they are, for a test's starting state. */
-  put(tip: CaseTip, events?: readonly TipEvent[]): void;
+  put(tip: Tip, events?: readonly TipEvent[]): void;
   /** The stored tip; throws when there is none. */
-  stored(tipId: string): CaseTip;
+  stored(tipId: string): Tip;
   /** The stored events of a tip. */
   storedEvents(tipId: string): readonly TipEvent[];
-  get(tipId: string): Promise<CaseTip | undefined>;
 }
 
 /**
@@ -36,8 +47,8 @@ export interface MemoryCaseStore extends CaseStore, TipRepository {
  * does, so concurrent use cases really interleave; the check of the version and the write
  * happen with no yield in between, which makes them atomic, as DynamoDB's condition is.
  */
-export function memoryCases(): MemoryCaseStore {
-  const tips = new Map<string, CaseTip>();
+export function memoryTips(): MemoryTips {
+  const tips = new Map<string, Tip>();
   const eventLog = new Map<string, TipEvent[]>();
   const calls = { get: 0, events: 0, queue: 0, update: 0, addEvent: 0 };
   const registers = new Map<string, number>();
@@ -45,9 +56,9 @@ export function memoryCases(): MemoryCaseStore {
   const appendEvents = (tipId: string, events: readonly TipEvent[]) =>
     eventLog.set(tipId, [...(eventLog.get(tipId) ?? []), ...events.map((event) => structuredClone(event))]);
 
-  const checkVersion = (tip: CaseTip): void => {
+  const checkVersion = (tip: Tip): void => {
     const stored = tips.get(tip.id);
-    if (!stored || stored.version !== tip.version) throw new StaleCaseError(tip.id);
+    if (!stored || stored.version !== tip.version) throw new StaleTipError(tip.id);
   };
 
   return {
@@ -67,14 +78,13 @@ export function memoryCases(): MemoryCaseStore {
       return eventLog.get(tipId) ?? [];
     },
 
-    // TipRepository, so the classifier can store into the same table in end-to-end tests.
-    async create(tip: Tip) {
+    async create(tip: NewTip) {
       await roundTrip();
       if (tips.has(tip.id)) return 'duplicate';
-      const queue = tip.district ?? cityDeskQueue;
+      const queue = tip.unit ?? cityDeskQueue;
       const year = tip.receivedAt.slice(0, 4);
-      const sequence = (registers.get(`${queue}/${year}`) ?? 0) + 1;
-      registers.set(`${queue}/${year}`, sequence);
+      const sequence = (registers.get(`${tip.pack}/${queue}/${year}`) ?? 0) + 1;
+      registers.set(`${tip.pack}/${queue}/${year}`, sequence);
       tips.set(tip.id, structuredClone({ ...tip, queue, version: 1, registerNumber: `${queue}/${year}/${String(sequence).padStart(6, '0')}` }));
       appendEvents(tip.id, [
         { id: '0', tipId: tip.id, type: 'CLASSIFIED', actor: 'system:classifier', at: tip.classifiedAt, public: false, after: { status: tip.status, queue } },
@@ -93,12 +103,12 @@ export function memoryCases(): MemoryCaseStore {
       await roundTrip();
       return [...(eventLog.get(tipId) ?? [])].map((event) => structuredClone(event)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     },
-    async queue({ queue, status, limit, cursor }) {
+    async queue({ pack, queue, status, limit, cursor }) {
       calls.queue += 1;
       await roundTrip();
       const after = cursor === undefined ? '' : Buffer.from(cursor, 'base64url').toString('utf8');
       const matching = [...tips.values()]
-        .filter((tip) => tip.queue === queue && tip.status === status)
+        .filter((tip) => tip.pack === pack && tip.queue === queue && tip.status === status)
         .sort((a, b) => (queueKey(a) < queueKey(b) ? -1 : 1))
         .filter((tip) => queueKey(tip) > after);
       const page = matching.slice(0, limit);
@@ -129,20 +139,20 @@ export function memoryCases(): MemoryCaseStore {
 }
 
 /** A store whose next `times` writes (update or addEvent) fail as if another writer came first. */
-export function flakyCases(store: MemoryCaseStore, times: number): MemoryCaseStore {
+export function flakyTips(store: MemoryTips, times: number): MemoryTips {
   let failures = times;
   const maybeFail = (tipId: string) => {
     if (failures > 0) {
       failures -= 1;
-      throw new StaleCaseError(tipId);
+      throw new StaleTipError(tipId);
     }
   };
-  return Object.assign(Object.create(store) as MemoryCaseStore, {
-    async update(change: Parameters<CaseStore['update']>[0]) {
+  return Object.assign(Object.create(store) as MemoryTips, {
+    async update(change: TipChange) {
       maybeFail(change.before.id);
       return store.update(change);
     },
-    async addEvent(tip: CaseTip, event: TipEvent) {
+    async addEvent(tip: Tip, event: TipEvent) {
       maybeFail(tip.id);
       return store.addEvent(tip, event);
     },
@@ -190,30 +200,31 @@ export function officer(username: string, groups: readonly string[]): Officer {
   return officerFromClaims({ sub: `sub-${username}`, username, groups });
 }
 
-/** The cast of the authorisation tests; tips in their examples sit in queue 770 (District 3). */
+/** The cast of the authorisation tests; the example tips sit in the queue of unit 27154. */
 export const officers = {
-  /** An officer of District 3, where the example tips are. */
-  district: officer('an.nguyen', ['district-770']),
-  /** Another officer of District 3, e.g. the one a tip is assigned to. */
-  colleague: officer('binh.tran', ['district-770']),
-  /** An officer of District 1 only. */
-  otherDistrict: officer('chi.le', ['district-760']),
+  /** An officer of the example tips' unit. */
+  unit: officer('an.nguyen', [`unit-${exampleUnit}`]),
+  /** Another officer of that unit, e.g. the one a tip is assigned to. */
+  colleague: officer('binh.tran', [`unit-${exampleUnit}`]),
+  /** An officer of another unit only. */
+  otherUnit: officer('chi.le', [`unit-${otherUnit}`]),
   /** The city duty desk: sees every queue. */
   desk: officer('dung.pham', ['city-desk']),
-  /** A supervisor of District 3. */
-  supervisor: officer('hoa.vo', ['district-770', 'supervisor']),
-  /** A supervisor of District 1 only. */
-  otherSupervisor: officer('khanh.do', ['district-760', 'supervisor']),
+  /** A supervisor of the example tips' unit. */
+  supervisor: officer('hoa.vo', [`unit-${exampleUnit}`, 'supervisor']),
+  /** A supervisor of another unit only. */
+  otherSupervisor: officer('khanh.do', [`unit-${otherUnit}`, 'supervisor']),
   /** A supervisor at the city desk. */
   deskSupervisor: officer('lan.bui', ['city-desk', 'supervisor']),
   /** Signed in, but in no group. */
   noGroups: officer('minh.ho', []),
 } as const;
 
-/** A stored tip in queue 770, NEW, received 2026-11-20 03:00 UTC, due 20 days later. */
-export function caseTip(overrides: Partial<CaseTip> = {}): CaseTip {
+/** A stored tip in the queue of unit 27154, NEW, received 2026-11-20 03:00 UTC, due 20 days later. */
+export function storedTip(overrides: Partial<Tip> = {}): Tip {
   const id = overrides.id ?? '01JTIP00000000000000000001';
-  const queue = overrides.queue ?? '770';
+  const queue = overrides.queue ?? exampleUnit;
+  const unit = queue === cityDeskQueue ? null : queue;
   return {
     id,
     trackingCode: 'TB-7Q4K-9XPD',
@@ -221,20 +232,22 @@ export function caseTip(overrides: Partial<CaseTip> = {}): CaseTip {
     receivedAt: '2026-11-20T03:00:00.000Z',
     classifiedAt: '2026-11-20T03:00:01.000Z',
     dueAt: '2026-12-10T03:00:00.000Z',
-    text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ, Quận 3, mỗi tối từ 9 giờ.',
+    text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ, phường Bàn Cờ, mỗi tối từ 9 giờ.',
     language: 'vi',
-    district: queue === cityDeskQueue ? null : queue,
+    pack: testPack,
+    unit,
+    otherGeneration: { pack: 'hcmc-2021', unit: '770', units: ['770'], method: 'text' },
     category: 'drugs',
     urgency: 'normal',
     routing: {
-      district: queue === cityDeskQueue ? null : queue,
+      pack: testPack,
+      unit,
       confidence: 0.92,
       method: 'text',
-      evidence: { kind: 'text', span: 'Quận 3', start: 50, end: 56 },
-      runnerUp: { district: '760', confidence: 0.31, method: 'text', evidence: { kind: 'text', span: 'Lê Văn Sỹ', start: 32, end: 41 } },
+      evidence: { kind: 'text', span: 'phường Bàn Cờ', start: 48, end: 61 },
       candidates: [
-        { district: '770', confidence: 0.92, method: 'text', evidence: { kind: 'text', span: 'Quận 3', start: 50, end: 56 } },
-        { district: '760', confidence: 0.31, method: 'text', evidence: { kind: 'text', span: 'Lê Văn Sỹ', start: 32, end: 41 } },
+        { unit: exampleUnit, confidence: 0.92, method: 'text', evidence: { kind: 'text', span: 'phường Bàn Cờ', start: 48, end: 61 } },
+        { unit: otherUnit, confidence: 0.31, method: 'text', evidence: { kind: 'text', span: 'Lê Văn Sỹ', start: 32, end: 41 } },
       ],
     },
     status: 'NEW',
@@ -246,9 +259,9 @@ export function caseTip(overrides: Partial<CaseTip> = {}): CaseTip {
 }
 
 /** A tip in the given status, held by `holder` when the status means someone holds it. */
-export function caseTipIn(status: TipStatus, holder: Officer = officers.colleague, overrides: Partial<CaseTip> = {}): CaseTip {
+export function storedTipIn(status: TipStatus, holder: Officer = officers.colleague, overrides: Partial<Tip> = {}): Tip {
   const held = status !== 'NEW';
-  return caseTip({
+  return storedTip({
     status,
     ...(held && { assignee: { id: holder.id, username: holder.username } }),
     ...(status === 'REJECTED' && { rejection: { reason: 'spam' as const } }),
@@ -256,11 +269,12 @@ export function caseTipIn(status: TipStatus, holder: Officer = officers.colleagu
   });
 }
 
-/** Everything the officer use cases need, in memory, at 2026-11-25 03:00 UTC. */
-export function caseWorld(options: { officers?: readonly Officer[]; notifyFails?: Error } = {}) {
+/** Everything the officer use cases need, in memory, at 2026-11-25 03:00 UTC, on the map in force. */
+export function tipWorld(options: { officers?: readonly Officer[]; notifyFails?: Error } = {}) {
   const clock = fixedClock('2026-11-25T03:00:00.000Z');
   return {
-    cases: memoryCases(),
+    tips: memoryTips(),
+    jurisdiction: jurisdiction(testPack),
     clock,
     ids: sequentialIds(),
     directory: memoryDirectory(options.officers ?? Object.values(officers)),

@@ -6,61 +6,74 @@
  */
 import { z } from 'zod';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
-import type { CaseTip, Officer, TipEvent } from '../../officers/model.ts';
+import type { Officer, TipEvent } from '../../officers/model.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
-import { tipStatuses } from '../../tip/tip.ts';
+import { tipStatuses, type Tip } from '../../tip/tip.ts';
 import {
   appendEvent,
   boundedInteger,
   boundedText,
-  canSeeCase,
+  canSeeTip,
   canSeeQueue,
-  loadVisibleCase,
+  loadVisibleTip,
   queueCodeSchema,
   requiredOr,
-  type CaseDependencies,
-  type CaseReadDependencies,
+  type TipDependencies,
+  type TipReadDependencies,
 } from './access.ts';
-import { oldestFirst, toCaseView, toEventView, toListItem, type CaseDetailView, type EventView, type QueuePageView } from './views.ts';
+import { oldestFirst, toTipView, toEventView, toQueueRow, type TipDetailView, type EventView, type QueuePageView } from './views.ts';
 
-export { assignCase, changeStatus, claimCase, extendDeadline, transferCase, allowedStatusChanges, statusChanges, InvalidTransitionError } from './workflow.ts';
-export type { AssignCaseDependencies } from './workflow.ts';
-export type { CaseDependencies, CaseReadDependencies, OfficerDirectory } from './access.ts';
+export { assignTip, changeStatus, claimTip, extendDeadline, transferTip, allowedStatusChanges, statusChanges, InvalidTransitionError } from './workflow.ts';
+export type { AssignTipDependencies } from './workflow.ts';
+export type { TipDependencies, TipReadDependencies, OfficerDirectory } from './access.ts';
 
 /** Rows per queue page: this many unless asked, never more than the maximum. */
 export const queuePageLimits = { default: 25, min: 1, max: 100 } as const;
 
-const listQueueSchema = z.object({
-  queue: queueCodeSchema.optional(),
-  status: z.enum(tipStatuses, { error: requiredOr('unknownStatus') }).default('NEW'),
-  cursor: z.string({ error: 'notText' }).max(2048, { error: 'tooLong' }).optional(),
-  limit: boundedInteger(queuePageLimits).optional(),
-});
+const listQueueSchemas = new Map<string, ReturnType<typeof buildListQueueSchema>>();
+
+function buildListQueueSchema(deps: Pick<TipReadDependencies, 'jurisdiction'>) {
+  return z.object({
+    queue: queueCodeSchema(deps.jurisdiction).optional(),
+    status: z.enum(tipStatuses, { error: requiredOr('unknownStatus') }).default('NEW'),
+    cursor: z.string({ error: 'notText' }).max(2048, { error: 'tooLong' }).optional(),
+    limit: boundedInteger(queuePageLimits).optional(),
+  });
+}
+
+function listQueueSchema(deps: Pick<TipReadDependencies, 'jurisdiction'>) {
+  let schema = listQueueSchemas.get(deps.jurisdiction.id);
+  if (!schema) {
+    schema = buildListQueueSchema(deps);
+    listQueueSchemas.set(deps.jurisdiction.id, schema);
+  }
+  return schema;
+}
 
 /**
  * One page of one queue and status (NEW unless asked), high urgency first, then oldest. The queue
- * defaults to the officer's district when they have exactly one; a queue they may not see is a
+ * defaults to the officer's unit when they have exactly one; a queue they may not see is a
  * 403 (queue codes are public, so refusing one reveals nothing). One store query per page.
  */
-export async function listQueue(officer: Officer, input: unknown, deps: CaseReadDependencies): Promise<QueuePageView> {
-  const request = parseOrThrow(listQueueSchema, input ?? {});
-  const [onlyDistrict, ...otherDistricts] = officer.districts;
-  const queue = request.queue ?? (onlyDistrict !== undefined && otherDistricts.length === 0 ? onlyDistrict : undefined);
+export async function listQueue(officer: Officer, input: unknown, deps: TipReadDependencies): Promise<QueuePageView> {
+  const request = parseOrThrow(listQueueSchema(deps), input ?? {});
+  const [onlyUnit, ...otherUnits] = officer.units;
+  const queue = request.queue ?? (onlyUnit !== undefined && otherUnits.length === 0 ? onlyUnit : undefined);
   if (queue === undefined) throw new ValidationError([{ field: 'queue', reason: 'required' }]);
   if (!canSeeQueue(officer, queue)) throw new ForbiddenError('You may not see this queue.');
 
-  const page = await deps.cases.queue({ queue, status: request.status, limit: request.limit ?? queuePageLimits.default, cursor: request.cursor });
+  const page = await deps.tips.queue({ pack: deps.jurisdiction.id, queue, status: request.status, limit: request.limit ?? queuePageLimits.default, cursor: request.cursor });
   const now = deps.clock.now();
   // The store answers for one queue and status; check anyway, so a store bug cannot leak a tip.
-  const items = page.tips.filter((tip) => tip.queue === queue && tip.status === request.status && canSeeCase(officer, tip));
-  return { items: items.map((tip) => toListItem(tip, now)), nextCursor: page.nextCursor ?? null };
+  const items = page.tips.filter((tip) => tip.queue === queue && tip.status === request.status && canSeeTip(officer, tip));
+  return { items: items.map((tip) => toQueueRow(tip, now)), nextCursor: page.nextCursor ?? null };
 }
 
 /** A tip in full with its whole audit trail, oldest first, for an officer who may see it. */
-export async function getCase(officer: Officer, tipId: string, deps: CaseReadDependencies): Promise<CaseDetailView> {
-  const tip = await loadVisibleCase(officer, tipId, deps.cases);
-  const events = await deps.cases.events(tip.id);
-  return { tip: toCaseView(tip, deps.clock.now()), events: oldestFirst(events).map(toEventView) };
+export async function getTip(officer: Officer, tipId: string, deps: TipReadDependencies): Promise<TipDetailView> {
+  const tip = await loadVisibleTip(officer, tipId, deps.tips);
+  const events = await deps.tips.events(tip.id);
+  return { tip: toTipView(tip, deps.clock.now()), events: oldestFirst(events).map(toEventView) };
 }
 
 /** How long a note may be, in code points. */
@@ -72,7 +85,7 @@ export const replyTextLimits = { min: 1, max: 1000 } as const;
 const noteSchema = z.object({ text: boundedText(noteTextLimits) });
 const replySchema = z.object({ text: boundedText(replyTextLimits) });
 
-function messageEvent(officer: Officer, tip: CaseTip, deps: CaseDependencies, type: 'NOTE_ADDED' | 'OFFICER_MESSAGE', text: string): TipEvent {
+function messageEvent(officer: Officer, tip: Tip, deps: TipDependencies, type: 'NOTE_ADDED' | 'OFFICER_MESSAGE', text: string): TipEvent {
   return {
     id: deps.ids.next(),
     tipId: tip.id,
@@ -88,11 +101,11 @@ function messageEvent(officer: Officer, tip: CaseTip, deps: CaseDependencies, ty
  * An internal note on a tip, for officers only; the tipster never sees it. Any officer who may
  * see the tip may add one, closed tips included.
  */
-export async function addNote(officer: Officer, tipId: string, input: unknown, deps: CaseDependencies): Promise<EventView> {
-  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+export async function addNote(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<EventView> {
+  const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const { text } = parseOrThrow(noteSchema, input ?? {});
   const event = messageEvent(officer, tip, deps, 'NOTE_ADDED', text);
-  await appendEvent(deps.cases, tip, event, () => loadVisibleCase(officer, tipId, deps.cases));
+  await appendEvent(deps.tips, tip, event, () => loadVisibleTip(officer, tipId, deps.tips));
   return toEventView(event);
 }
 
@@ -102,11 +115,11 @@ export async function addNote(officer: Officer, tipId: string, input: unknown, d
  */
 export interface TipsterNotifier {
   /** Resolves once the message is handed over; rejects when it could not be. */
-  notify(tip: CaseTip, text: string): Promise<void>;
+  notify(tip: Tip, text: string): Promise<void>;
 }
 
 /** What replyToTipster needs besides the tip store. */
-export interface ReplyDependencies extends CaseDependencies {
+export interface ReplyDependencies extends TipDependencies {
   readonly notifier: TipsterNotifier;
 }
 
@@ -122,11 +135,11 @@ export interface ReplyResult {
  * to the notifier. A failed notification does not undo the message; it reports `delivered: false`.
  */
 export async function replyToTipster(officer: Officer, tipId: string, input: unknown, deps: ReplyDependencies): Promise<ReplyResult> {
-  const tip = await loadVisibleCase(officer, tipId, deps.cases);
+  const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const { text } = parseOrThrow(replySchema, input ?? {});
   const event = messageEvent(officer, tip, deps, 'OFFICER_MESSAGE', text);
   let current = tip;
-  await appendEvent(deps.cases, tip, event, async () => (current = await loadVisibleCase(officer, tipId, deps.cases)));
+  await appendEvent(deps.tips, tip, event, async () => (current = await loadVisibleTip(officer, tipId, deps.tips)));
   let delivered = true;
   try {
     await deps.notifier.notify(current, text);
