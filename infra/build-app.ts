@@ -18,7 +18,7 @@ export interface BuildAppOptions {
   readonly nagChecks?: boolean;
   /**
    * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
-   * Read here: `stage`, `pack`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`.
+   * Read here: `stage`, `pack`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`, `mapStyleUrl`.
    */
   readonly context?: Readonly<Record<string, unknown>>;
   /** The static pages and console to deploy; defaults to the repository's `web/` (tests use a folder of their own). */
@@ -100,7 +100,7 @@ function originationIdentity(value: string | undefined): string | undefined {
  * offline; the optional settings are plain context values (`-c pack=hcmc-2021` for the old map,
  * `-c smsGatewayOutboundUrl=https://…`,
  * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`, `-c cognitoDomainPrefix=…` when
- * `tinbao-<stage>` is taken in the region).
+ * `tinbao-<stage>` is taken in the region, `-c mapStyleUrl=https://…` for the console's base map).
  */
 export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
   const app = new App({ outdir: options.outdir, context: { ...options.context }, postCliContext: featureFlags });
@@ -138,6 +138,7 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     smsOriginationIdentity: originationIdentity(optionalContext(app, 'smsOriginationIdentity')),
     twilioAccountSid: twilioAccountSid(optionalContext(app, 'twilioAccountSid')),
     twilioFromNumber: twilioFromNumber(optionalContext(app, 'twilioFromNumber')),
+    mapStyleUrl: optionalContext(app, 'mapStyleUrl'),
     userPool: stateful.officerPool.userPool,
     userPoolDomain: stateful.officerPool.domain,
     webDirectory: options.webDirectory,

@@ -182,6 +182,19 @@ export function matchRoutePath(template: string, path: string): Record<string, s
   return parameters;
 }
 
+/**
+ * The browser libraries the officer console loads from its own origin (never from a CDN): URL
+ * path → file under node_modules. The local stack serves them from there; the web deployment
+ * copies them into the site bucket. MapLibre GL JS is its CSP build, whose worker is a file of
+ * its own, so the console's policy needs no blob: or 'unsafe-eval'.
+ */
+export const consoleVendorFiles: Readonly<Record<string, string>> = {
+  '/vendor/maplibre-gl/maplibre-gl-csp.js': 'maplibre-gl/dist/maplibre-gl-csp.js',
+  '/vendor/maplibre-gl/maplibre-gl-csp-worker.js': 'maplibre-gl/dist/maplibre-gl-csp-worker.js',
+  '/vendor/maplibre-gl/maplibre-gl.css': 'maplibre-gl/dist/maplibre-gl.css',
+  '/vendor/maplibre-gl/LICENSE.txt': 'maplibre-gl/LICENSE.txt',
+};
+
 /** Settings that are the same everywhere, passed to functions as environment variables. */
 export const sharedSettings = {
   POWERTOOLS_SERVICE_NAME: 'tinbao',

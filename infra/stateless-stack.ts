@@ -70,6 +70,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPoolDomain: cognito.UserPoolDomain;
   /** The static pages and console to deploy; defaults to the repository's `web/`. */
   readonly webDirectory?: string | undefined;
+  /** A tile provider's MapLibre style for the console's map (context `mapStyleUrl`); none draws the units alone. */
+  readonly mapStyleUrl?: string | undefined;
 }
 
 /**
@@ -264,6 +266,7 @@ export class StatelessStack extends Stack {
       signInOrigin,
       pack: props.pack,
       webDirectory: props.webDirectory ?? path.join(repositoryRoot, 'web'),
+      mapStyleUrl: props.mapStyleUrl,
     });
     this.consoleClient = new cognito.UserPoolClient(this, 'ConsoleClient', {
       userPool,

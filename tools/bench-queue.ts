@@ -4,7 +4,7 @@
  * page, measured in the same run.
  */
 import { QueryCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, tipItem } from '../functions/adapters/dynamo-tip-items.ts';
+import { createDocumentClient, tipItem, tipKeys } from '../functions/adapters/dynamo-tip-items.ts';
 import { startLocalStack } from '../infra/local/stack.ts';
 import { jurisdiction } from '../shared/jurisdictions/index.ts';
 import type { Tip } from '../shared/tip/tip.ts';
@@ -99,7 +99,7 @@ export async function runQueueBenchmark(): Promise<void> {
           TableName: stack.tableName,
           IndexName: 'QueueIndex',
           KeyConditionExpression: 'GSI1PK = :queue',
-          ExpressionAttributeValues: { ':queue': `QUEUE#${measuredQueue}#NEW` },
+          ExpressionAttributeValues: { ':queue': tipKeys.queuePartition(stack.pack, measuredQueue, 'NEW') },
           Limit: pageSize,
           ...(startKey && { ExclusiveStartKey: startKey }),
         }),
@@ -111,6 +111,7 @@ export async function runQueueBenchmark(): Promise<void> {
     }
     const first = await getPage();
     if (first.items.length !== pageSize) throw new Error('the first page is not full');
+    if ((await rawQuery()).Items?.length !== pageSize) throw new Error('the raw Query does not read the same queue');
     const apiFirst = await timeEach(samples, async () => void (await getPage()));
     const rawFirst = await timeEach(samples, async () => void (await rawQuery()));
     // Deep pages: follow cursors 40 pages in, then time that page.

@@ -5,7 +5,7 @@
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { StaleTipError, type TipEvent } from '../../shared/officers/model.ts';
+import { StaleTipError, classifiedEvent, type TipEvent } from '../../shared/officers/model.ts';
 import type { TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
 import type { NewTip, Tip, TrackingRecord } from '../../shared/tip/tip.ts';
 import type { QueueCounter } from '../../shared/usecases/officers/summary.ts';
@@ -217,19 +217,7 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
                 Put: {
                   TableName: tableName,
                   // The first audit event: the system's routing decision, kept beside the tip.
-                  Item: eventItem(
-                    {
-                      id: '0',
-                      tipId: tip.id,
-                      type: 'CLASSIFIED',
-                      actor: 'system:classifier',
-                      at: tip.classifiedAt,
-                      public: false,
-                      after: { status: tip.status, queue, unit: tip.unit, category: tip.category, urgency: tip.urgency, dueAt: tip.dueAt },
-                      reason: tip.routing.method,
-                    },
-                    expiresAt,
-                  ),
+                  Item: eventItem(classifiedEvent(tip, queue), expiresAt),
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },

@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, IgnoreMode, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { statusFormPage, tipFormPage } from '../../functions/http/pages.ts';
+import { consoleVendorFiles } from '../definitions.ts';
 import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import type { PackId } from '../../shared/jurisdictions/pack.ts';
 
@@ -39,10 +42,45 @@ export const citizenPageSecurityPolicy =
 /**
  * The officer console's Content-Security-Policy, as the local stack serves it: its own script and
  * stylesheet only (nothing inline), images also as data: URLs, and requests only to this origin
- * (the API is served under it) and to the hosted sign-in, for the token exchange.
+ * (the API is served under it) and to the hosted sign-in, for the token exchange. With a map
+ * style from a tile provider, the style's origin may also be fetched, and its raster tiles are
+ * drawn through blob: URLs.
  */
-export function consoleSecurityPolicy(signInOrigin: string): string {
-  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${signInOrigin}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+export function consoleSecurityPolicy(signInOrigin: string, mapStyleOrigin?: string): string {
+  const connect = ["'self'", signInOrigin, ...(mapStyleOrigin ? [mapStyleOrigin] : [])].join(' ');
+  const images = mapStyleOrigin ? "'self' data: blob:" : "'self' data:";
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src ${connect}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+/** Where the console's browser libraries are served (consoleVendorFiles), under transport headers only. */
+export const vendorPathPattern = '/vendor/*';
+
+/** A map style URL must be https (the console is); returns its origin for the CSP. */
+export function mapStyleOrigin(mapStyleUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(mapStyleUrl);
+  } catch {
+    throw new Error(`Context value mapStyleUrl is not a URL: ${JSON.stringify(mapStyleUrl)}`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`Context value mapStyleUrl must use https: ${JSON.stringify(mapStyleUrl)}`);
+  return url.origin;
+}
+
+/**
+ * Copies the console's browser libraries from node_modules into `directory` under their URL
+ * paths, for the deployment to upload (they are installed by npm, never committed).
+ */
+export function stageVendorFiles(directory: string, nodeModules = fileURLToPath(new URL('../../node_modules/', import.meta.url))): string {
+  rmSync(directory, { recursive: true, force: true });
+  for (const [urlPath, source] of Object.entries(consoleVendorFiles)) {
+    const from = join(nodeModules, source);
+    if (!existsSync(from)) throw new Error(`The officer console needs ${source} (under node_modules): run npm install`);
+    const to = join(directory, urlPath);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  }
+  return directory;
 }
 
 /**
@@ -93,6 +131,11 @@ export interface WebConsoleProps {
   readonly webDirectory: string;
   /** The deployment's jurisdiction pack: the citizen form lists its units. */
   readonly pack: PackId;
+  /**
+   * A MapLibre style from a tile provider (context `mapStyleUrl`, https): the console draws the
+   * units over it. Without one the map is the units alone, with no tile server.
+   */
+  readonly mapStyleUrl?: string | undefined;
 }
 
 /** The citizen pages, rendered for the deployment's pack by the same code the local stack serves. */
@@ -129,17 +172,26 @@ export class WebConsole extends Construct {
   public readonly consoleHeaders: cloudfront.ResponseHeadersPolicy;
   /** The API's answers: transport headers only, the handlers set the rest. */
   public readonly apiHeaders: cloudfront.ResponseHeadersPolicy;
+  /**
+   * The console's browser libraries under /vendor/: transport headers only. A worker obeys the
+   * CSP sent with its own file, and the pages' `default-src 'none'` would stop MapLibre's worker
+   * from fetching a provider's tiles.
+   */
+  public readonly vendorHeaders: cloudfront.ResponseHeadersPolicy;
   /** `https://<distribution domain>` */
   public readonly url: string;
   /** `https://<distribution domain>/console/` */
   public readonly consoleUrl: string;
   readonly #webDirectory: string;
   readonly #pack: PackId;
+  readonly #mapStyleUrl: string | undefined;
 
   public constructor(scope: Construct, id: string, props: WebConsoleProps) {
     super(scope, id);
     this.#webDirectory = props.webDirectory;
     this.#pack = props.pack;
+    this.#mapStyleUrl = props.mapStyleUrl;
+    const styleOrigin = props.mapStyleUrl === undefined ? undefined : mapStyleOrigin(props.mapStyleUrl);
 
     // A log destination itself: cdk-nag's S1 accepts it without logging of its own (logging it into itself would loop).
     this.logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -183,11 +235,15 @@ export class WebConsole extends Construct {
       comment: `tinbao ${props.stage} officer console: CSP, HSTS, nosniff, no referrer, no framing`,
       securityHeadersBehavior: {
         ...transportHeaders,
-        contentSecurityPolicy: { contentSecurityPolicy: consoleSecurityPolicy(props.signInOrigin), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: consoleSecurityPolicy(props.signInOrigin, styleOrigin), override: true },
       },
     });
     this.apiHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
       comment: `tinbao ${props.stage} API through CloudFront: HSTS, nosniff, no referrer, no framing (the handlers set CSP on HTML)`,
+      securityHeadersBehavior: transportHeaders,
+    });
+    this.vendorHeaders = new cloudfront.ResponseHeadersPolicy(this, 'VendorHeaders', {
+      comment: `tinbao ${props.stage} console libraries: HSTS, nosniff, no referrer, no framing (a worker's CSP is its own)`,
       securityHeadersBehavior: transportHeaders,
     });
 
@@ -227,6 +283,7 @@ export class WebConsole extends Construct {
       defaultBehavior: staticBehavior(this.pageHeaders),
       additionalBehaviors: {
         [`${consolePath}*`]: staticBehavior(this.consoleHeaders),
+        [vendorPathPattern]: staticBehavior(this.vendorHeaders),
         ...Object.fromEntries(props.apiPathPatterns.map((pattern) => [pattern, apiBehavior])),
       },
     });
@@ -270,10 +327,15 @@ export class WebConsole extends Construct {
    */
   public deploy(config: Readonly<Record<string, unknown>>): s3deploy.BucketDeployment {
     const pages = citizenPages(this.#pack);
+    // Git-style patterns, anchored at the folder's root: a plain glob such as `index.html` would
+    // also drop console/index.html.
+    const generated = [runtimeConfigKey, ...pages.keys()].map((key) => `/${key}`);
+    const vendor = stageVendorFiles(join(Stage.of(this)?.outdir ?? '.', `vendor-${this.node.addr}`));
     const sources = [
-      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: [runtimeConfigKey, ...pages.keys()] })] : []),
+      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: generated, ignoreMode: IgnoreMode.GIT })] : []),
       ...[...pages].map(([key, html]) => s3deploy.Source.data(key, html)),
-      s3deploy.Source.jsonData(runtimeConfigKey, { ...config, pack: this.#pack }),
+      s3deploy.Source.jsonData(runtimeConfigKey, { ...config, pack: this.#pack, ...(this.#mapStyleUrl !== undefined && { mapStyleUrl: this.#mapStyleUrl }) }),
+      s3deploy.Source.asset(vendor),
     ];
     // An explicit role and log group, like the functions': no AWS managed policy, logs kept for a while.
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {

@@ -6,6 +6,9 @@ export const localRegion = 'ap-southeast-1';
 /** Emulators accept any credentials; these make it obvious in a log that nothing real was used. */
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/** The local stack's own address book (table, DynamoDB Local, pack), for local tools such as `npm run repack`. */
+export const localStackInfoPath = '/_local/stack';
+
 /** A TCP port that was free a moment ago, for a child process to listen on. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

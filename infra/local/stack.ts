@@ -14,8 +14,8 @@ import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createFakeSmsProvider, type FakeSmsProvider } from './fake-sms-provider.ts';
 import { createLocalIdentityProvider, localOfficerClientId, type LocalIdentityProvider } from './identity-provider.ts';
-import { localStaticPaths, serveStatic } from './static-files.ts';
-import { localCredentials, localRegion } from './ports.ts';
+import { localStaticPaths, serveStatic, serveVendor } from './static-files.ts';
+import { localCredentials, localRegion, localStackInfoPath } from './ports.ts';
 import {
   ensureIdempotencyTable,
   ensureIntakeQueues,
@@ -119,6 +119,14 @@ function serveConsoleConfig(request: IncomingMessage, response: ServerResponse, 
   return true;
 }
 
+/** Tells local tools where this stack keeps its tips (loopback only, like everything here). */
+function serveLocalStackInfo(request: IncomingMessage, response: ServerResponse, url: URL, info: { pack: PackId; tableName: string; dynamoDbEndpoint: string }): boolean {
+  if (url.pathname !== localStackInfoPath || request.method !== 'GET') return false;
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.end(JSON.stringify(info));
+  return true;
+}
+
 /**
  * Runs `start` with every server it opens on the wildcard address bound to 127.0.0.1 instead.
  * fauxqs 2.4 listens on 0.0.0.0 whatever its `host` option says (that option only names its
@@ -203,10 +211,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const identity: { provider?: LocalIdentityProvider } = {};
     // The officer console and other static assets, as S3 and CloudFront serve them in the cloud.
     const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths });
+    // The console's browser libraries (MapLibre GL JS), from node_modules as the deployment ships them.
+    const vendorFiles = serveVendor(fileURLToPath(new URL('../../node_modules/', import.meta.url)));
     const server = createApiServer(handlers, pages, {
       extraRoutes: async (request, response, url) =>
         serveConsoleConfig(request, response, url, pack) ||
+        serveLocalStackInfo(request, response, url, { pack, tableName: names.table, dynamoDbEndpoint }) ||
         (await staticFiles(request, response, url)) ||
+        (await vendorFiles(request, response, url)) ||
         (await smsProvider.handle(request, response, url)) ||
         ((await identity.provider?.handle(request, response, url)) ?? false),
       observe: observeSmsWebhooks(smsProvider),

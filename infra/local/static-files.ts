@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { consoleVendorFiles } from '../definitions.ts';
 
 /**
  * Serves the files under `web/` the way S3 behind CloudFront does in the cloud: the officers'
@@ -17,6 +18,7 @@ export const staticContentTypes: Readonly<Record<string, string>> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -26,7 +28,9 @@ export const staticContentTypes: Readonly<Record<string, string>> = {
 
 /**
  * The officers' console: its own script and stylesheet only, API calls to this origin. In the
- * cloud, with Cognito, connect-src also names the Cognito domain (the token endpoint).
+ * cloud, with Cognito, connect-src also names the Cognito domain (the token endpoint). The map's
+ * MapLibre GL JS is its CSP build, loaded from this origin with its worker (see consoleVendorFiles):
+ * without a worker-src, workers fall under script-src 'self', so the policy needs no blob:.
  */
 export const consoleSecurityPolicy =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -72,6 +76,24 @@ async function fileInfo(path: string): Promise<{ file: boolean; directory: boole
   } catch {
     return undefined;
   }
+}
+
+/** Answers 200 with the headers and, unless the request is a HEAD, the file's bytes. */
+async function sendFile(response: ServerResponse, method: string, path: string, headers: Record<string, string>): Promise<void> {
+  response.writeHead(200, headers);
+  if (method === 'HEAD') {
+    response.end();
+    return;
+  }
+  await new Promise<void>((done) => {
+    const stream = createReadStream(path);
+    stream.once('error', () => {
+      response.destroy();
+      done();
+    });
+    stream.once('end', () => done());
+    stream.pipe(response);
+  });
 }
 
 /** What serveStatic serves. */
@@ -131,19 +153,28 @@ export function serveStatic(webRoot: string, options: StaticOptions = {}): Stati
       headers['content-security-policy'] = underConsole ? consoleSecurityPolicy : staticPageSecurityPolicy;
       headers['x-frame-options'] = 'DENY';
     }
-    response.writeHead(200, headers);
-    if (method === 'HEAD') {
-      response.end();
-      return true;
-    }
-    await new Promise<void>((done) => {
-      const stream = createReadStream(real);
-      stream.once('error', () => {
-        response.destroy();
-        done();
-      });
-      stream.once('end', () => done());
-      stream.pipe(response);
+    await sendFile(response, method, real, headers);
+    return true;
+  };
+}
+
+/**
+ * A handler serving `consoleVendorFiles` (infra/definitions.ts) from `nodeModules`: exactly those paths, GET and HEAD, false
+ * for anything else (and for a file that is missing, so the request falls through to a 404).
+ */
+export function serveVendor(nodeModules: string): StaticHandler {
+  const root = resolve(nodeModules);
+  return async (request, response, url) => {
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    if (!Object.hasOwn(consoleVendorFiles, url.pathname)) return false;
+    const file = resolve(root, consoleVendorFiles[url.pathname] as string);
+    const info = await fileInfo(file);
+    if (!info?.file) return false;
+    await sendFile(response, method, file, {
+      ...baseHeaders,
+      'content-type': staticContentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': String(info.size),
     });
     return true;
   };

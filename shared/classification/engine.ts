@@ -27,7 +27,7 @@ function runtimePack(id: PackId): ResolverPack {
   if (!pack) {
     const units = jurisdiction(id);
     const boundaries = packBoundaries(id);
-    pack = resolverPack(id, units.level, units.unitCodes, boundaries.boundaries, boundaries.borderMarginMetres);
+    pack = resolverPack(id, units.unitCodes, boundaries.boundaries, boundaries.borderMarginMetres);
     resolverPacks.set(id, pack);
   }
   return pack;

@@ -7,6 +7,7 @@
  * and Phường Bàn Cờ on the 2025 one from the same reading.
  */
 import type { LexiconEntry, PackId } from '../jurisdictions/pack.ts';
+import { unitCrosswalk } from './crosswalk.ts';
 import { GpsIndex } from './gps-index.ts';
 import { MentionFinder } from './place-mentions.ts';
 import { decide, explicitDecision, fuseWithGps, scoreMentions, validPoint } from './place-scoring.ts';
@@ -17,7 +18,6 @@ import type { NormalisedText } from './vietnamese-text.ts';
 /** One pack as the resolver uses it. */
 export interface ResolverPack {
   readonly id: PackId;
-  readonly level: 'commune' | 'district';
   readonly unitCodes: ReadonlySet<string>;
   readonly gps: GpsIndex;
 }
@@ -32,19 +32,14 @@ export class PlaceResolver {
   readonly active: ResolverPack;
   readonly other: ResolverPack | null;
   readonly finder: MentionFinder;
-  /** Each active unit's own lexicon entry, to read a unit picked on the form on the other map. */
-  private readonly unitEntries = new Map<string, LexiconEntry>();
+  /** Where each active unit lies on the other map, to read a unit picked on the form there. */
+  private readonly crosswalk: ReadonlyMap<string, readonly string[]>;
 
   constructor(entries: readonly LexiconEntry[], active: ResolverPack, other: ResolverPack | null, starts?: FirstTokenIndex) {
     this.active = active;
     this.other = other;
     this.finder = new MentionFinder(entries, starts);
-    for (const entry of entries) {
-      const own = entry.units[active.id];
-      if (entry.level !== active.level || own?.length !== 1 || (entry.level === 'commune' && entry.generation !== 'current')) continue;
-      const code = own[0] as string;
-      if (active.unitCodes.has(code) && !this.unitEntries.has(code)) this.unitEntries.set(code, entry);
-    }
+    this.crosswalk = other ? unitCrosswalk(entries, active.id, other.id) : new Map();
   }
 
   /** Whether the code is a unit of the active pack. */
@@ -66,7 +61,7 @@ export class PlaceResolver {
     if (!this.other) return { routing, otherGeneration: null };
     if (picked !== undefined) {
       // A unit picked on the form: where that unit lies on the other map.
-      const units = (this.unitEntries.get(picked)?.units[this.other.id] ?? []).filter((u) => this.other?.unitCodes.has(u));
+      const units = this.crosswalk.get(picked) ?? [];
       return { routing, otherGeneration: { pack: this.other.id, unit: units.length === 1 ? (units[0] as string) : null, units, method: 'explicit' } };
     }
     const other = decideIn(this.other);
@@ -83,12 +78,6 @@ export class PlaceResolver {
 }
 
 /** A pack's runtime parts: its unit codes and its GPS index. */
-export function resolverPack(
-  id: PackId,
-  level: 'commune' | 'district',
-  unitCodes: readonly string[],
-  boundaries: ConstructorParameters<typeof GpsIndex>[0],
-  marginMetres: number,
-): ResolverPack {
-  return { id, level, unitCodes: new Set(unitCodes), gps: new GpsIndex(boundaries, { marginMetres }) };
+export function resolverPack(id: PackId, unitCodes: readonly string[], boundaries: ConstructorParameters<typeof GpsIndex>[0], marginMetres: number): ResolverPack {
+  return { id, unitCodes: new Set(unitCodes), gps: new GpsIndex(boundaries, { marginMetres }) };
 }

@@ -91,7 +91,10 @@ export function scoreMentions(mentions: readonly Mention[], text: NormalisedText
     if (m.context !== 'residence') return CONTEXT_FACTOR[m.context];
     return sceneUnits.size > 0 && !units.some((u) => sceneUnits.has(u)) ? RESIDENCE_FACTOR : 1;
   };
-  const explicitScene = scored.some((s) => EXPLICIT.has(s.mention.kind) && !s.mention.qualifier && factor(s.mention, s.units) >= 0.5);
+  // An administrative name that fits three or more units (an old district on the 2025 map) is
+  // not an address on this map: beside it the landmark or street still decides, and it confirms.
+  const sceneName = (s: (typeof scored)[number]): boolean => EXPLICIT.has(s.mention.kind) && !s.mention.qualifier && factor(s.mention, s.units) >= 0.5;
+  const explicitScene = scored.some((s) => sceneName(s) && s.units.length <= 2);
 
   interface Part {
     weights: number[];
@@ -123,7 +126,16 @@ export function scoreMentions(mentions: readonly Mention[], text: NormalisedText
     for (const unit of units) add(unit, weight, mention);
   }
   const primary = new Set([...parts.keys()].filter((u) => u !== OUTSIDE));
+  // A scene named as an old district that holds none of the units the other evidence points to
+  // ("chợ Bến Thành, quận 5") contradicts it: its full weight is shared among its units, so
+  // neither side clears the threshold and both are on the shortlist.
   for (const { units, weight, mention } of supporting) {
+    const confirms = primary.size === 0 || units.some((u) => primary.has(u));
+    if (!confirms && EXPLICIT.has(mention.kind) && !mention.qualifier && factor(mention, units) >= 0.5) {
+      const share = WEIGHT[mention.kind] * factor(mention, units) - Math.log(units.length);
+      for (const unit of units) add(unit, share, mention);
+      continue;
+    }
     for (const unit of units) if (primary.size === 0 || primary.has(unit)) add(unit, weight, mention);
   }
 

@@ -41,7 +41,7 @@ export function classifyUrgency(matches: CueMatches, category: Category): Urgenc
   }
   if (NUISANCE.has(category) && !has('threat')) return 'low';
   if (category === 'other' && has('nuisance') && !now) return 'low';
-  if (has('past') && !now && !has('recent') && (category === 'theft' || category === 'other' || category === 'public_disorder')) return 'low';
+  if (has('past') && !now && !has('recent') && (category === 'theft' || category === 'robbery' || category === 'other' || category === 'public_disorder')) return 'low';
   if (has('vague') && (category === 'theft' || category === 'other' || category === 'public_disorder')) return 'low';
   return 'normal';
 }

@@ -79,3 +79,12 @@ export function jurisdiction(id: PackId = defaultPackId): Jurisdiction {
   if (!found) throw new Error(`Unknown jurisdiction pack ${JSON.stringify(id)}; known: ${packIds.join(', ')}`);
   return found;
 }
+
+/**
+ * Who holds a tip, as the tipster is told: its unit, or the city desk while it has none (or its
+ * unit is not on a map this build knows).
+ */
+export function holderOf(tip: { readonly pack: PackId; readonly unit: string | null }): { readonly code: string; readonly name: string; readonly nameEn: string } {
+  const unit = tip.unit !== null && isPackId(tip.pack) ? jurisdiction(tip.pack).findUnit(tip.unit) : undefined;
+  return unit ? { code: unit.code, name: unit.name, nameEn: unit.nameEn } : { code: cityDeskQueue, ...cityDesk };
+}

@@ -4,7 +4,7 @@
  */
 import type { Category, Urgency } from '../classification/types.ts';
 import type { Channel } from '../tip/envelope.ts';
-import type { Tip, TipStatus } from '../tip/tip.ts';
+import type { NewTip, Tip, TipStatus } from '../tip/tip.ts';
 
 /** A signed-in officer, as the identity provider's groups describe them. */
 export interface Officer {
@@ -70,6 +70,8 @@ export const tipEventTypes = [
   'OFFICER_MESSAGE',
   'TIPSTER_MESSAGE',
   'DEADLINE_EXTENDED',
+  /** Moved to the units of another map (npm run repack). */
+  'REPACKED',
 ] as const;
 
 /** A kind of tip event. */
@@ -78,6 +80,8 @@ export type TipEventType = (typeof tipEventTypes)[number];
 /** The fields of a tip an event records before and after a change. */
 export interface TipSnapshot {
   readonly status?: TipStatus;
+  /** The pack (map) the queue and unit codes belong to. */
+  readonly pack?: string;
   readonly queue?: string;
   readonly unit?: string | null;
   readonly assignee?: string | null;
@@ -104,6 +108,20 @@ export interface TipEvent {
   readonly public: boolean;
   /** For tipster messages: how they arrived. */
   readonly channel?: Channel | undefined;
+}
+
+/** The first event of every tip: the classifier's routing decision, stored with the tip. */
+export function classifiedEvent(tip: NewTip, queue: string): TipEvent {
+  return {
+    id: '0',
+    tipId: tip.id,
+    type: 'CLASSIFIED',
+    actor: 'system:classifier',
+    at: tip.classifiedAt,
+    public: false,
+    after: { status: tip.status, pack: tip.pack, queue, unit: tip.unit, category: tip.category, urgency: tip.urgency, dueAt: tip.dueAt },
+    reason: tip.routing.method,
+  };
 }
 
 /** A page of one queue. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
-import { cityDesk, cityDeskQueue, isPackId, jurisdiction } from '../jurisdictions/index.ts';
+import { holderOf } from '../jurisdictions/index.ts';
 import type { Language } from '../i18n.ts';
 import type { TipRepository, TrackingCodeStore } from '../ports.ts';
 import { parseOrThrow } from '../tip/submission.ts';
@@ -50,13 +50,7 @@ export async function getTipStatus(input: unknown, dependencies: GetTipStatusDep
 
   const tip = await dependencies.tips.get(record.tipId);
   if (!tip) return { trackingCode, status: 'RECEIVED', unit: null };
-  const unit = tip.unit === null || !isPackId(tip.pack) ? undefined : jurisdiction(tip.pack).findUnit(tip.unit);
+  const holder = holderOf(tip);
   const english = (request.language ?? language) === 'en';
-  return {
-    trackingCode,
-    status: tip.status,
-    unit: unit
-      ? { code: unit.code, name: english ? unit.nameEn : unit.name }
-      : { code: cityDeskQueue, name: english ? cityDesk.nameEn : cityDesk.name },
-  };
+  return { trackingCode, status: tip.status, unit: { code: holder.code, name: english ? holder.nameEn : holder.name } };
 }

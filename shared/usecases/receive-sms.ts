@@ -1,4 +1,4 @@
-import { cityDesk, isPackId, jurisdiction } from '../jurisdictions/index.ts';
+import { holderOf } from '../jurisdictions/index.ts';
 import type { PhoneVault, SmsSenderRecord, SmsSenderStore, TipConversation, TipRepository } from '../ports.ts';
 import { parseSmsCommand } from '../sms/commands.ts';
 import type { InboundSms } from '../sms/inbound.ts';
@@ -76,8 +76,8 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
         return { kind: 'status', trackingCode: command.code, reply: replyUnlessOptedOut(smsReplies.statusNotFound()) };
       }
       const tip = await tips.get(record.tipId);
-      const unit = tip?.unit && isPackId(tip.pack) ? jurisdiction(tip.pack).findUnit(tip.unit)?.name : tip ? cityDesk.name : null;
-      return { kind: 'status', trackingCode: command.code, reply: replyUnlessOptedOut(smsReplies.status(command.code, tip?.status ?? 'RECEIVED', unit ?? null)) };
+      const unit = tip ? holderOf(tip).name : null;
+      return { kind: 'status', trackingCode: command.code, reply: replyUnlessOptedOut(smsReplies.status(command.code, tip?.status ?? 'RECEIVED', unit)) };
     }
     case 'tip':
       break;

@@ -1,8 +1,10 @@
 /**
  * The citizen pages and the officers' console in a real browser (Chromium through playwright-core)
- * against the whole local stack: a tip from the form to an officer's reply on the status page,
- * what another district's officer cannot see, tip text that looks like HTML staying text, the
- * CSV export, paging, and the map (saved as test-results/console-map.png).
+ * against the whole local stack, on the map in force (hcmc-2025, 168 units): a tip from the form
+ * to an officer's reply on the status page, what another unit's officer cannot see, tip text that
+ * looks like HTML staying text, the CSV export, paging, finding a unit by name, and the map
+ * (MapLibre GL JS on WebGL, saved as test-results/console-map.png). console-2021.test.ts runs the
+ * console on the old map (hcmc-2021, 22 districts).
  *
  * Each test launches its own Chromium with a fresh profile (user data dir) in a temp folder.
  */
@@ -10,18 +12,27 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { startTestStack } from '../support/stack.ts';
-import { launchChromium } from '../support/browser.ts';
-import { eventually, postJson } from '../support/helpers.ts';
+import { consolePages, launchBrowser, optionValues, testTimeoutMs } from './console-support.ts';
 
-const password = 'tinbao-local';
-/** The classifier takes about a second; everything a test waits for gets this long at most. */
-const waitMs = 20_000;
-const testTimeoutMs = 180_000;
 const screenshotPath = join(import.meta.dirname, '../../test-results/console-map.png');
+/** The console's map file of the map in force, as the browser gets it. */
+const unitMap = JSON.parse(readFileSync(join(import.meta.dirname, '../../web/console/maps/hcmc-2025.geojson'), 'utf8')) as FeatureCollection<
+  MultiPolygon,
+  { code: string; name: string; nameEn: string; group: string; label: [number, number] }
+>;
+/** The map once MapLibre has drawn every unit of the map in force and the counts are on it. */
+const mapReady = '#map[data-units="168"]:not([aria-busy])';
+/**
+ * Waits for the map to be ready. The desk's counts are 507 queries (169 queues, three statuses)
+ * and the drawing is on the CPU (SwiftShader), so on a loaded machine this gets longer than a click.
+ */
+const mapWaitMs = 60_000;
 
 let stack: LocalStack;
 /** Where the browser goes: the local stack serves the pages, the console and the API on one origin. */
@@ -36,120 +47,57 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A Chromium of its own with a fresh profile, watched for page errors and dialogs. */
-async function launchBrowser(options: { geolocation?: { latitude: number; longitude: number } } = {}) {
-  const { context, close } = await launchChromium({
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-    ...(options.geolocation && { geolocation: options.geolocation, permissions: ['geolocation'] }),
-  });
-  context.setDefaultTimeout(waitMs);
-  const dialogs: string[] = [];
-  /**
-   * Uncaught exceptions and console errors (a CSP violation is one); not the browser's notes on
-   * 4xx answers, which the tests cause on purpose (a 404 for another district's tip).
-   */
-  const pageErrors: string[] = [];
-  const watch = (page: Page) => {
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${message.location().url}: ${message.text()}`);
-    });
-  };
-  context.pages().forEach(watch);
-  context.on('page', watch);
-  return {
-    context,
-    dialogs,
-    pageErrors,
-    newPage: () => context.newPage(),
-    close,
-  };
+const { apiFromPage, classified, openStatusPage, signIn, submitApiTip, submitTipOnForm, waitForQueueRow } = consolePages(() => origin);
+
+/** Where a marker's centre is on the page (a marker is centred on its unit's label point). */
+async function markerCentre(page: Page, code: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(`a.unit-marker[data-code="${code}"]`).boundingBox();
+  assert.ok(box, `no marker for ${code}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** Submits the citizen form and returns the tracking code and secret from the confirmation page. */
-async function submitTipOnForm(page: Page, fields: { text: string; district?: string }) {
-  await page.goto(`${origin}/`);
-  await page.getByLabel('Nội dung tin báo').fill(fields.text);
-  if (fields.district) await page.locator('#district').selectOption(fields.district);
-  await page.getByRole('button', { name: 'Gửi tin báo' }).click();
-  const code = (await page.locator('#tracking-code').textContent())?.trim() ?? '';
-  const secret = (await page.locator('#secret').textContent())?.trim() ?? '';
-  assert.match(code, /^TB-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  assert.match(secret, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-  return { code, secret };
-}
+const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+const fromMercator = (y: number) => ((2 * Math.atan(Math.exp(y)) - Math.PI / 2) * 180) / Math.PI;
 
-/** Signs in to the console in a page of its own (sessionStorage, hence the token, is per tab). */
-async function signIn(page: Page, username: string) {
-  await page.goto(`${origin}/console/`);
-  await page.getByLabel('Tên đăng nhập').waitFor();
-  assert.doesNotMatch((await page.locator('body').textContent()) ?? '', /null|undefined|\[object/);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('#sign-out').waitFor();
-  await page.locator('#queue-results:not([aria-busy])').waitFor();
-  assert.doesNotMatch((await page.locator('body').textContent()) ?? '', /null|undefined|\[object/);
-}
-
-/** Shows a queue again and again until a row with this text is in it (the classifier is asynchronous). */
-async function waitForQueueRow(page: Page, text: string) {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    await page.locator('#queue-results:not([aria-busy])').waitFor();
-    const row = page.locator('#queue-table tbody tr', { hasText: text });
-    if ((await row.count()) > 0) return row.first();
-    if (Date.now() > deadline) throw new Error(`no queue row with ${JSON.stringify(text)} after ${waitMs} ms`);
-    // Show the queue again: the console marks the view busy at once, so the next look is at the new answer.
-    await page.locator('#queue-filters button[type=submit]').click();
+/**
+ * A point of the page on a unit's fill, a few pixels beside its marker and on no marker: the map's
+ * scale is read from two markers (each sits on its unit's label point, web Mercator in between),
+ * and of the points around the marker the first one inside the unit's polygon, with a margin, wins.
+ */
+async function pointOnFill(page: Page, code: string, reference: string): Promise<{ x: number; y: number }> {
+  const feature = unitMap.features.find((candidate) => candidate.properties.code === code) as Feature<MultiPolygon, { label: [number, number] }>;
+  const other = unitMap.features.find((candidate) => candidate.properties.code === reference);
+  assert.ok(feature && other);
+  const [a, b] = [await markerCentre(page, code), await markerCentre(page, reference)];
+  const [lonA, latA] = feature.properties.label;
+  const [lonB, latB] = other.properties.label;
+  const perLon = (b.x - a.x) / (lonB - lonA);
+  const perMercator = (b.y - a.y) / (mercator(latB) - mercator(latA));
+  const lonLatAt = (x: number, y: number) => [lonA + (x - a.x) / perLon, fromMercator(mercator(latA) + (y - a.y) / perMercator)];
+  const inside = (x: number, y: number) => booleanPointInPolygon(lonLatAt(x, y), feature);
+  const markerBox = await page.locator(`a.unit-marker[data-code="${code}"]`).boundingBox();
+  const distance = (markerBox?.height ?? 26) / 2 + 6;
+  for (let step = 0; step < 16; step += 1) {
+    const angle = (step * Math.PI) / 8;
+    const x = a.x + distance * Math.cos(angle);
+    const y = a.y + distance * Math.sin(angle);
+    const margin = 4;
+    if (![[0, 0], [margin, 0], [-margin, 0], [0, margin], [0, -margin]].every(([dx = 0, dy = 0]) => inside(x + dx, y + dy))) continue;
+    const onCanvas = await page.evaluate(([px, py]) => document.elementFromPoint(px as number, py as number)?.tagName, [x, y]);
+    if (onCanvas === 'CANVAS') return { x, y };
   }
-}
-
-/** Calls the officers' API from the page, with the token the console holds. */
-async function apiFromPage(page: Page, path: string): Promise<{ status: number; body: unknown }> {
-  return page.evaluate(async (target) => {
-    const token = sessionStorage.getItem('tinbao.console.token') ?? '';
-    const response = await fetch(target, { headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, body: await response.json().catch(() => null) };
-  }, path);
-}
-
-/** Opens the status page for a code and secret, as the tipster does. */
-async function openStatusPage(page: Page, code: string, secret: string) {
-  await page.goto(`${origin}/status`);
-  await page.getByLabel('Mã theo dõi').fill(code);
-  await page.getByLabel('Mã bí mật').fill(secret);
-  await page.getByRole('button', { name: 'Xem tình trạng' }).click();
-  await page.locator('#status').waitFor();
-}
-
-async function submitApiTip(text: string, district: string) {
-  const accepted = await postJson(`${stack.apiUrl}/tips`, { text, district });
-  assert.equal(accepted.status, 202, accepted.text);
-  return { code: String(accepted.json.trackingCode), secret: String(accepted.json.secret) };
-}
-
-/** Waits until the classifier has stored the tip (the status leaves RECEIVED). */
-async function classified(tip: { code: string; secret: string }) {
-  await eventually(async () => {
-    const answer = await postJson(`${stack.apiUrl}/tips/status`, tip);
-    return answer.json?.status && answer.json.status !== 'RECEIVED' ? true : undefined;
-  }, waitMs, `tip ${tip.code} to be classified`);
+  throw new Error(`no point on the fill of ${code} beside its marker`);
 }
 
 describe('web/ as the local stack serves it', () => {
-  it('serves the console, its configuration and the assets with their types and policies', async () => {
+  it('serves the console, its configuration, its map and the assets with their types and policies', async () => {
     const page = await fetch(`${origin}/console/`);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
-    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'; style-src 'self';/);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /default-src 'none'; script-src 'self'; style-src 'self';/);
+    // MapLibre's worker comes from this origin, under script-src 'self' (there is no worker-src): no blob: anywhere in the policy.
+    assert.doesNotMatch(policy, /blob:|unsafe-eval|unsafe-inline|worker-src|child-src/);
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     assert.match(await page.text(), /<script type="module" src="app.js"><\/script>/);
     const script = await fetch(`${origin}/console/app.js`);
@@ -159,9 +107,24 @@ describe('web/ as the local stack serves it', () => {
     assert.equal((await fetch(`${origin}/assets/location.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
     const config = await fetch(`${origin}/config.json`);
     assert.equal(config.headers.get('content-type'), 'application/json; charset=utf-8');
-    assert.deepEqual(await config.json(), { auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
-    const districts = (await (await fetch(`${origin}/console/districts.json`)).json()) as { districts: unknown[] };
-    assert.equal(districts.districts.length, 22);
+    assert.deepEqual(await config.json(), { pack: 'hcmc-2025', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+    const mapFile = await fetch(`${origin}/console/maps/hcmc-2025.geojson`);
+    assert.equal(mapFile.headers.get('content-type'), 'application/geo+json');
+    const map = (await mapFile.json()) as FeatureCollection & { pack: string };
+    assert.equal(map.pack, 'hcmc-2025');
+    assert.equal(map.features.length, 168);
+    // MapLibre GL JS's CSP build, from node_modules.
+    for (const [file, type] of [
+      ['maplibre-gl-csp.js', 'text/javascript; charset=utf-8'],
+      ['maplibre-gl-csp-worker.js', 'text/javascript; charset=utf-8'],
+      ['maplibre-gl.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const vendor = await fetch(`${origin}/vendor/maplibre-gl/${file}`);
+      assert.equal(vendor.status, 200, file);
+      assert.equal(vendor.headers.get('content-type'), type, file);
+      assert.equal(vendor.headers.get('x-content-type-options'), 'nosniff', file);
+      assert.ok((await vendor.text()).length > 10_000, file);
+    }
     const head = await fetch(`${origin}/console/app.js`, { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.ok(Number(head.headers.get('content-length')) > 1000);
@@ -171,19 +134,33 @@ describe('web/ as the local stack serves it', () => {
   });
 
   it('serves nothing outside web/, nothing hidden, and only GET and HEAD', async () => {
-    for (const path of ['/console/%2e%2e/%2e%2e/package.json', '/console/..%2f..%2fpackage.json', '/assets/%2e%2e%5c..%5cpackage.json', '/console/%00', '/console/missing.js', '/assets/.hidden']) {
+    for (const path of [
+      '/console/%2e%2e/%2e%2e/package.json',
+      '/console/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%5c..%5cpackage.json',
+      '/console/%00',
+      '/console/missing.js',
+      '/assets/.hidden',
+      '/vendor/maplibre-gl/',
+      '/vendor/maplibre-gl/package.json',
+      '/vendor/maplibre-gl/maplibre-gl.js',
+      '/vendor/maplibre-gl/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/vendor/maplibre-gl/..%2f..%2f..%2fpackage.json',
+      '/vendor/',
+    ]) {
       const answer = await fetch(`${origin}${path}`);
       assert.equal(answer.status, 404, path);
       assert.doesNotMatch(await answer.text(), /"name": "tinbao"/, path);
     }
     assert.equal((await fetch(`${origin}/config.json`, { method: 'POST', body: '{}' })).status, 404);
     assert.equal((await fetch(`${origin}/console/app.js`, { method: 'DELETE' })).status, 404);
+    assert.equal((await fetch(`${origin}/vendor/maplibre-gl/maplibre-gl-csp.js`, { method: 'POST', body: '{}' })).status, 404);
   });
 });
 
 describe('the citizen form, the officers console and the status page', () => {
-  it('takes a tip from the form to officer-760, who claims it and replies; the tipster reads the reply; officer-761 sees nothing', { timeout: testTimeoutMs }, async () => {
-    // Chợ Bến Thành, in Quận 1: the "use my location" button fills the GPS fields.
+  it('takes a tip from the form to officer-26743, who claims it and replies; the tipster reads the reply; officer-27154 sees nothing', { timeout: testTimeoutMs }, async () => {
+    // Chợ Bến Thành, in Phường Bến Thành (formerly Quận 1): the "use my location" button fills the GPS fields.
     const browser = await launchBrowser({ geolocation: { latitude: 10.7725, longitude: 106.698 } });
     try {
       const marker = `mã ${Date.now().toString(36)}`;
@@ -202,23 +179,29 @@ describe('the citizen form, the officers console and the status page', () => {
       const secret = (await citizen.locator('#secret').textContent())?.trim() ?? '';
       assert.match(code, /^TB-/);
 
-      // officer-760 sees it in the NEW queue of Quận 1 and opens it.
+      // officer-26743 sees it in the NEW queue of Phường Bến Thành and opens it.
       const officer = await browser.newPage();
-      await signIn(officer, 'officer-760');
-      assert.deepEqual(await officer.locator('#queue-select option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), ['760']);
+      await signIn(officer, 'officer-26743');
+      assert.deepEqual(await optionValues(officer, '#queue-select'), ['26743']);
+      assert.equal(await officer.locator('#queue-select option').textContent(), 'Phường Bến Thành (26743)');
       assert.equal(await officer.locator('#status-select').inputValue(), 'NEW');
+      assert.match((await officer.locator('#who-name').textContent()) ?? '', /officer-26743 \(Phường Bến Thành\)/);
+      assert.equal(await officer.locator('#queue-search-input').count(), 0, 'one queue: nothing to search');
       const row = await waitForQueueRow(officer, marker);
-      assert.match((await row.locator('th a').textContent()) ?? '', /^760\/\d{4}\/\d+$/);
+      assert.match((await row.locator('th a').textContent()) ?? '', /^26743\/\d{4}\/\d+$/);
       await row.locator('th a').click();
       await officer.locator('#tip-text').waitFor();
       assert.equal(await officer.locator('#tip-text').textContent(), text);
+      assert.match((await officer.locator('#tip-queue').textContent()) ?? '', /^Phường Bến Thành \(26743\)$/);
+      // Where the same point lies on the old map, named from that map's file.
+      await officer.locator('#tip-other-generation', { hasText: 'Quận 1 (760)' }).waitFor();
       const tipId = decodeURIComponent(new URL(officer.url()).hash.replace('#/tip/', ''));
       assert.ok(tipId.length > 10, tipId);
 
       // Claims it and replies to the tipster; the audit trail records both.
       await officer.getByRole('button', { name: 'Nhận xử lý tin báo này' }).click();
       await officer.locator('#tip-status', { hasText: 'Đã giao' }).waitFor();
-      assert.equal(await officer.locator('#tip-assignee').textContent(), 'officer-760');
+      assert.equal(await officer.locator('#tip-assignee').textContent(), 'officer-26743');
       const reply = 'Cảm ơn bạn. Chúng tôi đang xác minh thông tin này.';
       await officer.locator('#reply-form').getByLabel('Tin nhắn').fill(reply);
       await officer.getByRole('button', { name: 'Gửi trả lời' }).click();
@@ -231,7 +214,7 @@ describe('the citizen form, the officers console and the status page', () => {
       const status = await browser.newPage();
       await openStatusPage(status, code, secret);
       assert.equal(await status.locator('#status').textContent(), 'Đã giao cán bộ xử lý');
-      assert.equal(await status.locator('#unit').textContent(), 'Quận 1');
+      assert.equal(await status.locator('#unit').textContent(), 'Phường Bến Thành');
       assert.match((await status.locator('#messages').textContent()) ?? '', new RegExp(reply));
 
       // The tipster writes back from the status page.
@@ -248,16 +231,16 @@ describe('the citizen form, the officers console and the status page', () => {
         await officer.locator('#conversation', { hasText: answer }).waitFor();
       }
 
-      // officer-761 (Quận 3) sees nothing of it: not in a queue, 404 for the tip itself.
+      // officer-27154 (Phường Bàn Cờ) sees nothing of it: not in a queue, 404 for the tip itself.
       const other = await browser.newPage();
-      await signIn(other, 'officer-761');
-      assert.deepEqual(await other.locator('#queue-select option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), ['761']);
+      await signIn(other, 'officer-27154');
+      assert.deepEqual(await optionValues(other, '#queue-select'), ['27154']);
       for (const queueStatus of ['NEW', 'ASSIGNED']) {
-        const queue = await apiFromPage(other, `/queue?queue=761&status=${queueStatus}`);
+        const queue = await apiFromPage(other, `/queue?queue=27154&status=${queueStatus}`);
         assert.equal(queue.status, 200);
         assert.ok(!JSON.stringify(queue.body).includes(marker));
       }
-      assert.equal((await apiFromPage(other, '/queue?queue=760&status=ASSIGNED')).status, 403);
+      assert.equal((await apiFromPage(other, '/queue?queue=26743&status=ASSIGNED')).status, 403);
       const direct = await apiFromPage(other, `/tips/${encodeURIComponent(tipId)}`);
       assert.equal(direct.status, 404);
       assert.ok(!JSON.stringify(direct.body).includes(marker));
@@ -277,10 +260,10 @@ describe('the citizen form, the officers console and the status page', () => {
     try {
       const payload = '<img src=x onerror=alert(1)>';
       const citizen = await browser.newPage();
-      const tip = await submitTipOnForm(citizen, { text: payload, district: '760' });
+      const tip = await submitTipOnForm(citizen, { text: payload, unit: '26743' });
 
       const officer = await browser.newPage();
-      await signIn(officer, 'officer-760');
+      await signIn(officer, 'officer-26743');
       const row = await waitForQueueRow(officer, payload);
       assert.equal(await row.locator('td.excerpt').textContent(), payload);
       assert.equal(await officer.locator('img').count(), 0);
@@ -316,15 +299,15 @@ describe('the citizen form, the officers console and the status page', () => {
   it('pages through a queue and exports all of it as CSV, quoted, with formulas defused', { timeout: testTimeoutMs }, async () => {
     const browser = await launchBrowser();
     try {
-      // Quận 5 (774) gets twelve tips: more than one page of ten.
+      // Phường Chợ Quán (27301, formerly in Quận 5) gets twelve tips: more than one page of ten.
       const formula = '=HYPERLINK("http://evil.example","bấm vào"), rồi "xem"';
       const texts = [formula, '@SUM(1+1) có người tụ tập cờ bạc', ...Array.from({ length: 10 }, (_, index) => `Trộm xe máy lần ${index + 1} trước nhà số ${index + 10} đường Trần Hưng Đạo`)];
       const tips = [];
-      for (const text of texts) tips.push(await submitApiTip(text, '774'));
+      for (const text of texts) tips.push(await submitApiTip(text, '27301'));
       await Promise.all(tips.map(classified));
 
       const officer = await browser.newPage();
-      await signIn(officer, 'officer-774');
+      await signIn(officer, 'officer-27301');
       await officer.locator('#size-select').selectOption('10');
       await officer.locator('#queue-filters button[type=submit]').click();
       await officer.locator('#queue-results:not([aria-busy])').waitFor();
@@ -336,7 +319,7 @@ describe('the citizen form, the officers console and the status page', () => {
       await officer.locator('#queue-table caption', { hasText: 'trang 1' }).waitFor();
 
       const [download] = await Promise.all([officer.waitForEvent('download'), officer.locator('#export-csv').click()]);
-      assert.match(download.suggestedFilename(), /^tinbao-774-NEW-\d{8}-\d{4}\.csv$/);
+      assert.match(download.suggestedFilename(), /^tinbao-27301-NEW-\d{8}-\d{4}\.csv$/);
       const file = await download.path();
       const csv = readFileSync(file, 'utf8');
       assert.ok(csv.startsWith('\uFEFFregisterNumber,id,trackingCode,'), csv.slice(0, 80));
@@ -345,7 +328,7 @@ describe('the citizen form, the officers console and the status page', () => {
       assert.equal(lines.length - 2, texts.length, 'one row per tip, all pages');
       assert.ok(csv.includes(`"'=HYPERLINK(""http://evil.example"",""bấm vào""), rồi ""xem"""`), csv);
       assert.ok(csv.includes(`,'@SUM(1+1) có người tụ tập cờ bạc\r\n`), csv);
-      for (const tip of tips) assert.ok(csv.includes(`,${tip.code},774,NEW,`), tip.code);
+      for (const tip of tips) assert.ok(csv.includes(`,${tip.code},27301,NEW,`), tip.code);
       await officer.locator('#export-status', { hasText: `Đã xuất ${texts.length} dòng` }).waitFor();
       assert.deepEqual(browser.pageErrors, []);
     } finally {
@@ -353,59 +336,180 @@ describe('the citizen form, the officers console and the status page', () => {
     }
   });
 
-  it('draws the open tips per district as a map with a legend and titles', { timeout: testTimeoutMs }, async () => {
+  it('draws the open tips per unit on a MapLibre map with markers, a legend and a table; units not in the queues are hatched', { timeout: testTimeoutMs }, async () => {
     const browser = await launchBrowser();
     try {
-      const spread = { '760': 3, '769': 7, '770': 1, '776': 12, '783': 2, '787': 4 };
+      const spread = { '26743': 3, '27154': 7, '27142': 1, '27664': 12, '26884': 2, '27004': 4 };
       const tips = [];
-      for (const [district, count] of Object.entries(spread)) {
-        for (let index = 0; index < count; index += 1) tips.push(await submitApiTip(`Có đánh nhau gây rối trật tự trước chợ, lần ${index + 1}`, district));
+      for (const [unit, count] of Object.entries(spread)) {
+        for (let index = 0; index < count; index += 1) tips.push(await submitApiTip(`Có đánh nhau gây rối trật tự trước chợ, lần ${index + 1}`, unit));
       }
       await Promise.all(tips.map(classified));
 
       const page = await browser.newPage();
       await signIn(page, 'supervisor');
       await page.getByRole('link', { name: 'Bản đồ' }).click();
-      await page.locator('#map:not([aria-busy]) svg.choropleth').waitFor();
-      assert.equal(await page.locator('svg.choropleth path.district').count(), 22);
-      assert.equal(await page.locator('svg.choropleth a.district-link').count(), 22, 'the supervisor sits on the city desk and sees every unit');
-      const open776 = Number(await page.locator('path.district[data-code="776"]').getAttribute('data-open'));
-      assert.ok(open776 >= 12, String(open776));
-      const title = (await page.locator('a.district-link:has(path[data-code="776"]) > title').textContent()) ?? '';
-      assert.match(title, /^Quận 8: \d+ tin đang mở/);
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      assert.equal(await page.locator('#map canvas.maplibregl-canvas').count(), 1, 'drawn by MapLibre on a WebGL canvas');
+      assert.equal(await page.locator('#map').getAttribute('data-visible-units'), '168', 'the supervisor sits on the city desk and sees every unit');
+      assert.equal(await page.locator('a.unit-marker').count(), 168);
+      const canGio = page.locator('a.unit-marker[data-code="27664"]');
+      assert.ok(Number(await canGio.getAttribute('data-open')) >= 12, String(await canGio.getAttribute('data-open')));
+      assert.match((await canGio.getAttribute('aria-label')) ?? '', /^Xã Cần Giờ: \d+ tin báo đang mở$/);
+      assert.equal(await canGio.getAttribute('href'), '#/queue?queue=27664&status=NEW');
+      assert.equal(await canGio.getAttribute('role'), 'link', 'a link, not the button MapLibre makes of a marker');
+      assert.match((await canGio.textContent()) ?? '', /^\d+$/);
+      assert.equal(await page.getByRole('link', { name: /^Phường Bàn Cờ: \d+ tin báo đang mở/ }).count(), 1);
       assert.equal(await page.locator('ul.legend li').count(), 7);
-      assert.ok((await page.locator('#summary-table tbody tr').count()) === 23, 'every unit and the city desk');
+      assert.equal(await page.locator('#summary-table tbody tr').count(), 169, 'every unit and the city desk');
+      // Côn Đảo lies far south of the rest: the map shows the main area and offers a view of it.
+      await page.getByRole('button', { name: 'Xem Đặc khu Côn Đảo' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Toàn thành phố' }).getAttribute('aria-pressed'), 'true');
       mkdirSync(join(import.meta.dirname, '../../test-results'), { recursive: true });
       await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
       await page.screenshot({ path: screenshotPath });
 
       // English on request; the choice is kept for the next visit.
       await page.getByRole('button', { name: 'English' }).click();
-      await page.locator('h1', { hasText: 'Open tips by district' }).waitFor();
+      await page.locator('h1', { hasText: 'Open tips by unit' }).waitFor();
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-      assert.match((await page.locator('a.district-link:has(path[data-code="776"]) > title').textContent()) ?? '', /^District 8: \d+ open/);
+      assert.match((await page.locator('a.unit-marker[data-code="27664"]').getAttribute('aria-label')) ?? '', /^Can Gio Commune: \d+ open tips$/);
+      assert.equal(await page.locator('canvas.maplibregl-canvas').getAttribute('aria-label'), 'Map of tips. Arrow keys move it, + and − zoom in and out.');
       await page.getByRole('button', { name: 'Tiếng Việt' }).click();
       await page.locator('h1', { hasText: 'Bản đồ tin báo' }).waitFor();
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
       assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
 
-      // A district is a link to its queue, from the keyboard too.
-      await page.locator('a.district-link:has(path[data-code="776"])').focus();
+      // A unit's marker is a link to its queue, from the keyboard too (even when it is a dot among busier neighbours).
+      await page.locator('a.unit-marker[data-code="27154"]').focus();
       await page.keyboard.press('Enter');
       await page.locator('#queue-results:not([aria-busy])').waitFor();
-      assert.equal(await page.locator('#queue-select').inputValue(), '776');
+      assert.equal(await page.locator('#queue-select').inputValue(), '27154');
 
-      // A district officer sees only their own district; the others are hatched.
+      // A unit's officer sees only their own unit; the other 167 are drawn, hatched, without markers.
       const officer = await browser.newPage();
-      await signIn(officer, 'officer-760');
+      await signIn(officer, 'officer-26743');
       await officer.goto(`${origin}/console/#/map`);
-      await officer.locator('#map:not([aria-busy]) svg.choropleth').waitFor();
-      assert.equal(await officer.locator('svg.choropleth a.district-link').count(), 1);
-      assert.equal(await officer.locator('svg.choropleth path.not-visible').count(), 21);
+      await officer.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      assert.equal(await officer.locator('#map').getAttribute('data-visible-units'), '1');
+      assert.deepEqual(await officer.locator('a.unit-marker').evaluateAll((markers) => markers.map((marker) => marker.getAttribute('data-code'))), ['26743']);
+      assert.equal(await officer.getByRole('button', { name: 'Đơn vị của tôi' }).getAttribute('aria-pressed'), 'true', 'the map opens on their unit');
+      assert.equal(await officer.locator('#map-search-input').count(), 0);
+      assert.equal(await officer.locator('#summary-table tbody tr').count(), 1);
       assert.deepEqual(browser.pageErrors, []);
     } finally {
       await browser.close();
     }
   });
+
+  it('lets the desk find a unit by part of its name without diacritics, and open its queue from the map by its marker or its area', { timeout: testTimeoutMs }, async () => {
+    const browser = await launchBrowser();
+    try {
+      const marker = `mã ${Date.now().toString(36)}`;
+      const tips = [
+        await submitApiTip(`Trộm cắp xe máy ở bến phà Cần Giờ (${marker})`, '27664'),
+        await submitApiTip(`Cờ bạc ăn tiền trong hẻm đường Võ Văn Tần (${marker})`, '27154'),
+      ];
+      await Promise.all(tips.map(classified));
+
+      const page = await browser.newPage();
+      await signIn(page, 'desk');
+      assert.equal(await page.locator('#queue-select').inputValue(), 'CITY', 'the desk starts at its own queue');
+      assert.equal((await optionValues(page, '#queue-select')).length, 169);
+      assert.equal(await page.locator('#queue-select optgroup').first().getAttribute('label'), 'trước đây thuộc Thành phố Thủ Dầu Một');
+
+      // Typed without diacritics, found with them; the down arrow and Enter choose from the keyboard.
+      const search = page.getByRole('searchbox', { name: 'Tìm đơn vị' });
+      await search.fill('xuan hoa');
+      await page.locator('#queue-search-results a', { hasText: 'Phường Xuân Hoà' }).waitFor();
+      assert.deepEqual(await page.locator('#queue-search-results a').evaluateAll((links) => links.map((link) => link.getAttribute('data-code'))), ['27139']);
+      assert.match((await page.locator('#queue-search-status').textContent()) ?? '', /^1 đơn vị\. Enter mở Phường Xuân Hoà\.$/);
+      await search.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-code')), '27139');
+      await page.keyboard.press('Enter');
+      await page.locator('h1', { hasText: 'Hàng đợi tin báo: Phường Xuân Hoà' }).waitFor();
+      await page.locator('#queue-results:not([aria-busy])').waitFor();
+      assert.equal(await page.locator('#queue-select').inputValue(), '27139');
+
+      for (const typed of ['ban co', 'Bàn Cờ', 'BAN  CO']) {
+        await page.getByRole('searchbox', { name: 'Tìm đơn vị' }).fill(typed);
+        await page.locator('#queue-search-results a').first().waitFor();
+        assert.equal(await page.locator('#queue-search-results a').first().getAttribute('data-code'), '27154', typed);
+      }
+      await page.locator('#queue-search-results a', { hasText: 'Phường Bàn Cờ' }).click();
+      const banCo = await waitForQueueRow(page, marker);
+      assert.match((await banCo.locator('td.excerpt').textContent()) ?? '', /Võ Văn Tần/);
+      assert.equal(await page.locator('#queue-select').inputValue(), '27154');
+      await page.getByRole('searchbox', { name: 'Tìm đơn vị' }).fill('khong co don vi nay');
+      await page.locator('#queue-search-status', { hasText: 'Không tìm thấy đơn vị nào.' }).waitFor();
+      assert.equal(await page.locator('#queue-search-results').isHidden(), true);
+
+      // The 168-unit map; the search is there too.
+      await page.getByRole('link', { name: 'Bản đồ' }).click();
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      await page.getByRole('searchbox', { name: 'Tìm đơn vị' }).fill('can gio');
+      await page.locator('#map-search-results a[data-code="27664"]').waitFor();
+      assert.equal(await page.locator('#map-search-results a[data-code="27664"]').getAttribute('href'), '#/queue?queue=27664&status=NEW');
+
+      // Its marker opens the unit's queue.
+      await page.locator('a.unit-marker[data-code="27664"]').click();
+      await page.locator('h1', { hasText: 'Hàng đợi tin báo: Xã Cần Giờ' }).waitFor();
+      await waitForQueueRow(page, marker);
+      assert.equal(await page.locator('#queue-select').inputValue(), '27664');
+
+      // So does its area: a click on its fill beside the marker.
+      await page.goBack();
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      const { x, y } = await pointOnFill(page, '27664', '25747');
+      await page.mouse.click(x, y);
+      await page.locator('h1', { hasText: 'Hàng đợi tin báo: Xã Cần Giờ' }).waitFor();
+      const row = await waitForQueueRow(page, marker);
+      assert.match((await row.locator('td.excerpt').textContent()) ?? '', /bến phà Cần Giờ/);
+      assert.equal(await page.locator('#queue-select').inputValue(), '27664');
+      assert.deepEqual(browser.pageErrors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+  it("draws the units on top of a tile provider's style when config.json names one (mapStyleUrl)", { timeout: testTimeoutMs }, async () => {
+    const browser = await launchBrowser();
+    try {
+      // The provider is played by request interception: a style of one background layer, no tiles.
+      const styleUrl = `${origin}/_test/provider-style.json`;
+      const served: string[] = [];
+      await browser.context.route(`${origin}/config.json`, (route) =>
+        route.fulfill({ json: { pack: 'hcmc-2025', mapStyleUrl: styleUrl, auth: { type: 'local', tokenUrl: '/_local/idp/token' } } }),
+      );
+      await browser.context.route(styleUrl, (route) => {
+        served.push(route.request().url());
+        return route.fulfill({
+          json: {
+            version: 8,
+            name: 'Provider',
+            sources: { provider: { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, attribution: 'Provider test data' } },
+            layers: [
+              { id: 'provider-background', type: 'background', paint: { 'background-color': '#dfe8d8' } },
+              { id: 'provider-lines', type: 'line', source: 'provider' },
+            ],
+          },
+        });
+      });
+      const page = await browser.newPage();
+      await signIn(page, 'desk');
+      await page.getByRole('link', { name: 'Bản đồ' }).click();
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      assert.deepEqual(served, [styleUrl]);
+      assert.equal(await page.locator('a.unit-marker').count(), 168);
+      // The provider's attribution is shown, as its licence asks.
+      await page.locator('.maplibregl-ctrl-attrib', { hasText: 'Provider test data' }).waitFor({ state: 'attached' });
+      assert.deepEqual(browser.pageErrors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('signs in with Cognito: authorization code with PKCE, then signs out there (Cognito played by request interception)', { timeout: testTimeoutMs }, async () => {
     const browser = await launchBrowser();
     try {
@@ -414,7 +518,7 @@ describe('the citizen form, the officers console and the status page', () => {
       const redirectUri = `${origin}/console/`;
       const seen: { challenge?: string; state?: string; verifier?: string; code?: string; logout?: URL } = {};
       await browser.context.route(`${origin}/config.json`, (route) =>
-        route.fulfill({ json: { auth: { type: 'cognito', domain, clientId: 'console-client', region: 'ap-southeast-1' } } }),
+        route.fulfill({ json: { pack: 'hcmc-2025', auth: { type: 'cognito', domain, clientId: 'console-client', region: 'ap-southeast-1' } } }),
       );
       // In the cloud the console's policy names the Cognito domain for the token request.
       await browser.context.route((url) => url.href.startsWith(redirectUri) && url.pathname === '/console/', async (route) => {
@@ -448,7 +552,7 @@ describe('the citizen form, the officers console and the status page', () => {
           await route.fulfill({
             status: valid ? 200 : 400,
             headers: { 'access-control-allow-origin': origin },
-            json: valid ? { access_token: await stack.identityProvider.issueToken('officer-760'), id_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
+            json: valid ? { access_token: await stack.identityProvider.issueToken('officer-26743'), id_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
           });
         } else if (url.pathname === '/logout') {
           seen.logout = url;
@@ -463,8 +567,9 @@ describe('the citizen form, the officers console and the status page', () => {
       assert.ok(seen.verifier && seen.verifier.length >= 43, 'a verifier of at least 256 bits');
       assert.equal(new URL(page.url()).search, '', 'the code is gone from the address bar');
       assert.equal(new URL(page.url()).hash, '#/map', 'back where the officer started');
-      await page.locator('#map:not([aria-busy]) svg.choropleth').waitFor();
-      assert.match((await page.locator('#who-name').textContent()) ?? '', /officer-760/);
+      await page.locator(mapReady).waitFor({ timeout: mapWaitMs });
+      assert.equal(await page.locator('a.unit-marker').count(), 1);
+      assert.match((await page.locator('#who-name').textContent()) ?? '', /officer-26743/);
 
       await page.getByRole('button', { name: 'Đăng xuất' }).click();
       await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản công vụ' }).waitFor();
@@ -479,15 +584,15 @@ describe('the citizen form, the officers console and the status page', () => {
   it('runs every action of the tip page, and shows a lost claim as the conflict it is', { timeout: testTimeoutMs }, async () => {
     const browser = await launchBrowser();
     try {
-      const original = await submitApiTip('Có người tàng trữ vũ khí trong nhà số 5 đường Nguyễn Huệ', '760');
-      const repeat = await submitApiTip('Nhà số 5 Nguyễn Huệ có người giấu súng, báo lại lần hai', '760');
-      const raced = await submitApiTip('Đánh bạc ăn tiền trong quán cà phê số 9 Pasteur mỗi tối', '760');
+      const original = await submitApiTip('Có người tàng trữ vũ khí trong nhà số 5 đường Lê Lai', '26743');
+      const repeat = await submitApiTip('Nhà số 5 Lê Lai có người giấu súng, báo lại lần hai', '26743');
+      const raced = await submitApiTip('Đánh bạc ăn tiền trong quán cà phê số 9 Bùi Viện mỗi tối', '26743');
       await Promise.all([original, repeat, raced].map(classified));
 
       const page = await browser.newPage();
       await signIn(page, 'supervisor');
       const openTip = async (marker: string) => {
-        await page.goto(`${origin}/console/#/queue?queue=760&status=NEW`);
+        await page.goto(`${origin}/console/#/queue?queue=26743&status=NEW`);
         const row = await waitForQueueRow(page, marker);
         await row.locator('th a').click();
         await page.locator('#tip-text').waitFor();
@@ -503,9 +608,9 @@ describe('the citizen form, the officers console and the status page', () => {
       await page.locator('#note-form-result', { hasText: 'Thông tin chưa hợp lệ:' }).waitFor();
       assert.match((await page.locator('#note-form-result').textContent()) ?? '', /Nội dung: /);
 
-      await page.locator('#assign-form').getByLabel('Tên đăng nhập của cán bộ').fill('officer-760b');
+      await page.locator('#assign-form').getByLabel('Tên đăng nhập của cán bộ').fill('officer-26743b');
       await page.getByRole('button', { name: 'Giao', exact: true }).click();
-      await page.locator('#tip-assignee', { hasText: 'officer-760b' }).waitFor();
+      await page.locator('#tip-assignee', { hasText: 'officer-26743b' }).waitFor();
       await saved.waitFor();
 
       await page.locator('#status-form').getByLabel('Tình trạng mới').selectOption('IN_PROGRESS');
@@ -517,11 +622,13 @@ describe('the citizen form, the officers console and the status page', () => {
       await page.getByRole('button', { name: 'Gia hạn' }).click();
       await page.locator('dd', { hasText: 'Cần thêm thời gian giám định' }).waitFor();
 
-      await page.locator('#transfer-form').getByLabel('Chuyển đến').selectOption('761');
-      await page.locator('#transfer-form').getByLabel('Lý do').fill('Địa chỉ thuộc Quận 12');
+      // 169 queues to transfer to, grouped by the former districts.
+      assert.equal((await optionValues(page, '#transfer-form select[name="to"]')).length, 169, 'every other queue, and the empty choice');
+      await page.locator('#transfer-form').getByLabel('Chuyển đến').selectOption('27154');
+      await page.locator('#transfer-form').getByLabel('Lý do').fill('Địa chỉ thuộc phường Bàn Cờ');
       await page.getByRole('button', { name: 'Chuyển', exact: true }).click();
       await page.locator('#tip-status', { hasText: 'Mới' }).waitFor();
-      assert.match((await page.locator('.facts').textContent()) ?? '', /Quận 12 \(761\)/);
+      assert.match((await page.locator('.facts').textContent()) ?? '', /Phường Bàn Cờ \(27154\) · trước đây thuộc Quận 3/);
 
       await page.locator('#status-form').getByLabel('Tình trạng mới').selectOption('REJECTED');
       await page.locator('#status-form').getByLabel('Lý do đóng tin').selectOption('duplicate');
@@ -535,18 +642,18 @@ describe('the citizen form, the officers console and the status page', () => {
       for (const step of ['Giao xử lý', 'Đổi tình trạng', 'Gia hạn xác minh', 'Chuyển đơn vị', 'Trùng tin báo khác']) assert.ok(audit.includes(step), step);
       assert.notEqual(repeatId, originalId);
 
-      // Two officers of Quận 1 open the same new tip; the second to claim it is told why it failed.
+      // Two officers of Phường Bến Thành open the same new tip; the second to claim it is told why it failed.
       const first = await browser.newPage();
-      await signIn(first, 'officer-760');
+      await signIn(first, 'officer-26743');
       const second = await browser.newPage();
-      await signIn(second, 'officer-760b');
+      await signIn(second, 'officer-26743b');
       for (const officer of [first, second]) {
-        const row = await waitForQueueRow(officer, 'quán cà phê số 9 Pasteur');
+        const row = await waitForQueueRow(officer, 'quán cà phê số 9 Bùi Viện');
         await row.locator('th a').click();
         await officer.locator('#claim').waitFor();
       }
       await first.locator('#claim').click();
-      await first.locator('#tip-assignee', { hasText: 'officer-760' }).waitFor();
+      await first.locator('#tip-assignee', { hasText: 'officer-26743' }).waitFor();
       await second.locator('#claim').click();
       await second.locator('#claim-result', { hasText: 'Cán bộ khác đã nhận xử lý tin báo này.' }).waitFor();
       assert.deepEqual(browser.pageErrors, []);

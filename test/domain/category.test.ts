@@ -38,6 +38,17 @@ const cases: [Category, string][] = [
   ['other', 'Xe tải đổ trộm phế thải xây dựng xuống kênh'],
   ['other', 'Có người câu trộm điện từ cột điện cho cả dãy trọ'],
   ['other', 'Cơ sở sang chiết dầu nhớt giả nhãn hiệu trong hẻm'],
+  // How citizens describe frauds and thefts without the words "lừa đảo" or "trộm".
+  ['fraud', 'Có người gọi điện xưng là nhân viên điện lực, bảo cài ứng dụng lạ, sau đó tài khoản ngân hàng bị rút hết tiền'],
+  ['fraud', 'Người lạ gọi tự xưng là công an, nói tôi liên quan vụ án rửa tiền, bắt chuyển tiền vào tài khoản để xác minh'],
+  ['fraud', 'Em gái tôi được mời làm nhiệm vụ online, nạp tiền đơn ảo rồi không rút được'],
+  ['fraud', 'Tôi đặt mua điện thoại trên mạng, chuyển khoản xong người bán không giao hàng và chặn liên lạc'],
+  ['fraud', 'Bà chủ hụi ôm tiền của cả xóm rồi bỏ trốn'],
+  ['fraud', 'Facebook của bạn tôi bị hack, nhắn tin mượn tiền khắp danh sách bạn bè'],
+  ['theft', 'Đêm qua kẻ gian phá khóa cổng, lẻn vào nhà lấy cắp laptop và tiền trong tủ'],
+  ['theft', 'Mấy đêm nay có người cắt trộm dây cáp điện thoại dọc con đường'],
+  ['theft', 'Đi chợ về mới biết bị rạch túi mất bóp'],
+  ['violence', 'Người đàn ông say rượu cầm dao rượt đánh hàng xóm, một người bị chém vào tay chảy nhiều máu'],
 ];
 
 describe('category', () => {
@@ -53,6 +64,10 @@ describe('category', () => {
     const english: [Category, string][] = [
       ['drugs', 'A bartender sells ketamine and ecstasy to regulars'],
       ['theft', 'My motorbike was stolen outside the hotel'],
+      ['theft', 'Our apartment was burgled while we were away'],
+      ['fraud', 'Someone posing as a bank officer asked me to transfer money and read him the OTP'],
+      ['drugs', 'Staff openly sell nitrous balloons and pills to customers'],
+      ['public_disorder', 'Young men drinking and blasting music from a speaker until 2am, shouting at passers-by'],
       ['robbery', 'Two men on a motorbike snatched my phone'],
       ['fraud', 'A fake visa agent took our passports and money then disappeared'],
       ['violence', 'A group is beating a man in the park'],

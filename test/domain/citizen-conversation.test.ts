@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } f
 import { parseOrThrow, webSubmissionSchema } from '../../shared/tip/submission.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
-import { addNote, changeStatus, claimCase, getCase, replyToTipster } from '../../shared/usecases/officers/cases.ts';
+import { addNote, changeStatus, claimTip, getTip, replyToTipster } from '../../shared/usecases/officers/tips.ts';
 import {
   addTipsterMessage,
   conversationLimitWindowSeconds,
@@ -14,7 +14,7 @@ import {
   tipsterMessagesPerHour,
 } from '../../shared/usecases/officers/citizen.ts';
 import { submitTip } from '../../shared/usecases/submit-tip.ts';
-import { caseWorld, officers } from '../support/case-fakes.ts';
+import { exampleUnit, officers, testPack, tipWorld } from '../support/tip-fakes.ts';
 import { memoryCodes, memoryQueue } from '../support/fakes.ts';
 import { refusal } from '../support/refusals.ts';
 
@@ -22,17 +22,16 @@ const hasher = createSecretHasher('a pepper long enough for tests');
 
 /** The whole path: a citizen submits, the classifier stores the tip, officers and tipster talk. */
 async function world(options: { classify?: boolean } = {}) {
-  const base = caseWorld();
+  const base = tipWorld();
   const w = {
     ...base,
     codes: memoryCodes(),
     queue: memoryQueue(),
-    tips: base.cases,
     hasher,
-    classifier: explicitOnlyClassifier,
+    classifier: explicitOnlyClassifier(testPack),
     retentionDays: 1825,
   };
-  const accepted = await submitTip(parseOrThrow(webSubmissionSchema, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' }), 'web', w);
+  const accepted = await submitTip(parseOrThrow(webSubmissionSchema(base.jurisdiction), { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: exampleUnit }), 'web', w);
   if (options.classify ?? true) await classifyTip(w.queue.sent[0]!, w);
   const proof = { code: accepted.trackingCode, secret: accepted.secret };
   return { w, accepted, proof, tipId: accepted.tipId };
@@ -42,11 +41,11 @@ async function world(options: { classify?: boolean } = {}) {
 describe('getTipConversation', () => {
   it('says what the status page says, and shows replies and tipster messages oldest first, never notes', async () => {
     const { w, proof, tipId } = await world();
-    await claimCase(officers.district, tipId, w);
+    await claimTip(officers.unit, tipId, w);
     w.clock.advance(60_000);
-    await addNote(officers.district, tipId, { text: 'Nội bộ: đối tượng có tiền án' }, w);
+    await addNote(officers.unit, tipId, { text: 'Nội bộ: đối tượng có tiền án' }, w);
     w.clock.advance(60_000);
-    await replyToTipster(officers.district, tipId, { text: 'Cảm ơn bạn. Người bán thường đứng ở đâu?' }, w);
+    await replyToTipster(officers.unit, tipId, { text: 'Cảm ơn bạn. Người bán thường đứng ở đâu?' }, w);
     w.clock.advance(60_000);
     await addTipsterMessage({ ...proof, text: 'Đầu hẻm, cạnh quán nước.' }, w);
 
@@ -54,7 +53,7 @@ describe('getTipConversation', () => {
     assert.deepEqual(view, {
       trackingCode: proof.code,
       status: 'ASSIGNED',
-      unit: { code: '770', name: 'Quận 3' },
+      unit: { code: '27154', name: 'Phường Bàn Cờ' },
       messages: [
         { from: 'officer', text: 'Cảm ơn bạn. Người bán thường đứng ở đâu?', at: '2026-11-25T03:02:00.000Z' },
         { from: 'tipster', text: 'Đầu hẻm, cạnh quán nước.', at: '2026-11-25T03:03:00.000Z' },
@@ -66,8 +65,8 @@ describe('getTipConversation', () => {
 
   it('speaks English when asked, like the status page', async () => {
     const { w, proof } = await world();
-    assert.equal((await getTipConversation({ ...proof, language: 'en' }, w)).unit?.name, 'District 3');
-    assert.equal((await getTipConversation(proof, w, 'en')).unit?.name, 'District 3');
+    assert.equal((await getTipConversation({ ...proof, language: 'en' }, w)).unit?.name, 'Ban Co Ward');
+    assert.equal((await getTipConversation(proof, w, 'en')).unit?.name, 'Ban Co Ward');
   });
 
   it('shows RECEIVED and no messages before the tip is classified', async () => {
@@ -77,7 +76,7 @@ describe('getTipConversation', () => {
 
   it('shows tipster messages the SMS path stored without a public flag', async () => {
     const { w, proof, tipId } = await world();
-    w.cases.eventLog.get(tipId)?.push({ id: 'sms1', tipId, type: 'TIPSTER_MESSAGE', actor: 'tipster', at: '2026-11-25T04:00:00.000Z', text: 'Thêm: xe máy màu đỏ' } as never);
+    w.tips.eventLog.get(tipId)?.push({ id: 'sms1', tipId, type: 'TIPSTER_MESSAGE', actor: 'tipster', at: '2026-11-25T04:00:00.000Z', text: 'Thêm: xe máy màu đỏ' } as never);
     assert.deepEqual((await getTipConversation(proof, w)).messages, [{ from: 'tipster', text: 'Thêm: xe máy màu đỏ', at: '2026-11-25T04:00:00.000Z' }]);
   });
 
@@ -87,7 +86,7 @@ describe('getTipConversation', () => {
     const wrongCode = await refusal(getTipConversation({ ...proof, code: 'TB-0000-0000' }, w));
     assert.ok(wrongSecret instanceof NotFoundError && wrongCode instanceof NotFoundError);
     assert.equal(wrongSecret.message, wrongCode.message);
-    assert.equal(w.cases.calls.events, 0, 'nothing is read for a wrong secret');
+    assert.equal(w.tips.calls.events, 0, 'nothing is read for a wrong secret');
   });
 
   it('refuses a malformed code or secret by field, without counting it', async () => {
@@ -104,7 +103,7 @@ describe('addTipsterMessage', () => {
     const { w, proof, tipId } = await world();
     const message = await addTipsterMessage({ ...proof, code: proof.code.toLowerCase(), text: '  Tối nay họ lại đến.  ' }, w);
     assert.deepEqual(message, { from: 'tipster', text: 'Tối nay họ lại đến.', at: '2026-11-25T03:00:00.000Z' });
-    const stored = w.cases.storedEvents(tipId).find((event) => event.type === 'TIPSTER_MESSAGE');
+    const stored = w.tips.storedEvents(tipId).find((event) => event.type === 'TIPSTER_MESSAGE');
     assert.deepEqual({ ...stored }, {
       id: '00000000000000000000000002',
       tipId,
@@ -115,8 +114,8 @@ describe('addTipsterMessage', () => {
       public: true,
       channel: 'web',
     });
-    assert.equal(w.cases.stored(tipId).version, 1, 'a message changes nothing else on the tip');
-    const { events } = await getCase(officers.district, tipId, w);
+    assert.equal(w.tips.stored(tipId).version, 1, 'a message changes nothing else on the tip');
+    const { events } = await getTip(officers.unit, tipId, w);
     assert.deepEqual(events.map((event) => [event.type, event.actor, event.public]), [['CLASSIFIED', 'system:classifier', false], ['TIPSTER_MESSAGE', 'tipster', true]]);
   });
 
@@ -125,7 +124,7 @@ describe('addTipsterMessage', () => {
     const error = await refusal(addTipsterMessage({ ...proof, secret: '0000-0000-0000-0000', text: 'Xin chào' }, w));
     assert.ok(error instanceof NotFoundError);
     assert.equal(error.message, 'No tip matches this code and secret.');
-    assert.equal(w.cases.storedEvents(tipId).length, 1);
+    assert.equal(w.tips.storedEvents(tipId).length, 1);
   });
 
   it('refuses with 409 not_ready while the tip is still being routed', async () => {
@@ -137,7 +136,7 @@ describe('addTipsterMessage', () => {
 
   it('refuses with 409 closed once the tip is resolved or rejected', async () => {
     const { w, proof, tipId } = await world();
-    await changeStatus(officers.district, tipId, { status: 'REJECTED', reason: 'false' }, w);
+    await changeStatus(officers.unit, tipId, { status: 'REJECTED', reason: 'false' }, w);
     const error = await refusal(addTipsterMessage({ ...proof, text: 'Còn một chi tiết nữa' }, w));
     assert.ok(error instanceof ConflictError);
     assert.equal(error.code, 'closed');
@@ -187,7 +186,7 @@ describe('rate limits per tracking code', () => {
     const { w, proof, tipId } = await world();
     for (let index = 0; index < tipsterMessagesPerHour; index += 1) await addTipsterMessage({ ...proof, text: `Tin nhắn ${index + 1}` }, w);
     await assert.rejects(addTipsterMessage({ ...proof, text: 'Tin nhắn 11' }, w), TooManyRequestsError);
-    assert.equal(w.cases.storedEvents(tipId).filter((event) => event.type === 'TIPSTER_MESSAGE').length, 10);
+    assert.equal(w.tips.storedEvents(tipId).filter((event) => event.type === 'TIPSTER_MESSAGE').length, 10);
     assert.equal((await getTipConversation(proof, w)).messages.length, 10, 'lookups still work');
     w.clock.advance(conversationLimitWindowSeconds * 1000);
     assert.equal((await addTipsterMessage({ ...proof, text: 'Một giờ sau' }, w)).text, 'Một giờ sau');

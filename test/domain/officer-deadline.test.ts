@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { ConflictError, ForbiddenError } from '../../shared/errors.ts';
 import { maxDeadlineExtensions, maxExtensionMonths } from '../../shared/officers/model.ts';
-import { extendDeadline, getCase } from '../../shared/usecases/officers/cases.ts';
+import { extendDeadline, getTip } from '../../shared/usecases/officers/tips.ts';
 import { addCalendarMonths, daysLeft, isOverdue, maxExtensionDays } from '../../shared/usecases/officers/deadline.ts';
-import { caseTip, caseTipIn, caseWorld, flakyCases, officers } from '../support/case-fakes.ts';
+import { flakyTips, officers, storedTip, storedTipIn, tipWorld } from '../support/tip-fakes.ts';
 import { issuesOf, refusal } from '../support/refusals.ts';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
-const tipId = caseTip().id;
+const tipId = storedTip().id;
 
 
 
@@ -64,8 +64,8 @@ describe('calendar months in Vietnam time', () => {
 
 describe('extendDeadline', () => {
   it('moves the deadline, records who, when, why and from what, and logs the change', async () => {
-    const w = caseWorld();
-    w.cases.put(caseTipIn('IN_PROGRESS'));
+    const w = tipWorld();
+    w.tips.put(storedTipIn('IN_PROGRESS'));
     const view = await extendDeadline(officers.supervisor, tipId, { days: 30, reason: '  Chờ kết quả giám định  ' }, w);
     assert.equal(view.dueAt, '2027-01-09T03:00:00.000Z');
     assert.equal(view.daysLeft, 45);
@@ -73,7 +73,7 @@ describe('extendDeadline', () => {
       { by: 'hoa.vo', at: '2026-11-25T03:00:00.000Z', previousDueAt: '2026-12-10T03:00:00.000Z', dueAt: '2027-01-09T03:00:00.000Z', reason: 'Chờ kết quả giám định' },
     ]);
     assert.equal(view.version, 2);
-    const [event] = w.cases.storedEvents(tipId);
+    const [event] = w.tips.storedEvents(tipId);
     assert.deepEqual(
       [event?.type, event?.actor, event?.before, event?.after, event?.reason, event?.public],
       ['DEADLINE_EXTENDED', 'hoa.vo', { dueAt: '2026-12-10T03:00:00.000Z' }, { dueAt: '2027-01-09T03:00:00.000Z' }, 'Chờ kết quả giám định', false],
@@ -81,40 +81,40 @@ describe('extendDeadline', () => {
   });
 
   it(`allows ${maxDeadlineExtensions} extensions and refuses the third with 409`, async () => {
-    const w = caseWorld();
-    w.cases.put(caseTip());
+    const w = tipWorld();
+    w.tips.put(storedTip());
     await extendDeadline(officers.supervisor, tipId, { days: 10, reason: 'Lần gia hạn thứ nhất' }, w);
     await extendDeadline(officers.supervisor, tipId, { days: 10, reason: 'Lần gia hạn thứ hai' }, w);
     const error = await refusal(extendDeadline(officers.supervisor, tipId, { days: 1, reason: 'Lần gia hạn thứ ba' }, w));
     assert.ok(error instanceof ConflictError);
     assert.equal(error.code, 'extension_limit');
     assert.deepEqual(error.details, { max: 2 });
-    const { tip } = await getCase(officers.supervisor, tipId, w);
+    const { tip } = await getTip(officers.supervisor, tipId, w);
     assert.equal(tip.deadlineExtensions.length, 2);
     assert.equal(tip.dueAt, '2026-12-30T03:00:00.000Z');
     assert.equal(tip.deadlineExtensions[1]?.previousDueAt, '2026-12-20T03:00:00.000Z');
   });
 
   it('refuses more than two calendar months from the current deadline', async () => {
-    const w = caseWorld();
+    const w = tipWorld();
     // Due 15 January 2027: two months on is 15 March, 59 days.
-    w.cases.put(caseTip({ dueAt: '2027-01-15T03:00:00.000Z' }));
+    w.tips.put(storedTip({ dueAt: '2027-01-15T03:00:00.000Z' }));
     assert.deepEqual(issuesOf(await refusal(extendDeadline(officers.supervisor, tipId, { days: 60, reason: 'Quá hai tháng' }, w))), [['days', 'tooLarge', 59]]);
     assert.deepEqual(issuesOf(await refusal(extendDeadline(officers.supervisor, tipId, { days: 63, reason: 'Quá hai tháng' }, w))), [['days', 'tooLarge', 62]]);
-    assert.equal(w.cases.stored(tipId).version, 1);
+    assert.equal(w.tips.stored(tipId).version, 1);
     const view = await extendDeadline(officers.supervisor, tipId, { days: 59, reason: 'Đúng hai tháng' }, w);
     assert.equal(view.dueAt, '2027-03-15T03:00:00.000Z');
   });
 
   it('allows the full 62 days when the two months are long ones', async () => {
-    const w = caseWorld();
-    w.cases.put(caseTip({ dueAt: '2026-12-15T03:00:00.000Z' }));
+    const w = tipWorld();
+    w.tips.put(storedTip({ dueAt: '2026-12-15T03:00:00.000Z' }));
     assert.equal((await extendDeadline(officers.supervisor, tipId, { days: 62, reason: 'Hai tháng dài' }, w)).dueAt, '2027-02-15T03:00:00.000Z');
   });
 
   it('refuses bad days and reasons by field', async () => {
-    const w = caseWorld();
-    w.cases.put(caseTip());
+    const w = tipWorld();
+    w.tips.put(storedTip());
     const check = async (input: Record<string, unknown>, expected: Array<[string, string, number | undefined]>) =>
       assert.deepEqual(issuesOf(await refusal(extendDeadline(officers.supervisor, tipId, input, w))), expected, JSON.stringify(input));
     await check({ days: 0, reason: 'Lý do đủ dài' }, [['days', 'tooSmall', 1]]);
@@ -127,24 +127,24 @@ describe('extendDeadline', () => {
 
   it('refuses a closed tip with 409 closed', async () => {
     for (const status of ['RESOLVED', 'REJECTED'] as const) {
-      const w = caseWorld();
-      w.cases.put(caseTipIn(status));
+      const w = tipWorld();
+      w.tips.put(storedTipIn(status));
       const error = await refusal(extendDeadline(officers.supervisor, tipId, { days: 5, reason: 'Lý do đủ dài' }, w));
       assert.ok(error instanceof ConflictError && error.code === 'closed', status);
     }
   });
 
   it('is for supervisors only', async () => {
-    const w = caseWorld();
-    w.cases.put(caseTipIn('IN_PROGRESS', officers.district));
-    await assert.rejects(extendDeadline(officers.district, tipId, { days: 5, reason: 'Lý do đủ dài' }, w), ForbiddenError);
+    const w = tipWorld();
+    w.tips.put(storedTipIn('IN_PROGRESS', officers.unit));
+    await assert.rejects(extendDeadline(officers.unit, tipId, { days: 5, reason: 'Lý do đủ dài' }, w), ForbiddenError);
   });
 
   it('turns a lost race into a 409 and extends nothing', async () => {
-    const w = caseWorld();
-    w.cases.put(caseTip());
-    const error = await refusal(extendDeadline(officers.supervisor, tipId, { days: 5, reason: 'Lý do đủ dài' }, { ...w, cases: flakyCases(w.cases, 1) }));
+    const w = tipWorld();
+    w.tips.put(storedTip());
+    const error = await refusal(extendDeadline(officers.supervisor, tipId, { days: 5, reason: 'Lý do đủ dài' }, { ...w, tips: flakyTips(w.tips, 1) }));
     assert.ok(error instanceof ConflictError && error.code === 'concurrent_change');
-    assert.equal(w.cases.stored(tipId).deadlineExtensions, undefined);
+    assert.equal(w.tips.stored(tipId).deadlineExtensions, undefined);
   });
 });

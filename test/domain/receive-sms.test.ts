@@ -6,7 +6,8 @@ import type { InboundSms } from '../../shared/sms/inbound.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
 import { receiveSms } from '../../shared/usecases/receive-sms.ts';
-import { fixedClock, memoryCodes, memoryConversation, memoryQueue, memorySenders, memoryTips, sequentialIds } from '../support/fakes.ts';
+import { fixedClock, memoryCodes, memoryConversation, memoryQueue, memorySenders, sequentialIds } from '../support/fakes.ts';
+import { exampleUnit, memoryTips, testPack } from '../support/tip-fakes.ts';
 
 const phone = '+84903123456';
 
@@ -65,7 +66,7 @@ describe('receiveSms', () => {
   it('never joins a closed tip', async () => {
     const w = world();
     const first = await receiveSms(sms('co nguoi ban ma tuy o hem 12'), w);
-    await classifyTip(w.queue.sent[0]!, { ...w, classifier: explicitOnlyClassifier });
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: explicitOnlyClassifier(testPack) });
     assert.ok(first.kind === 'tip');
     const stored = w.tips.tips.get(first.tipId)!;
     w.tips.tips.set(first.tipId, { ...stored, status: 'RESOLVED' });
@@ -101,6 +102,22 @@ describe('receiveSms', () => {
     assert.match(String(mine.reply), /dang phan loai/);
     assert.doesNotMatch(String(theirs.reply), /dang phan loai/);
     assert.equal(theirs.kind, 'status');
+  });
+
+  it('names the unit holding the tip once it is routed, on the map of its pack', async () => {
+    const w = world();
+    const tip = await receiveSms(sms('co nguoi ban ma tuy o hem 45 Le Van Sy'), w);
+    assert.ok(tip.kind === 'tip');
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: explicitOnlyClassifier(testPack) });
+    const atDesk = await receiveSms(sms(`TT ${tip.trackingCode}`), w);
+    assert.match(String(atDesk.reply), /dang cho xu ly\. Don vi: Truc ban Cong an Thanh pho Ho Chi Minh\./);
+    const stored = w.tips.stored(tip.tipId);
+    w.tips.tips.set(tip.tipId, { ...stored, pack: testPack, unit: exampleUnit, queue: exampleUnit, status: 'ASSIGNED' });
+    const inUnit = await receiveSms(sms(`TT ${tip.trackingCode}`), w);
+    assert.match(String(inUnit.reply), /da giao can bo\. Don vi: Phuong Ban Co\./);
+    w.tips.tips.set(tip.tipId, { ...stored, pack: 'hcmc-2021', unit: '770', queue: '770', status: 'ASSIGNED' });
+    const onOldMap = await receiveSms(sms(`TT ${tip.trackingCode}`), w);
+    assert.match(String(onOldMap.reply), /da giao can bo\. Don vi: Quan 3\./);
   });
 
   it('sends nothing after HUY except its confirmation, and resumes after BAT', async () => {

@@ -1,18 +1,21 @@
 /**
- * Routing by explicit code and by GPS: the order of evidence, the grid index against a plain
- * ray-casting scan, the border margin where text may confirm or override the point.
+ * Routing by explicit code and by GPS on the old map (hcmc-2021, 22 districts with coarse
+ * polygons): the order of evidence, the index against a plain ray-casting scan, the border
+ * margin where text may confirm or override the point. (The map in force: routing-2025-gps.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { createClassifier, GPS_BORDER_MARGIN_METRES, ROUTING_CONFIDENCE_THRESHOLD } from '../../shared/classification/engine.ts';
+import { createClassifier, ROUTING_CONFIDENCE_THRESHOLD } from '../../shared/classification/engine.ts';
 import { GpsIndex } from '../../shared/classification/gps-index.ts';
+import { packBoundaries } from '../../shared/classification/packs.ts';
 import type { ClassifierInput } from '../../shared/classification/types.ts';
-import { hcmc2021Pack } from '../../shared/jurisdictions/hcmc-2021/pack.ts';
 import type { PackBoundary } from '../../shared/jurisdictions/pack.ts';
 
-const classifier = createClassifier();
+const classifier = createClassifier({ pack: 'hcmc-2021' });
 const routing = (input: Partial<ClassifierInput>) => classifier.classify({ channel: 'web', text: '', ...input }).routing;
-const index = new GpsIndex(hcmc2021Pack.boundaries, { marginMetres: GPS_BORDER_MARGIN_METRES });
+const pack = packBoundaries('hcmc-2021');
+const GPS_BORDER_MARGIN_METRES = pack.borderMarginMetres;
+const index = new GpsIndex(pack.boundaries, { marginMetres: GPS_BORDER_MARGIN_METRES });
 
 /** Reference point-in-polygon: ray casting over every ring of every unit, no index. */
 function scan(boundaries: readonly PackBoundary[], lat: number, lon: number): string[] {
@@ -55,7 +58,7 @@ describe('GPS index', () => {
     for (let k = 0; k < 5000; k++) {
       const lat = 10.36 + random() * 0.82;
       const lon = 106.35 + random() * 0.69;
-      const expected = scan(hcmc2021Pack.boundaries, lat, lon);
+      const expected = scan(pack.boundaries, lat, lon);
       const got = index.lookup(lat, lon);
       if (expected.length <= 1) assert.equal(got, expected[0] ?? null, `${lat},${lon}`);
       else assert.ok(got !== null && expected.includes(got), `${lat},${lon}: overlap ${expected.join('/')}, got ${got}`);
@@ -66,8 +69,8 @@ describe('GPS index', () => {
     for (const [name, lat, lon, code] of landmarks) assert.equal(index.lookup(lat, lon), code, name);
   });
 
-  it('answers null outside the city and outside the grid', () => {
-    assert.equal(index.lookup(10.9, 106.78), null); // Dĩ An, Bình Dương
+  it('answers null outside the 22 districts and outside the grid', () => {
+    assert.equal(index.lookup(10.9, 106.78), null); // Dĩ An, then Bình Dương
     assert.equal(index.lookup(21.03, 105.85), null); // Hà Nội
     assert.equal(index.lookup(0, 0), null);
   });
@@ -86,6 +89,11 @@ describe('GPS index', () => {
   it('handles a square with a hole', () => {
     const ring = (x0: number, y0: number, x1: number, y1: number): number[] => [x0, y0, x1, y0, x1, y1, x0, y1, x0, y0];
     const donut = new GpsIndex([{ code: 'A', polygons: [[ring(0, 0, 1, 1), ring(0.4, 0.4, 0.6, 0.6)]] }], { cellDegrees: 0.1 });
+    // Hundreds of units: no limit on how many an index holds (the 2021 index kept 31-bit masks).
+    const grid = Array.from({ length: 400 }, (_, k) => ({ code: `U${k}`, polygons: [[ring(k % 20, Math.floor(k / 20), (k % 20) + 1, Math.floor(k / 20) + 1)]] }));
+    const many = new GpsIndex(grid, { cellDegrees: 1 });
+    assert.equal(many.lookup(19.5, 19.5), 'U399');
+    assert.equal(many.lookup(0.5, 7.5), 'U7');
     assert.equal(donut.lookup(0.2, 0.2), 'A');
     assert.equal(donut.lookup(0.5, 0.5), null);
     assert.equal(donut.lookup(0.45, 0.7), 'A');
@@ -95,62 +103,64 @@ describe('GPS index', () => {
 
 describe('order of evidence', () => {
   it('takes a valid explicit code first', () => {
-    const decision = routing({ district: '771', text: 'Quận 1 có trộm', lat: 10.7725, lon: 106.698 });
-    assert.equal(decision.district, '771');
+    const decision = routing({ unit: '771', text: 'Quận 1 có trộm', lat: 10.7725, lon: 106.698 });
+    assert.equal(decision.unit, '771');
     assert.equal(decision.method, 'explicit');
     assert.equal(decision.confidence, 1);
     assert.deepEqual(decision.evidence, { kind: 'code', code: '771' });
   });
 
   it('ignores an invalid explicit code and falls through to GPS, then text', () => {
-    assert.equal(routing({ district: '999', lat: 10.7725, lon: 106.698 }).method, 'gps');
-    const text = routing({ district: 'Q1', text: 'Quận 5 có trộm' });
-    assert.equal(text.district, '774');
+    assert.equal(routing({ unit: '999', lat: 10.7725, lon: 106.698 }).method, 'gps');
+    // A code of the other map is not a unit of this one.
+    assert.equal(routing({ unit: '27154', lat: 10.7725, lon: 106.698 }).method, 'gps');
+    const text = routing({ unit: 'Q1', text: 'Quận 5 có trộm' });
+    assert.equal(text.unit, '774');
     assert.equal(text.method, 'text');
   });
 
   it('takes a GPS point inside the city over the text', () => {
     const decision = routing({ text: 'Có đánh nhau trước quán bar', lat: 10.7674, lon: 106.6935 });
-    assert.equal(decision.district, '760');
+    assert.equal(decision.unit, '760');
     assert.equal(decision.method, 'gps');
     assert.deepEqual(decision.evidence, { kind: 'point', lat: 10.7674, lon: 106.6935 });
     assert.ok(decision.confidence >= 0.95);
-    // Deep inside a unit the point wins even when the text names another; the text is the runner-up.
+    // Deep inside a unit the point wins even when the text names another; the text is the next candidate.
     const disagree = routing({ text: 'Quận 5 có đánh nhau', lat: 10.7725, lon: 106.698 });
-    assert.equal(disagree.district, '760');
-    assert.equal(disagree.runnerUp?.district, '774');
+    assert.equal(disagree.unit, '760');
+    assert.equal(disagree.candidates[1]?.unit, '774');
   });
 
   it('lets the text confirm a point near a border', () => {
     const alone = routing({ text: 'Đang có đua xe quanh bùng binh', lat: 10.7828, lon: 106.6957 });
-    assert.equal(alone.district, '770');
+    assert.equal(alone.unit, '770');
     assert.equal(alone.method, 'gps');
     assert.ok(alone.confidence >= ROUTING_CONFIDENCE_THRESHOLD && alone.confidence < 0.95);
-    assert.ok(alone.candidates.some((c) => c.district === '760'), 'the neighbour is a candidate');
+    assert.ok(alone.candidates.some((c) => c.unit === '760'), 'the neighbour is a candidate');
     const confirmed = routing({ text: 'Đang có đua xe quanh hồ Con Rùa', lat: 10.7828, lon: 106.6957 });
-    assert.equal(confirmed.district, '770');
+    assert.equal(confirmed.unit, '770');
     assert.ok(confirmed.confidence > alone.confidence);
   });
 
   it('lets the text override a point near a border when it names the neighbour', () => {
     const decision = routing({ text: 'Q1: có cướp giật trên đường Lê Duẩn', lat: 10.7828, lon: 106.6957 });
-    assert.equal(decision.district, '760');
+    assert.equal(decision.unit, '760');
     assert.equal(decision.method, 'text');
-    assert.equal(decision.runnerUp?.district, '770');
+    assert.equal(decision.candidates[1]?.unit, '770');
   });
 
   it('falls back to text when the point is outside the city or unusable', () => {
     const outside = routing({ text: 'Quận 5 có trộm', lat: 10.9, lon: 106.78 });
-    assert.equal(outside.district, '774');
+    assert.equal(outside.unit, '774');
     assert.equal(outside.method, 'text');
     assert.equal(routing({ text: 'Quận 5 có trộm', lat: 0, lon: 0 }).method, 'text');
     assert.equal(routing({ text: 'Quận 5 có trộm', lat: Number.NaN, lon: 106.7 }).method, 'text');
-    assert.equal(routing({ text: 'không rõ ở đâu', lat: 10.9, lon: 106.78 }).district, null);
+    assert.equal(routing({ text: 'không rõ ở đâu', lat: 10.9, lon: 106.78 }).unit, null);
   });
 
   it('puts swapped coordinates right', () => {
     const decision = routing({ lat: 106.698, lon: 10.7725 });
-    assert.equal(decision.district, '760');
+    assert.equal(decision.unit, '760');
     assert.equal(decision.method, 'gps');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { cityDesk, hcmc2021 } from '../../shared/jurisdictions/index.ts';
+import { cityDesk, jurisdiction, packIds } from '../../shared/jurisdictions/index.ts';
 import { fitsOneSegment, isGsm7, smsSegments, toAsciiVietnamese } from '../../shared/sms/gsm.ts';
 import { smsReplies } from '../../shared/sms/replies.ts';
 import { tipStatuses, type TipStatus } from '../../shared/tip/tip.ts';
@@ -8,9 +8,12 @@ import { tipStatuses, type TipStatus } from '../../shared/tip/tip.ts';
 /** The longest inputs each reply can get: codes and secrets have a fixed length. */
 const code = 'TB-XXXX-XXXX';
 const secret = 'XXXX-XXXX-XXXX-XXXX';
-const longestUnitName = hcmc2021.units
-  .map((unit) => unit.name)
-  .reduce((longest, name) => (toAsciiVietnamese(name).length > toAsciiVietnamese(longest).length ? name : longest));
+/** The longest unit name of a pack, as it goes out without diacritics. */
+const longestUnitNameOf = (packId: string): string =>
+  jurisdiction(packId)
+    .units.map((unit) => unit.name)
+    .reduce((longest, name) => (toAsciiVietnamese(name).length > toAsciiVietnamese(longest).length ? name : longest));
+const longestUnitNames = packIds.map(longestUnitNameOf);
 const statuses: readonly (TipStatus | 'RECEIVED')[] = ['RECEIVED', ...tipStatuses];
 
 function assertOneGsmSegment(reply: string): void {
@@ -20,8 +23,10 @@ function assertOneGsmSegment(reply: string): void {
 }
 
 describe('SMS replies', () => {
-  it('picks the longest unit name of the 2021 jurisdiction as the test input', () => {
-    assert.equal(longestUnitName, 'Thành phố Thủ Đức');
+  it('picks the longest unit name of each pack as the test input', () => {
+    assert.deepEqual(packIds, ['hcmc-2025', 'hcmc-2021']);
+    assert.equal(longestUnitNameOf('hcmc-2025'), 'Phường Đông Hưng Thuận');
+    assert.equal(longestUnitNameOf('hcmc-2021'), 'Thành phố Thủ Đức');
   });
 
   it('fit one GSM-7 SMS each, with the longest inputs', () => {
@@ -35,12 +40,18 @@ describe('SMS replies', () => {
       smsReplies.rateLimited(Number.MAX_SAFE_INTEGER),
       smsReplies.emptyTip(),
       ...statuses.flatMap((status) => [
-        smsReplies.status(code, status, longestUnitName),
+        ...longestUnitNames.map((name) => smsReplies.status(code, status, name)),
         smsReplies.status(code, status, cityDesk.name),
         smsReplies.status(code, status, null),
       ]),
     ];
     for (const reply of replies) assertOneGsmSegment(reply);
+  });
+
+  it('name the longest unit of each pack in full, without shortening it', () => {
+    for (const name of longestUnitNames) {
+      assert.ok(smsReplies.status(code, 'IN_PROGRESS', name).includes(`Don vi: ${toAsciiVietnamese(name)}.`), name);
+    }
   });
 
   it('give the code, the secret, how to ask for the status and the emergency number when a tip is accepted', () => {
@@ -65,10 +76,10 @@ describe('SMS replies', () => {
       REJECTED: 'da dong',
     };
     for (const status of statuses) {
-      const reply = smsReplies.status('TB-7Q4K-9XPD', status, 'Quận Gò Vấp');
+      const reply = smsReplies.status('TB-7Q4K-9XPD', status, 'Phường Gò Vấp');
       assert.ok(reply.includes(words[status]), reply);
       assert.ok(reply.includes('TB-7Q4K-9XPD'), reply);
-      assert.ok(reply.includes('Quan Go Vap'), reply);
+      assert.ok(reply.includes('Phuong Go Vap'), reply);
     }
     assert.ok(smsReplies.status(code, 'ASSIGNED', cityDesk.name).includes('Truc ban Cong an Thanh pho Ho Chi Minh'));
   });

@@ -1,16 +1,23 @@
 /**
- * The generated files under web/ (the console's district map, the static citizen pages) are
- * committed; they must be exactly what tools/build-web.ts makes now, so they never go stale.
- * Run `node tools/build-web.ts` after changing the pages or the jurisdiction pack.
+ * The generated files under web/ (the console's map of each pack) are committed; they must be
+ * exactly what tools/build-web.ts makes now, so they never go stale. Run `npm run build:web`
+ * after changing a pack. The citizen pages are rendered per pack: by the local stack on each
+ * request, and by the CDK app for the deployment's pack.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { escapeHtml, statusFormPage, tipFormPage, tipMessageAddedPage, tipStatusPage } from '../../functions/http/pages.ts';
-import { hcmc2021Pack } from '../../shared/jurisdictions/hcmc-2021/pack.ts';
-import { activeJurisdiction } from '../../shared/jurisdictions/index.ts';
-import { buildWeb, mapDistricts, webRoot, type MapDistrict } from '../../tools/build-web.ts';
+import { packBoundaries } from '../../shared/classification/packs.ts';
+import { jurisdiction, packIds } from '../../shared/jurisdictions/index.ts';
+import { buildWeb, webRoot } from '../../tools/build-web.ts';
+
+interface MapFile {
+  pack: string;
+  bounds: number[];
+  features: { id: number; properties: { code: string; name: string; nameEn: string; group: string; label: [number, number] }; geometry: { type: string; coordinates: number[][][][] } }[];
+}
 
 describe('web/ build', () => {
   const built = buildWeb();
@@ -18,52 +25,58 @@ describe('web/ build', () => {
   for (const [path, content] of built) {
     it(`web/${path} is committed and up to date`, () => {
       const file = join(webRoot, path);
-      assert.ok(existsSync(file), `web/${path} is missing: run node tools/build-web.ts`);
-      assert.ok(readFileSync(file, 'utf8') === content, `web/${path} is stale: run node tools/build-web.ts`);
+      assert.ok(existsSync(file), `web/${path} is missing: run npm run build:web`);
+      assert.ok(readFileSync(file, 'utf8') === content, `web/${path} is stale: run npm run build:web`);
     });
   }
 
-  it('serves the same citizen pages the local stack renders', () => {
-    assert.equal(built.get('index.html'), tipFormPage('vi'));
-    assert.equal(built.get('en/index.html'), tipFormPage('en'));
-    assert.equal(built.get('status/index.html'), statusFormPage('vi'));
-    assert.equal(built.get('en/status/index.html'), statusFormPage('en'));
-  });
-
-  it('maps every unit of the active jurisdiction with closed rings of 4-decimal coordinates', () => {
-    const data = JSON.parse(built.get('console/districts.json') ?? '{}') as { jurisdiction: string; districts: MapDistrict[] };
-    assert.equal(data.jurisdiction, activeJurisdiction.id);
-    assert.deepEqual(
-      data.districts.map((district) => [district.code, district.name, district.nameEn]),
-      activeJurisdiction.units.map((unit) => [unit.code, unit.name, unit.nameEn]),
-    );
-    for (const district of data.districts) {
-      assert.ok(district.polygons.length > 0, district.code);
-      for (const ring of district.polygons.flat()) {
-        assert.ok(ring.length >= 8 && ring.length % 2 === 0, district.code);
-        assert.equal(ring[0], ring.at(-2), `${district.code} ring closes (lon)`);
-        assert.equal(ring[1], ring.at(-1), `${district.code} ring closes (lat)`);
-        for (const value of ring) assert.equal(value, Math.round(value * 1e4) / 1e4);
-        for (let index = 0; index < ring.length; index += 2) {
-          assert.ok(ring[index]! > 106 && ring[index]! < 107.2, `${district.code} lon`);
-          assert.ok(ring[index + 1]! > 10.3 && ring[index + 1]! < 11.2, `${district.code} lat`);
+  for (const pack of packIds) {
+    it(`maps every unit of ${pack} with closed rings of 5-decimal coordinates inside the pack's bounds`, () => {
+      const data = JSON.parse(built.get(`console/maps/${pack}.geojson`) ?? '{}') as MapFile;
+      const units = jurisdiction(pack);
+      assert.equal(data.pack, pack);
+      assert.deepEqual(
+        data.features.map((f) => [f.properties.code, f.properties.name, f.properties.nameEn, f.properties.group]),
+        units.units.map((unit) => [unit.code, unit.name, unit.nameEn, unit.group]),
+      );
+      const [minLon, minLat, maxLon, maxLat] = units.bounds;
+      for (const feature of data.features) {
+        assert.equal(feature.geometry.type, 'MultiPolygon');
+        assert.ok(feature.geometry.coordinates.length > 0, feature.properties.code);
+        for (const ring of feature.geometry.coordinates.flat()) {
+          assert.ok(ring.length >= 4, feature.properties.code);
+          assert.deepEqual(ring[0], ring.at(-1), `${feature.properties.code} ring closes`);
+          for (const [lon, lat] of ring as [number, number][]) {
+            assert.equal(lon, Math.round(lon * 1e5) / 1e5);
+            assert.ok(lon >= minLon - 1e-5 && lon <= maxLon + 1e-5 && lat >= minLat - 1e-5 && lat <= maxLat + 1e-5, `${feature.properties.code} inside the bounds`);
+          }
         }
       }
-    }
-    // Rounding drops repeated points, never whole districts or polygons.
-    assert.deepEqual(
-      mapDistricts(hcmc2021Pack).map((district) => district.polygons.length),
-      hcmc2021Pack.boundaries.map((boundary) => boundary.polygons.length),
-    );
-  });
+      // Rounding drops repeated points, never whole units or polygons.
+      assert.deepEqual(
+        data.features.map((f) => f.geometry.coordinates.length),
+        packBoundaries(pack).boundaries.map((b) => b.polygons.length),
+      );
+    });
+  }
+});
 
-  it('loads the location script on the form only, and keeps the form working without it', () => {
-    const form = built.get('index.html') ?? '';
+describe('the citizen form', () => {
+  it('lists the units of the deployment\'s pack, by the area they were in, and works without its script', () => {
+    const form = tipFormPage('vi', jurisdiction('hcmc-2025'));
+    assert.equal((form.match(/<option value="\d{5}">/g) ?? []).length, 168);
+    assert.match(form, /<optgroup label="Khu vực Quận 3 cũ">[^]*<option value="27154">Phường Bàn Cờ<\/option>/);
+    assert.match(form, /<select id="unit" name="unit"><option value="">Không rõ – để công an xác định<\/option>/);
+    const english = tipFormPage('en', jurisdiction('hcmc-2025'));
+    assert.match(english, /<optgroup label="Formerly Quận 3">[^]*<option value="27154">Ban Co Ward<\/option>/);
+    const old = tipFormPage('vi', jurisdiction('hcmc-2021'));
+    assert.equal((old.match(/<option value="\d{3}">/g) ?? []).length, 22);
+    assert.doesNotMatch(old, /<optgroup/, 'one area: a flat list');
     assert.match(form, /<script type="module" src="\/assets\/location\.js"><\/script>/);
     assert.match(form, /<form method="post" action="\/tips"/);
     assert.match(form, /<button type="button" class="secondary" id="use-location" hidden/);
     assert.doesNotMatch(form, /<script(?![^>]*src="\/assets\/location\.js")/, 'no other script, and none inline');
-    assert.doesNotMatch(built.get('status/index.html') ?? '', /<script/);
+    assert.doesNotMatch(statusFormPage('vi'), /<script/);
     assert.ok(existsSync(join(webRoot, 'assets/location.js')));
     assert.equal(escapeHtml('<script>'), '&#60;script&#62;');
   });
@@ -73,7 +86,7 @@ describe('the status page conversation', () => {
   const view = {
     trackingCode: 'TB-7Q4K-9XPD',
     status: 'ASSIGNED' as const,
-    unit: { code: '760', name: 'Quận 1' },
+    unit: { code: '26743', name: 'Phường Bến Thành' },
     messages: [
       { from: 'tipster' as const, text: 'Họ lại đến <b>tối nay</b>', at: '2026-03-02T12:00:00.000Z' },
       { from: 'officer' as const, text: '<img src=x onerror=alert(1)>', at: '2026-03-01T03:04:00.000Z' },

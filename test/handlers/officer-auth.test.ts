@@ -13,7 +13,7 @@ import {
   seededOfficers,
   type LocalIdentityProvider,
 } from '../../infra/local/identity-provider.ts';
-import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { UnauthorizedError } from '../../shared/errors.ts';
 import type { Officer } from '../../shared/officers/model.ts';
 
@@ -51,6 +51,8 @@ async function assertRefused(authenticator: OfficerAuthenticator, header: string
   });
 }
 
+const unitCodes = jurisdiction('hcmc-2025').unitCodes;
+
 describe('officer sign-in with the local identity provider', () => {
   let idp: Awaited<ReturnType<typeof startIdentityProvider>>;
   let authenticator: OfficerAuthenticator;
@@ -62,13 +64,29 @@ describe('officer sign-in with the local identity provider', () => {
   });
   afterAll(() => stopServer(idp.server));
 
-  it('seeds one officer per unit, a second officer of 760, the city desk and a supervisor', () => {
-    const names = seededOfficers.map((user) => user.username);
-    assert.equal(unitCodes.length, 22);
-    assert.equal(seededOfficers.length, 25);
+  it('seeds one officer per unit of the map in force, a second officer of 26743, the city desk and a supervisor', () => {
+    const seeded = seededOfficers();
+    const names = seeded.map((user) => user.username);
+    assert.equal(unitCodes.length, 168);
+    assert.equal(seeded.length, 171);
     assert.equal(new Set(names).size, names.length);
     for (const code of unitCodes) assert.ok(names.includes(`officer-${code}`));
+    assert.ok(names.includes('officer-26743b') && names.includes('desk') && names.includes('supervisor'));
+    assert.deepEqual(idp.provider.users, seeded, 'the provider seeds the map in force by default');
+  });
+
+  it('seeds the districts of the old map for a stack of the hcmc-2021 pack', async () => {
+    const seeded = seededOfficers('hcmc-2021');
+    const names = seeded.map((user) => user.username);
+    const districtCodes = jurisdiction('hcmc-2021').unitCodes;
+    assert.equal(districtCodes.length, 22);
+    assert.equal(seeded.length, 25);
+    for (const code of districtCodes) assert.ok(names.includes(`officer-${code}`));
+    assert.deepEqual(seeded.find((user) => user.username === 'officer-770')?.groups, ['unit-770']);
     assert.ok(names.includes('officer-760b') && names.includes('desk') && names.includes('supervisor'));
+    const oldMap = await createLocalIdentityProvider({ issuer: idp.provider.issuer, pack: 'hcmc-2021' });
+    assert.deepEqual(oldMap.users, seeded);
+    await assert.rejects(oldMap.issueToken('officer-27154'), /No local officer "officer-27154"/);
   });
 
   it('serves its public key as a JWKS at the default location', async () => {
@@ -89,7 +107,7 @@ describe('officer sign-in with the local identity provider', () => {
     const viaJson = await fetch(`${idp.baseUrl}/_local/idp/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'officer-760', password: localOfficerPassword }),
+      body: JSON.stringify({ username: 'officer-26743', password: localOfficerPassword }),
     });
     assert.equal(viaJson.status, 200);
     const answer = (await viaJson.json()) as { access_token: string; token_type: string; expires_in: number };
@@ -102,15 +120,15 @@ describe('officer sign-in with the local identity provider', () => {
     assert.equal(payload?.token_use, 'access');
     assert.equal(payload?.client_id, 'tinbao-local-console');
     assert.equal(payload?.scope, 'openid');
-    assert.equal(payload?.username, 'officer-760');
-    assert.deepEqual(payload?.['cognito:groups'], ['district-760']);
-    assert.equal(payload?.sub, localSubject('officer-760'));
+    assert.equal(payload?.username, 'officer-26743');
+    assert.deepEqual(payload?.['cognito:groups'], ['unit-26743']);
+    assert.equal(payload?.sub, localSubject('officer-26743'));
     assert.match(String(payload?.sub), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(payload?.exp, (payload?.iat as number) + 3600);
     assert.equal(typeof payload?.auth_time, 'number');
     assert.equal(typeof payload?.jti, 'string');
     assert.equal(payload?.aud, undefined, 'access tokens carry client_id, not aud');
-    assert.equal((await authenticator.authenticate(`Bearer ${answer.access_token}`)).username, 'officer-760');
+    assert.equal((await authenticator.authenticate(`Bearer ${answer.access_token}`)).username, 'officer-26743');
 
     const viaForm = await fetch(`${idp.baseUrl}/_local/idp/token`, {
       method: 'POST',
@@ -124,8 +142,10 @@ describe('officer sign-in with the local identity provider', () => {
 
   it('refuses a wrong password and an unknown user alike, with 401', async () => {
     for (const credentials of [
-      { username: 'officer-760', password: 'wrong' },
+      { username: 'officer-26743', password: 'wrong' },
       { username: 'officer-999', password: localOfficerPassword },
+      // A district officer of the old map is no user of a stack on the map in force.
+      { username: 'officer-770', password: localOfficerPassword },
     ]) {
       const response = await fetch(`${idp.baseUrl}/_local/idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
       assert.equal(response.status, 401, credentials.username);
@@ -150,42 +170,42 @@ describe('officer sign-in with the local identity provider', () => {
 
   it('maps a token of each seeded kind to the right officer', async () => {
     const expectations: Array<[string, Omit<Officer, 'id'>]> = [
-      ['officer-760', { username: 'officer-760', districts: ['760'], cityDesk: false, supervisor: false }],
-      ['officer-760b', { username: 'officer-760b', districts: ['760'], cityDesk: false, supervisor: false }],
-      ['desk', { username: 'desk', districts: [], cityDesk: true, supervisor: false }],
-      ['supervisor', { username: 'supervisor', districts: [], cityDesk: true, supervisor: true }],
+      ['officer-26743', { username: 'officer-26743', units: ['26743'], cityDesk: false, supervisor: false }],
+      ['officer-26743b', { username: 'officer-26743b', units: ['26743'], cityDesk: false, supervisor: false }],
+      ['desk', { username: 'desk', units: [], cityDesk: true, supervisor: false }],
+      ['supervisor', { username: 'supervisor', units: [], cityDesk: true, supervisor: true }],
     ];
-    for (const code of unitCodes) expectations.push([`officer-${code}`, { username: `officer-${code}`, districts: [code], cityDesk: false, supervisor: false }]);
+    for (const code of unitCodes) expectations.push([`officer-${code}`, { username: `officer-${code}`, units: [code], cityDesk: false, supervisor: false }]);
     for (const [username, expected] of expectations) {
       const officer = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken(username)}`);
       assert.deepEqual(officer, { id: localSubject(username), ...expected }, username);
     }
-    const first = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-760')}`);
-    const second = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-760b')}`);
+    const first = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-26743')}`);
+    const second = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-26743b')}`);
     assert.notEqual(first.id, second.id, 'two officers of one unit are two subjects');
   });
 
   it('accepts the scheme in any case and surrounding spaces', async () => {
-    const token = await idp.provider.issueToken('officer-770');
-    assert.equal((await authenticator.authenticate(`bearer ${token}`)).username, 'officer-770');
-    assert.equal((await authenticator.authenticate(`  Bearer   ${token} `)).username, 'officer-770');
+    const token = await idp.provider.issueToken('officer-27154');
+    assert.equal((await authenticator.authenticate(`bearer ${token}`)).username, 'officer-27154');
+    assert.equal((await authenticator.authenticate(`  Bearer   ${token} `)).username, 'officer-27154');
   });
 
   it('refuses a missing header, another scheme and garbage', async () => {
     await assertRefused(authenticator, undefined, 'missing_token');
     await assertRefused(authenticator, '', 'missing_token');
     await assertRefused(authenticator, 'Bearer', 'missing_token');
-    await assertRefused(authenticator, `Basic ${Buffer.from(`officer-760:${localOfficerPassword}`).toString('base64')}`, 'missing_token');
-    await assertRefused(authenticator, `Token ${await idp.provider.issueToken('officer-760')}`, 'missing_token');
+    await assertRefused(authenticator, `Basic ${Buffer.from(`officer-26743:${localOfficerPassword}`).toString('base64')}`, 'missing_token');
+    await assertRefused(authenticator, `Token ${await idp.provider.issueToken('officer-26743')}`, 'missing_token');
     await assertRefused(authenticator, 'Bearer not-a-jwt', 'invalid_token');
     await assertRefused(authenticator, 'Bearer aaa.bbb.ccc', 'invalid_token');
-    const [header, payload] = (await idp.provider.issueToken('officer-760')).split('.');
+    const [header, payload] = (await idp.provider.issueToken('officer-26743')).split('.');
     await assertRefused(authenticator, `Bearer ${header}.${payload}.`, 'invalid_token');
     await assertRefused(authenticator, `Bearer ${header}.${payload}.${Buffer.from('forged').toString('base64url')}`, 'invalid_token');
   });
 
   it('refuses a token whose claims were changed after signing', async () => {
-    const [header, payload, signature] = (await idp.provider.issueToken('officer-760')).split('.');
+    const [header, payload, signature] = (await idp.provider.issueToken('officer-26743')).split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const promoted = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['supervisor', 'city-desk'] })).toString('base64url');
     await assertRefused(authenticator, `Bearer ${header}.${promoted}.${signature}`, 'invalid_token');
@@ -230,50 +250,50 @@ describe('officer sign-in with the local identity provider', () => {
   });
 
   it('refuses an expired token, and says it expired', async () => {
-    const expired = await idp.provider.issueToken('officer-760', { issuedAt: new Date(Date.now() - 2 * 3600_000) });
+    const expired = await idp.provider.issueToken('officer-26743', { issuedAt: new Date(Date.now() - 2 * 3600_000) });
     await assertRefused(authenticator, `Bearer ${expired}`, 'invalid_token');
     await assert.rejects(authenticator.authenticate(`Bearer ${expired}`), /expired/);
-    const shortLived = await idp.provider.issueToken('officer-760', { expiresInSeconds: -1 });
+    const shortLived = await idp.provider.issueToken('officer-26743', { expiresInSeconds: -1 });
     await assertRefused(authenticator, `Bearer ${shortLived}`, 'invalid_token');
   });
 
   it('refuses a token that never expires', async () => {
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { exp: undefined } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { exp: undefined } })}`, 'invalid_token');
   });
 
   it('refuses a token issued to another app client', async () => {
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { client_id: 'another-app' } })}`, 'invalid_token');
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { client_id: undefined } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { client_id: 'another-app' } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { client_id: undefined } })}`, 'invalid_token');
   });
 
   it('refuses an ID token', async () => {
-    const idToken = await idp.provider.issueToken('officer-760', {
-      claims: { token_use: 'id', aud: localOfficerClientId, client_id: undefined, scope: undefined, username: undefined, 'cognito:username': 'officer-760' },
+    const idToken = await idp.provider.issueToken('officer-26743', {
+      claims: { token_use: 'id', aud: localOfficerClientId, client_id: undefined, scope: undefined, username: undefined, 'cognito:username': 'officer-26743' },
     });
     await assertRefused(authenticator, `Bearer ${idToken}`, 'invalid_token');
     // Even one that also carries the access token's claims.
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { token_use: 'id' } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { token_use: 'id' } })}`, 'invalid_token');
   });
 
   it('refuses a token from another issuer, even when its signature is good', async () => {
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { iss: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_other' } })}`, 'invalid_token');
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { iss: undefined } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { iss: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_other' } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { iss: undefined } })}`, 'invalid_token');
   });
 
   it('refuses a token without username or subject', async () => {
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { username: undefined } })}`, 'invalid_token');
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { sub: undefined } })}`, 'invalid_token');
-    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-760', { claims: { 'cognito:groups': 'supervisor' } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { username: undefined } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { sub: undefined } })}`, 'invalid_token');
+    await assertRefused(authenticator, `Bearer ${await idp.provider.issueToken('officer-26743', { claims: { 'cognito:groups': 'supervisor' } })}`, 'invalid_token');
   });
 
   it('reads an officer in no group as one with no rights', async () => {
-    const officer = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-760', { claims: { 'cognito:groups': undefined } })}`);
-    assert.deepEqual(officer, { id: localSubject('officer-760'), username: 'officer-760', districts: [], cityDesk: false, supervisor: false });
+    const officer = await authenticator.authenticate(`Bearer ${await idp.provider.issueToken('officer-26743', { claims: { 'cognito:groups': undefined } })}`);
+    assert.deepEqual(officer, { id: localSubject('officer-26743'), username: 'officer-26743', units: [], cityDesk: false, supervisor: false });
   });
 
   it('fails as a server error, not a 401, when the JWKS cannot be fetched', async () => {
     const unreachable = createOfficerAuthenticator({ issuer: idp.provider.issuer, jwksUri: `${idp.baseUrl}/_local/idp/missing.json`, clientId: localOfficerClientId });
-    await assert.rejects(unreachable.authenticate(`Bearer ${await idp.provider.issueToken('officer-760')}`), (error: unknown) => {
+    await assert.rejects(unreachable.authenticate(`Bearer ${await idp.provider.issueToken('officer-26743')}`), (error: unknown) => {
       assert.ok(!(error instanceof UnauthorizedError));
       return true;
     });
@@ -304,7 +324,7 @@ describe('officer authenticator settings', () => {
 
 describe('requireOfficer', () => {
   it('puts the officer on the context, or refuses with 401', async () => {
-    const officer: Officer = { id: 'id', username: 'desk', districts: [], cityDesk: true, supervisor: false };
+    const officer: Officer = { id: 'id', username: 'desk', units: [], cityDesk: true, supervisor: false };
     const seen: Array<string | undefined> = [];
     const middleware = requireOfficer({
       authenticate: async (header) => {

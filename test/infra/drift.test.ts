@@ -5,7 +5,7 @@ import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSC
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { AddressInfo } from 'node:net';
-import { apiRoutes, classifierEventSource, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
+import { apiRoutes, classifierEventSource, environmentNames, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
 import { localTokenLifetimeSeconds, seededOfficers } from '../../infra/local/identity-provider.ts';
 import { consoleSecurityPolicy as localConsoleSecurityPolicy, staticPageSecurityPolicy } from '../../infra/local/static-files.ts';
@@ -20,6 +20,7 @@ import {
   type LocalQueues,
   type LocalSmsInbound,
 } from '../../infra/local/resources.ts';
+import { defaultPackId } from '../../shared/jurisdictions/index.ts';
 import { sharedEmulators, uniquePrefix } from '../support/stack.ts';
 import { buildTestApp, exportedValue, logicalIdOf, skipBundling } from './support.ts';
 
@@ -209,6 +210,8 @@ describe('local and cloud resources', () => {
       assert.equal(localTimeoutSeconds, cloud.Properties.Timeout, `${name} timeout`);
       const variables = (cloud.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       for (const [setting, value] of Object.entries(sharedSettings)) assert.equal(variables[setting], value, `${name} ${setting}`);
+      // `npm start` and startLocalStack route to the map in force unless told otherwise, as a deployment does.
+      assert.equal(variables[environmentNames.jurisdictionPack], defaultPackId, `${name} ${environmentNames.jurisdictionPack}`);
     }
   });
 
@@ -267,8 +270,22 @@ describe('local and cloud resources', () => {
 
   it("give officers the same groups: every group a local officer is in exists in the user pool, and the pool has no other kind", () => {
     const cloudGroups = resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPoolGroup').map(([, group]) => String(group.Properties.GroupName)).sort();
-    const localGroups = [...new Set(seededOfficers.flatMap((officer) => officer.groups))].sort();
+    const localGroups = [...new Set(seededOfficers().flatMap((officer) => officer.groups))].sort();
     assert.deepEqual(localGroups, cloudGroups, 'the seeded local officers cover exactly the groups of the user pool');
+    assert.equal(cloudGroups.length, 168 + 2);
+  });
+
+  it('give officers the same groups on the old map too, when both are told to use hcmc-2021', () => {
+    const oldMap = buildTestApp({ context: { ...skipBundling, pack: 'hcmc-2021' } });
+    try {
+      const template = Template.fromStack(oldMap.stateful).toJSON() as { Resources: Record<string, Resource> };
+      const cloudGroups = resourcesOfType(template, 'AWS::Cognito::UserPoolGroup').map(([, group]) => String(group.Properties.GroupName)).sort();
+      const localGroups = [...new Set(seededOfficers('hcmc-2021').flatMap((officer) => officer.groups))].sort();
+      assert.deepEqual(localGroups, cloudGroups);
+      assert.equal(cloudGroups.length, 22 + 2);
+    } finally {
+      oldMap.dispose();
+    }
   });
 
   it('issue officers access tokens that live as long', () => {

@@ -3,7 +3,7 @@ import { afterAll, describe, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { assertCognitoDomainPrefix, officerPasswordPolicy } from '../../infra/constructs/officer-user-pool.ts';
 import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
-import { unitCodes } from '../../shared/jurisdictions/index.ts';
+import { defaultPackId, jurisdiction, packIds } from '../../shared/jurisdictions/index.ts';
 import { officerFromClaims, officerGroups } from '../../shared/officers/model.ts';
 import {
   arnOf,
@@ -36,6 +36,12 @@ const smsDeadLetterQueueId = logicalIdOf(stateful.smsInboundDeadLetterQueue);
 const smsTopicId = logicalIdOf(stateful.smsInboundTopic);
 const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
 const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
+/** The units of the map in force: a deployment routes to it unless `-c pack=…` says otherwise. */
+const unitCodes = jurisdiction(defaultPackId).unitCodes;
+const groupNames = (source: Template) =>
+  Object.values(source.findResources('AWS::Cognito::UserPoolGroup') as Record<string, { Properties?: { GroupName?: string } }>)
+    .map((group) => String(group.Properties?.GroupName))
+    .sort();
 
 const accountId = { Ref: 'AWS::AccountId' };
 /** The ARN of a topic built from its name, as the template spells it without referring to the topic. */
@@ -374,23 +380,52 @@ describe('officers user pool', () => {
     assert.equal(properties.LambdaConfig, undefined);
   });
 
-  it('has a group per unit of the active jurisdiction, the city desk and supervisors, and no other', () => {
+  it('has a group per unit of the map in force (168), the city desk and supervisors, and no other', () => {
     const groups = Object.values(resourcesOfType(template, 'AWS::Cognito::UserPoolGroup')).map((group) => group.Properties ?? {});
     for (const group of groups) assert.deepEqual(group.UserPoolId, { Ref: poolId });
     const names = groups.map((group) => String(group.GroupName)).sort();
-    const expected = [...unitCodes.map((code) => officerGroups.district(code)), officerGroups.cityDesk, officerGroups.supervisor].sort();
+    const expected = [...unitCodes.map((code) => officerGroups.unit(code)), officerGroups.cityDesk, officerGroups.supervisor].sort();
     assert.deepEqual(names, expected);
+    assert.equal(unitCodes.length, 168);
     assert.equal(names.length, unitCodes.length + 2);
+    for (const code of ['27154', '26743', '26732']) assert.ok(names.includes(`unit-${code}`), `no group unit-${code}`);
     assert.equal(new Set(names).size, names.length);
     for (const group of groups) assert.ok(String(group.Description).length > 0, `${String(group.GroupName)} has no description`);
   });
 
-  it('names every group so that the officers API reads it: each unit as a district, city desk and supervisor as roles', () => {
+  it('names every group so that the officers API reads it: each unit as a unit, city desk and supervisor as roles', () => {
     const names = Object.values(resourcesOfType(template, 'AWS::Cognito::UserPoolGroup')).map((group) => String(group.Properties?.GroupName));
     const officer = officerFromClaims({ sub: 's', username: 'u', groups: names });
-    assert.deepEqual([...officer.districts].sort(), [...unitCodes].sort());
+    assert.deepEqual([...officer.units].sort(), [...unitCodes].sort());
     assert.equal(officer.cityDesk, true);
     assert.equal(officer.supervisor, true);
+  });
+
+  it('has a group per district of the old map when the deployment is on the hcmc-2021 pack', () => {
+    const app = buildTestApp({ context: { ...skipBundling, pack: 'hcmc-2021' } });
+    try {
+      const names = groupNames(Template.fromStack(app.stateful));
+      const districts = jurisdiction('hcmc-2021').unitCodes;
+      assert.equal(districts.length, 22);
+      assert.deepEqual(names, [...districts.map((code) => officerGroups.unit(code)), officerGroups.cityDesk, officerGroups.supervisor].sort());
+      assert.equal(names.filter((name) => name.startsWith('unit-')).length, 22);
+      assert.ok(names.includes('unit-770') && !names.includes('unit-27154'));
+    } finally {
+      app.dispose();
+    }
+  });
+
+  it('refuses an unknown pack at synth, naming the packs it knows', () => {
+    assert.deepEqual([...packIds].sort(), ['hcmc-2021', 'hcmc-2025']);
+    assert.throws(
+      () => buildTestApp({ context: { ...skipBundling, pack: 'hcmc-2019' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /hcmc-2019/);
+        for (const known of packIds) assert.ok(error.message.includes(known), `the message does not name ${known}: ${error.message}`);
+        return true;
+      },
+    );
   });
 
   it('has a hosted sign-in domain prefix named after the stage', () => {

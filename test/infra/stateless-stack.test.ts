@@ -7,14 +7,25 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, it } from 'vitest';
-import { tipKeys } from '../../functions/adapters/dynamo-tip-store.ts';
+import { tipKeys } from '../../functions/adapters/dynamo-tip-items.ts';
 import { officerIssuerForCognito } from '../../functions/adapters/officer-auth.ts';
 import { esmRequireShim, functionLogRetention, repositoryRoot } from '../../infra/constructs/tinbao-function.ts';
-import { citizenPageSecurityPolicy, consolePath, consoleSecurityPolicy, directoryIndexFunctionCode, hstsMaxAge, runtimeConfigKey, webLogRetentionDays } from '../../infra/constructs/web-console.ts';
+import {
+  citizenPages,
+  citizenPageSecurityPolicy,
+  consolePath,
+  consoleSecurityPolicy,
+  directoryIndexFunctionCode,
+  hstsMaxAge,
+  runtimeConfigKey,
+  vendorPathPattern,
+  webLogRetentionDays,
+} from '../../infra/constructs/web-console.ts';
 import {
   alarmThresholds,
   apiRoutes,
   classifierEventSource,
+  consoleVendorFiles,
   environmentNames,
   functionDefinitions,
   sharedSettings,
@@ -146,7 +157,9 @@ describe('functions', () => {
         const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
         assert.ok(bundle.startsWith(esmRequireShim), 'the bundle does not start with the createRequire shim');
         assert.ok(existsSync(path.join(assetDirectory, 'index.mjs.map')), 'no source map next to the bundle');
-        const imported = [...bundle.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((match) => match[1]);
+        // Import and export statements only: the classifier's bundle also holds cue phrases such as "police from".
+        const imported = [...bundle.matchAll(/\b(?:import|export)\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s*as\s*[\w$]+)?)?\s*from\s*["']([^"']+)["']/g)].map((match) => match[1]);
+        assert.ok(imported.includes('node:module'), 'the import of the require shim is read as an import');
         // Node's own modules, with or without `node:` (aws-jwt-verify imports `crypto`), are the only imports left.
         const external = imported.filter((specifier) => specifier === undefined || !isBuiltin(specifier));
         assert.deepEqual(external, [], 'the bundle imports packages at run time instead of bundling them');
@@ -222,10 +235,11 @@ describe('functions', () => {
     };
     for (const name of functionNames) {
       const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> }).Variables;
-      const expected = [...specific[name], ...Object.keys(sharedSettings), 'STAGE', 'NODE_OPTIONS'].sort();
+      const expected = [...specific[name], ...Object.keys(sharedSettings), environmentNames.jurisdictionPack, 'STAGE', 'NODE_OPTIONS'].sort();
       assert.deepEqual(Object.keys(variables).sort(), expected, `${name} environment`);
       for (const [key, value] of Object.entries(sharedSettings)) assert.equal(variables[key], value, `${name} ${key}`);
       assert.equal(variables.STAGE, testStage);
+      assert.equal(variables[environmentNames.jurisdictionPack], 'hcmc-2025', `${name} routes to the map in force unless told otherwise`);
       assert.deepEqual(producer(variables[environmentNames.tableName]), { Ref: tableId }, `${name} TABLE_NAME`);
       if (specific[name].includes(environmentNames.intakeQueueUrl)) {
         assert.deepEqual(producer(variables[environmentNames.intakeQueueUrl]), { Ref: queueId }, `${name} INTAKE_QUEUE_URL`);
@@ -917,6 +931,7 @@ describe('web pages and console', () => {
       .filter((entry) => entry.isFile())
       .map((entry) => `/${path.relative(path.join(repositoryRoot, 'web'), path.join(entry.parentPath, entry.name)).split(path.sep).join('/')}`);
     for (const file of webFiles) assert.ok(!apiPathPatterns.some((pattern) => matches(pattern, file)), `${file} is hidden behind the API`);
+    for (const key of citizenPages('hcmc-2025').keys()) assert.ok(!apiPathPatterns.some((pattern) => matches(pattern, `/${key}`)), `/${key} is hidden behind the API`);
   });
 
   it("serves a folder's index.html, and redirects a folder named without its slash, like the local stack", () => {
@@ -938,7 +953,7 @@ describe('web pages and console', () => {
     }
   });
 
-  it("deploys web/ and a generated config.json with the console's settings, revalidated on every load", () => {
+  it("deploys web/, the citizen pages rendered for the pack and a generated config.json with the console's settings, revalidated on every load", () => {
     const deployments = Object.values(resourcesOfType(template, 'Custom::CDKBucketDeployment')).map((deployment) => deployment.Properties ?? {});
     assert.equal(deployments.length, 1);
     const [deployment] = deployments as [Record<string, unknown>];
@@ -946,21 +961,36 @@ describe('web pages and console', () => {
     assert.equal(deployment.Prune, true);
     assert.deepEqual(deployment.SystemMetadata, { 'cache-control': 'no-cache' });
     const keys = deployment.SourceObjectKeys as string[];
-    assert.equal(keys.length, 2, 'the web folder and config.json');
+    const pages = citizenPages('hcmc-2025');
+    assert.deepEqual([...pages.keys()], ['index.html', 'en/index.html', 'status/index.html', 'en/status/index.html']);
+    assert.equal(keys.length, 1 + pages.size + 2, "the web folder, each citizen page, config.json and the console's libraries");
     const staged = (key: string) => path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
-    assert.ok(existsSync(path.join(staged(keys[0]!), 'index.html')), 'web/index.html is not deployed');
-    assert.ok(existsSync(path.join(staged(keys[0]!), 'console', 'index.html')), 'web/console/index.html is not deployed');
-    assert.ok(!existsSync(path.join(staged(keys[0]!), runtimeConfigKey)), "web/'s local config.json would overwrite the generated one");
+    const webFolder = staged(keys[0]!);
+    assert.ok(existsSync(path.join(webFolder, 'console', 'index.html')), 'web/console/index.html is not deployed');
+    assert.ok(existsSync(path.join(webFolder, 'assets', 'location.js')), 'web/assets/location.js is not deployed');
+    assert.ok(existsSync(path.join(webFolder, 'console', 'maps', 'hcmc-2025.geojson')), "the console's map of the pack is not deployed");
+    assert.ok(!existsSync(path.join(webFolder, runtimeConfigKey)), "a config.json in web/ would overwrite the generated one");
+    for (const key of pages.keys()) assert.ok(!existsSync(path.join(webFolder, key)), `a ${key} in web/ would overwrite the rendered page`);
+
+    // The citizen pages, as the same code renders them for the local stack: the form lists the pack's units.
+    [...pages].forEach(([key, html], index) => {
+      assert.equal(readFileSync(path.join(staged(keys[1 + index]!), key), 'utf8'), html, `${key} is not the rendered page`);
+    });
+    const form = pages.get('index.html') ?? '';
+    assert.match(form, /<select id="unit" name="unit">/);
+    assert.match(form, /<option value="27154"[^>]*>Phường Bàn Cờ</);
+    assert.doesNotMatch(form, /<option value="770"/);
 
     // config.json, each deploy-time value shown as ⟨what it refers to⟩ (through the stateful stack's exports).
-    const markers = (deployment.SourceMarkers as Record<string, unknown>[])[1] ?? {};
+    const configIndex = keys.findIndex((key) => existsSync(path.join(staged(key), runtimeConfigKey)));
+    const markers = (deployment.SourceMarkers as Record<string, unknown>[])[configIndex] ?? {};
     const label = (value: unknown): string => {
       const target = resolved(value) as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
       if (target.Ref !== undefined) return `⟨${target.Ref}⟩`;
       if (target['Fn::GetAtt'] !== undefined) return `⟨${target['Fn::GetAtt'].join('.')}⟩`;
       return assert.fail(`unexpected deploy-time value ${JSON.stringify(value)}`);
     };
-    let config = readFileSync(path.join(staged(keys[1]!), runtimeConfigKey), 'utf8');
+    let config = readFileSync(path.join(staged(keys[configIndex]!), runtimeConfigKey), 'utf8');
     for (const [marker, value] of Object.entries(markers)) config = config.replaceAll(marker, label(value));
     const site = `https://⟨${distributionId}.DomainName⟩`;
     assert.deepEqual(JSON.parse(config), {
@@ -974,19 +1004,40 @@ describe('web pages and console', () => {
         redirectUri: `${site}${consolePath}`,
         logoutUri: `${site}${consolePath}`,
       },
+      pack: 'hcmc-2025',
     });
+  });
+
+  it("ships the console's map library from node_modules under /vendor/, with transport headers but no CSP of the pages", () => {
+    const [deployment] = Object.values(resourcesOfType(template, 'Custom::CDKBucketDeployment')).map((d) => d.Properties ?? {}) as [Record<string, unknown>];
+    const staged = (deployment.SourceObjectKeys as string[]).map((key) => path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+    for (const [urlPath, source] of Object.entries(consoleVendorFiles)) {
+      const holder = staged.find((folder) => existsSync(path.join(folder, urlPath)));
+      assert.ok(holder, `${urlPath} is not deployed`);
+      assert.ok(readFileSync(path.join(holder, urlPath)).equals(readFileSync(path.join(repositoryRoot, 'node_modules', source))), `${urlPath} is not ${source}`);
+    }
+    assert.ok(Object.keys(consoleVendorFiles).some((urlPath) => urlPath.endsWith('LICENSE.txt')), "MapLibre's BSD licence travels with it");
+    const vendor = behaviorFor(vendorPathPattern);
+    assert.ok(vendor, 'no behavior for /vendor/*');
+    assert.equal(vendor.TargetOriginId, siteOrigin?.Id);
+    assert.equal(headersPolicy(vendor).ContentSecurityPolicy, undefined, "a worker obeys its own file's CSP: the pages' default-src 'none' would stop it");
+    for (const urlPath of Object.keys(consoleVendorFiles)) assert.ok(urlPath.startsWith(vendorPathPattern.slice(0, -1)), `${urlPath} is outside ${vendorPathPattern}`);
   });
 
   it('outputs the address of the citizen pages', () => {
     template.hasOutput('WebUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] } });
   });
 
-  it('synthesizes without a web folder, deploying config.json alone', () => {
+  it('synthesizes without a web folder, deploying the citizen pages and config.json alone', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'tinbao-web-'));
     const app = buildTestApp({ context: skipBundling, webDirectory: path.join(empty, 'missing') });
     try {
       const deployment = Object.values(Template.fromStack(app.stateless).findResources('Custom::CDKBucketDeployment'))[0] as { Properties: { SourceObjectKeys: string[] } };
-      assert.equal(deployment.Properties.SourceObjectKeys.length, 1);
+      const keys = deployment.Properties.SourceObjectKeys;
+      assert.equal(keys.length, citizenPages('hcmc-2025').size + 2);
+      const staged = (key: string) => path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      assert.ok(existsSync(path.join(staged(keys[0]!), 'index.html')), 'the citizen form is not deployed');
+      assert.ok(keys.some((key) => existsSync(path.join(staged(key), runtimeConfigKey))), 'config.json is not deployed');
     } finally {
       app.dispose();
       rmSync(empty, { recursive: true, force: true });
@@ -997,5 +1048,77 @@ describe('web pages and console', () => {
     assert.doesNotMatch(JSON.stringify(statefulTemplate.toJSON()), /Fn::ImportValue/);
     assert.deepEqual(stateful.dependencies, []);
     assert.deepEqual(stateless.dependencies, [stateful]);
+  });
+});
+
+describe('the jurisdiction pack', () => {
+  it('reaches every function as JURISDICTION_PACK, and the citizen pages and config.json, when the context picks hcmc-2021', () => {
+    const app = buildTestApp({ context: { ...skipBundling, pack: 'hcmc-2021' } });
+    try {
+      const oldMap = Template.fromStack(app.stateless);
+      for (const name of functionNames) {
+        const properties = oldMap.toJSON().Resources[logicalIdOf(app.stateless.functions[name].function)].Properties as { Environment: { Variables: Record<string, unknown> } };
+        assert.equal(properties.Environment.Variables[environmentNames.jurisdictionPack], 'hcmc-2021', `${name} JURISDICTION_PACK`);
+      }
+      const deployment = Object.values(oldMap.findResources('Custom::CDKBucketDeployment'))[0] as { Properties: { SourceObjectKeys: string[] } };
+      const keys = deployment.Properties.SourceObjectKeys;
+      const staged = (key: string) => path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const form = readFileSync(path.join(staged(keys[1]!), 'index.html'), 'utf8');
+      assert.equal(form, citizenPages('hcmc-2021').get('index.html'));
+      assert.match(form, /<option value="770">Quận 3</);
+      assert.doesNotMatch(form, /<option value="27154"/);
+      const configFolder = keys.map(staged).find((folder) => existsSync(path.join(folder, runtimeConfigKey)));
+      assert.ok(configFolder, 'config.json is not deployed');
+      const config = JSON.parse(readFileSync(path.join(configFolder, runtimeConfigKey), 'utf8')) as { pack?: string };
+      assert.equal(config.pack, 'hcmc-2021');
+    } finally {
+      app.dispose();
+    }
+  });
+
+  it('fails the synth for an unknown pack, naming the packs it knows', () => {
+    assert.throws(
+      () => buildTestApp({ context: { ...skipBundling, pack: 'hanoi-2025' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /pack/);
+        assert.match(error.message, /hanoi-2025/);
+        for (const known of ['hcmc-2025', 'hcmc-2021']) assert.ok(error.message.includes(known), `the message does not name ${known}: ${error.message}`);
+        return true;
+      },
+    );
+  });
+});
+
+describe("the console's base map", () => {
+  it('puts a tile provider\'s style in config.json and lets the console reach that origin only, with blob: images for its tiles', () => {
+    const style = 'https://tiles.example.vn/styles/hcmc/style.json';
+    const app = buildTestApp({ context: { ...skipBundling, mapStyleUrl: style } });
+    try {
+      const template = Template.fromStack(app.stateless);
+      const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as { Properties: { SourceObjectKeys: string[] } };
+      const staged = deployment.Properties.SourceObjectKeys.map((key) => path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`));
+      const configFolder = staged.find((folder) => existsSync(path.join(folder, runtimeConfigKey)));
+      assert.ok(configFolder, 'config.json is not deployed');
+      assert.equal((JSON.parse(readFileSync(path.join(configFolder, runtimeConfigKey), 'utf8')) as { mapStyleUrl?: string }).mapStyleUrl, style);
+      const policies = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy')).map((policy) => JSON.stringify(policy));
+      const consolePolicy = policies.find((policy) => policy.includes('amazoncognito.com'));
+      assert.ok(consolePolicy, 'no console policy');
+      assert.match(consolePolicy, /connect-src 'self' https:\/\/.*amazoncognito\.com https:\/\/tiles\.example\.vn;/);
+      assert.match(consolePolicy, /img-src 'self' data: blob:;/);
+    } finally {
+      app.dispose();
+    }
+  });
+
+  it('draws the units alone, with no origin beyond the sign-in, when no style is configured', () => {
+    const parsed = new Map(consoleSecurityPolicy('https://sign-in.example').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    assert.deepEqual(parsed.get('connect-src'), ["'self'", 'https://sign-in.example']);
+  });
+
+  it('refuses a style that is not an https URL, naming the context value', () => {
+    for (const value of ['http://tiles.example.vn/style.json', 'not a url']) {
+      assert.throws(() => buildTestApp({ context: { ...skipBundling, mapStyleUrl: value } }), /mapStyleUrl/, value);
+    }
   });
 });

@@ -37,7 +37,7 @@ describe('when SQS refuses a tip', () => {
     sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable: internal detail'), { name: 'ServiceUnavailable' }));
     try {
       const codesBefore = await trackingCodeItems();
-      const response = await postJson(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+      const response = await postJson(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
       assert.equal(response.status, 500);
       assert.equal(response.json.error, 'internal_error');
       assert.match(String(response.json.correlationId), /^[0-9a-f-]{36}$/);
@@ -57,18 +57,18 @@ describe('when SQS refuses a tip', () => {
 describe('when DynamoDB fails while classifying', () => {
   it('reports only the failed record, so SQS retries it and not its neighbours', async () => {
     const { handler } = await import('../../functions/classifier/handler.ts');
-    const records = ['760', '761'].map((district, index) =>
+    const records = ['26743', '26740'].map((unit, index) =>
       toSqsRecord(
         {
           MessageId: `message-${index}`,
           ReceiptHandle: `receipt-${index}`,
           Body: encodeEnvelope({
-            v: 1,
+            v: 2,
             tipId: `01JD00000000000000000000X${index}`,
             trackingCode: generateTrackingCode(),
             receivedAt: new Date().toISOString(),
             channel: 'web',
-            submission: { text: 'Tin báo thử nghiệm lỗi', district, language: 'vi' },
+            submission: { text: 'Tin báo thử nghiệm lỗi', unit, language: 'vi' },
           }),
         },
         stack.queues.intakeQueueArn,

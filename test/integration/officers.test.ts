@@ -46,18 +46,18 @@ async function findInQueue(viewer: string, queue: string, status: string, tracki
   return undefined;
 }
 
-/** Submits a web tip for a district and waits until an officer can see it; returns its id and credentials. */
-async function tipIn(district: string, text = `Có người bán ma túy ở hẻm ${Math.floor(Math.random() * 900) + 10}`) {
-  // A tip for the city desk names no district and no place the router could recognise.
-  const accepted = await postJson(`${stack.apiUrl}/tips`, district === 'CITY' ? { text } : { text, district });
+/** Submits a web tip for a unit (or CITY) and waits until an officer can see it; returns its id and credentials. */
+async function tipIn(queue: string, text = `Có người bán ma túy ở hẻm ${Math.floor(Math.random() * 900) + 10}`) {
+  // A tip for the city desk names no unit and no place the router could recognise.
+  const accepted = await postJson(`${stack.apiUrl}/tips`, queue === 'CITY' ? { text } : { text, unit: queue });
   assert.equal(accepted.status, 202);
   const trackingCode = String(accepted.json.trackingCode);
-  const viewer = district === 'CITY' ? 'desk' : `officer-${district}`;
-  const id = await eventually(() => findInQueue(viewer, district, 'NEW', trackingCode), waitLimitMs, 'the tip in its queue');
+  const viewer = queue === 'CITY' ? 'desk' : `officer-${queue}`;
+  const id = await eventually(() => findInQueue(viewer, queue, 'NEW', trackingCode), waitLimitMs, 'the tip in its queue');
   return { id, trackingCode, secret: String(accepted.json.secret) };
 }
 
-describe('authorisation: every officer route × role × district', () => {
+describe('authorisation: every officer route × role × unit', () => {
   const officerRoutes = apiRoutes.filter((route) => route.auth === 'officer');
   const bodies: Record<string, unknown> = {
     '/tips/{id}/assign': { assignee: 'supervisor' },
@@ -68,9 +68,10 @@ describe('authorisation: every officer route × role × district', () => {
     '/tips/{id}/deadline': { days: 10, reason: 'Cần thêm thời gian xác minh' },
   };
   const supervisorOnly = new Set(['/tips/{id}/assign', '/tips/{id}/deadline']);
-  const roles = [null, 'officer-760', 'officer-761', 'officer-770', 'desk', 'supervisor'] as const;
+  // Phường Bến Thành and Phường Bàn Cờ hold the tips; Phường Sài Gòn is a unit with none of them.
+  const roles = [null, 'officer-26743', 'officer-26740', 'officer-27154', 'desk', 'supervisor'] as const;
   const seesAll = (user: string) => user === 'desk' || user === 'supervisor';
-  /** What the rules say a role gets on a route, for a tip (or queue) of this district. */
+  /** What the rules say a role gets on a route, for a tip (or queue) of this unit. */
   function expected(user: string | null, path: string, queue: string): number {
     if (user === null) return 401;
     const sees = seesAll(user) || user === `officer-${queue}`;
@@ -80,14 +81,14 @@ describe('authorisation: every officer route × role × district', () => {
     return supervisorOnly.has(path) && user !== 'supervisor' ? 403 : 200;
   }
 
-  for (const queue of ['760', '770', 'CITY']) {
+  for (const queue of ['26743', '27154', 'CITY']) {
     for (const user of roles) {
       it(`${user ?? 'no token'} on ${queue}`, async () => {
         for (const route of officerRoutes) {
           // A fresh tip for each change, so one action's effect does not decide the next one's answer.
           const { id } = await tipIn(queue);
           const path = route.path.replace('{id}', id) + (route.path === '/queue' ? `?queue=${queue}` : '');
-          const body = route.path === '/tips/{id}/transfer' ? { to: queue === '770' ? '760' : '770', reason: 'Địa bàn giáp ranh, chuyển đơn vị' } : bodies[route.path];
+          const body = route.path === '/tips/{id}/transfer' ? { to: queue === '27154' ? '26743' : '27154', reason: 'Địa bàn giáp ranh, chuyển đơn vị' } : bodies[route.path];
           const answer = await call(user, route.method, path, route.method === 'POST' ? (body ?? {}) : undefined);
           assert.equal(answer.status, expected(user, route.path, queue), `${user} ${route.method} ${route.path} on ${queue}: ${JSON.stringify(answer.json).slice(0, 200)}`);
         }
@@ -95,44 +96,53 @@ describe('authorisation: every officer route × role × district', () => {
     }
   }
 
-  it('reads the queue by `district` as the API documents it, and by `queue`', async () => {
-    const { id } = await tipIn('760');
-    const { trackingCode } = (await call('officer-760', 'GET', `/tips/${id}`)).json.tip as { trackingCode: string };
-    const byDistrict = await call('officer-760', 'GET', '/queue?district=760&status=NEW&limit=100');
-    const byQueue = await call('officer-760', 'GET', '/queue?queue=760&status=NEW&limit=100');
-    assert.equal(byDistrict.status, 200);
-    const items = (byDistrict.json.items ?? []) as Array<{ id: string; queue: string }>;
-    assert.ok(items.length > 0 && items.every((item) => item.queue === '760'));
-    assert.deepEqual(items.map((item) => item.id), (byQueue.json.items ?? []).map((item) => item.id));
-    assert.ok(await findInQueue('officer-760', '760', 'NEW', trackingCode));
-    assert.equal((await call('officer-761', 'GET', '/queue?district=760')).status, 403);
+  it('reads a queue by `queue` (or the officer’s only unit); the old `district` parameter picks none', async () => {
+    const { id } = await tipIn('26743');
+    const { trackingCode } = (await call('officer-26743', 'GET', `/tips/${id}`)).json.tip as { trackingCode: string };
+    const byQueue = await call('officer-26743', 'GET', '/queue?queue=26743&status=NEW&limit=100');
+    const byOwnUnit = await call('officer-26743', 'GET', '/queue?status=NEW&limit=100');
+    assert.equal(byQueue.status, 200);
+    const items = (byQueue.json.items ?? []) as Array<{ id: string; queue: string; pack: string; unit: string | null }>;
+    assert.ok(items.length > 0 && items.every((item) => item.queue === '26743' && item.unit === '26743' && item.pack === 'hcmc-2025'));
+    assert.deepEqual(items.map((item) => item.id), (byOwnUnit.json.items ?? []).map((item) => item.id));
+    assert.ok(await findInQueue('officer-26743', '26743', 'NEW', trackingCode));
+    // `district` is no longer read: an officer of one unit gets their own queue, the desk must name one.
+    const byOldName = await call('officer-26740', 'GET', '/queue?district=26743&status=NEW&limit=100');
+    assert.equal(byOldName.status, 200);
+    const oldNameItems = (byOldName.json.items ?? []) as Array<{ id: string; queue?: string }>;
+    assert.ok(oldNameItems.every((item) => item.queue === '26740'));
+    assert.ok(!oldNameItems.some((item) => item.id === id));
+    assert.equal((await call('desk', 'GET', '/queue?district=26743')).status, 400);
+    assert.equal((await call('officer-26740', 'GET', '/queue?queue=26743')).status, 403);
+    // A district code of the old map names no queue on a deployment of the map in force.
+    assert.equal((await call('desk', 'GET', '/queue?queue=760')).status, 400);
   });
 
   it('refuses a forged or expired token with 401', async () => {
-    const forged = `${(await token('officer-760')).slice(0, -4)}AAAA`;
-    const response = await fetch(`${stack.apiUrl}/queue?queue=760`, { headers: { authorization: `Bearer ${forged}` } });
+    const forged = `${(await token('officer-26743')).slice(0, -4)}AAAA`;
+    const response = await fetch(`${stack.apiUrl}/queue?queue=26743`, { headers: { authorization: `Bearer ${forged}` } });
     assert.equal(response.status, 401);
-    const expired = await stack.identityProvider.issueToken('officer-760', { expiresInSeconds: -60 });
-    assert.equal((await fetch(`${stack.apiUrl}/queue?queue=760`, { headers: { authorization: `Bearer ${expired}` } })).status, 401);
+    const expired = await stack.identityProvider.issueToken('officer-26743', { expiresInSeconds: -60 });
+    assert.equal((await fetch(`${stack.apiUrl}/queue?queue=26743`, { headers: { authorization: `Bearer ${expired}` } })).status, 401);
   });
 
-  it('shows an officer of another district nothing: not in their queue, 404 by id', async () => {
-    const { id } = await tipIn('760');
-    const { trackingCode } = (await call('officer-760', 'GET', `/tips/${id}`)).json.tip as { trackingCode: string };
-    assert.equal(await findInQueue('officer-761', '761', 'NEW', trackingCode), undefined);
-    assert.equal((await call('officer-761', 'GET', `/tips/${id}`)).status, 404);
-    assert.equal((await call('officer-761', 'GET', `/tips/${randomUUID()}`)).status, 404, 'the same answer as for no tip at all');
+  it('shows an officer of another unit nothing: not in their queue, 404 by id', async () => {
+    const { id } = await tipIn('26743');
+    const { trackingCode } = (await call('officer-26743', 'GET', `/tips/${id}`)).json.tip as { trackingCode: string };
+    assert.equal(await findInQueue('officer-26740', '26740', 'NEW', trackingCode), undefined);
+    assert.equal((await call('officer-26740', 'GET', `/tips/${id}`)).status, 404);
+    assert.equal((await call('officer-26740', 'GET', `/tips/${randomUUID()}`)).status, 404, 'the same answer as for no tip at all');
   });
 });
 
 describe('claims', () => {
   it('give exactly one winner among 50 parallel claims; every other officer gets 409', async () => {
-    const { id } = await tipIn('760');
-    const claimants = ['officer-760', 'officer-760b', 'desk', 'supervisor'];
+    const { id } = await tipIn('26743');
+    const claimants = ['officer-26743', 'officer-26743b', 'desk', 'supervisor'];
     const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => call(claimants[index % claimants.length]!, 'POST', `/tips/${id}/claim`)));
     assert.equal(answers.filter((answer) => answer.status === 200).length, 1);
     assert.equal(answers.filter((answer) => answer.status === 409).length, 49);
-    const detail = await call('officer-760', 'GET', `/tips/${id}`);
+    const detail = await call('officer-26743', 'GET', `/tips/${id}`);
     assert.equal(detail.json.tip?.status, 'ASSIGNED');
     assert.equal((detail.json.events ?? []).filter((event) => event.type === 'CLAIMED').length, 1);
   });
@@ -140,35 +150,40 @@ describe('claims', () => {
 
 describe('transfers', () => {
   it('move a tip to another queue as NEW and record the reason', async () => {
-    const { id } = await tipIn('760');
-    await call('officer-760', 'POST', `/tips/${id}/claim`);
-    const moved = await call('officer-760', 'POST', `/tips/${id}/transfer`, { to: '770', reason: 'Địa điểm thuộc Quận 3' });
+    const { id } = await tipIn('26743');
+    await call('officer-26743', 'POST', `/tips/${id}/claim`);
+    const moved = await call('officer-26743', 'POST', `/tips/${id}/transfer`, { to: '27154', reason: 'Địa điểm thuộc Phường Bàn Cờ' });
     assert.equal(moved.status, 200);
-    assert.equal(moved.json.tip?.queue, '770');
-    assert.deepEqual(moved.json.events, [], 'the trail is no longer 760’s to read');
-    assert.equal((await call('officer-760', 'GET', `/tips/${id}`)).status, 404, 'after the transfer the tip is no longer 760’s to see');
-    const detailBefore = await call('officer-770', 'GET', `/tips/${id}`);
-    const inNewQueue = await eventually(() => findInQueue('officer-770', '770', 'NEW', String(detailBefore.json.tip?.trackingCode)), waitLimitMs, 'the tip in 770’s queue');
+    assert.equal(moved.json.tip?.queue, '27154');
+    assert.equal(moved.json.tip?.unit, '27154');
+    assert.equal(moved.json.tip?.pack, 'hcmc-2025');
+    assert.deepEqual(moved.json.events, [], 'the trail is no longer 26743’s to read');
+    assert.equal((await call('officer-26743', 'GET', `/tips/${id}`)).status, 404, 'after the transfer the tip is no longer 26743’s to see');
+    const detailBefore = await call('officer-27154', 'GET', `/tips/${id}`);
+    const inNewQueue = await eventually(() => findInQueue('officer-27154', '27154', 'NEW', String(detailBefore.json.tip?.trackingCode)), waitLimitMs, 'the tip in 27154’s queue');
     assert.equal(inNewQueue, id);
-    assert.equal(await findInQueue('officer-760', '760', 'ASSIGNED', String(detailBefore.json.tip?.trackingCode)), undefined);
-    const detail = await call('officer-770', 'GET', `/tips/${id}`);
-    assert.equal(detail.json.tip?.queue, '770');
+    assert.equal(await findInQueue('officer-26743', '26743', 'ASSIGNED', String(detailBefore.json.tip?.trackingCode)), undefined);
+    const detail = await call('officer-27154', 'GET', `/tips/${id}`);
+    assert.equal(detail.json.tip?.queue, '27154');
+    assert.equal(detail.json.tip?.unit, '27154');
     assert.equal(detail.json.tip?.assignee, null);
     const transfer = (detail.json.events ?? []).find((event) => event.type === 'TRANSFERRED');
-    assert.equal(transfer?.reason, 'Địa điểm thuộc Quận 3');
-    assert.deepEqual([(transfer?.before as { queue: string }).queue, (transfer?.after as { queue: string }).queue], ['760', '770']);
+    assert.equal(transfer?.reason, 'Địa điểm thuộc Phường Bàn Cờ');
+    const [before, after] = [transfer?.before as { queue: string; unit: string }, transfer?.after as { queue: string; unit: string }];
+    assert.deepEqual([before.queue, after.queue], ['26743', '27154']);
+    assert.deepEqual([before.unit, after.unit], ['26743', '27154']);
   });
 });
 
 describe('status changes', () => {
   it('follow the state machine and list the allowed moves in a 409', async () => {
-    const { id } = await tipIn('760');
-    const tooEarly = await call('officer-760', 'POST', `/tips/${id}/status`, { status: 'RESOLVED' });
+    const { id } = await tipIn('26743');
+    const tooEarly = await call('officer-26743', 'POST', `/tips/${id}/status`, { status: 'RESOLVED' });
     assert.equal(tooEarly.status, 409);
     assert.deepEqual((tooEarly.json.details as { allowed: string[] }).allowed, ['REJECTED']);
-    await call('officer-760', 'POST', `/tips/${id}/claim`);
-    assert.equal((await call('officer-760', 'POST', `/tips/${id}/status`, { status: 'IN_PROGRESS' })).status, 200);
-    const resolved = await call('officer-760', 'POST', `/tips/${id}/status`, { status: 'RESOLVED' });
+    await call('officer-26743', 'POST', `/tips/${id}/claim`);
+    assert.equal((await call('officer-26743', 'POST', `/tips/${id}/status`, { status: 'IN_PROGRESS' })).status, 200);
+    const resolved = await call('officer-26743', 'POST', `/tips/${id}/status`, { status: 'RESOLVED' });
     assert.equal(resolved.json.tip?.status, 'RESOLVED');
     const types = (resolved.json.events ?? []).map((event) => event.type);
     assert.deepEqual(types, ['CLASSIFIED', 'CLAIMED', 'STATUS_CHANGED', 'STATUS_CHANGED']);
@@ -177,9 +192,9 @@ describe('status changes', () => {
 
 describe('the tipster’s side', () => {
   it('sees officers’ replies and can answer, but never sees notes', async () => {
-    const { id, trackingCode, secret } = await tipIn('760');
-    await call('officer-760', 'POST', `/tips/${id}/notes`, { text: 'Nội bộ: đã kiểm tra camera' });
-    await call('officer-760', 'POST', `/tips/${id}/messages`, { text: 'Bạn có thể cho biết thời gian cụ thể?' });
+    const { id, trackingCode, secret } = await tipIn('26743');
+    await call('officer-26743', 'POST', `/tips/${id}/notes`, { text: 'Nội bộ: đã kiểm tra camera' });
+    await call('officer-26743', 'POST', `/tips/${id}/messages`, { text: 'Bạn có thể cho biết thời gian cụ thể?' });
     const answered = await postJson(`${stack.apiUrl}/tips/status/messages`, { code: trackingCode, secret, text: 'Khoảng 21 giờ mỗi tối' });
     assert.equal(answered.status, 200);
     const messages = answered.json.messages as Array<{ from: string; text: string }>;
@@ -188,20 +203,20 @@ describe('the tipster’s side', () => {
       ['tipster', 'Khoảng 21 giờ mỗi tối'],
     ]);
     assert.ok(!JSON.stringify(answered.json).includes('camera'));
-    const detail = await call('officer-760', 'GET', `/tips/${id}`);
+    const detail = await call('officer-26743', 'GET', `/tips/${id}`);
     assert.ok((detail.json.events ?? []).some((event) => event.type === 'TIPSTER_MESSAGE' && event.text === 'Khoảng 21 giờ mỗi tối'));
   });
 
   it('gets an officer’s reply by SMS when the tip came by SMS', async () => {
     const phone = '0903777111';
-    const body = JSON.stringify({ messageId: randomUUID(), from: phone, to: '8088', text: 'Co nguoi ban ma tuy o hem 12 Quan 1', receivedAt: new Date().toISOString() });
+    const body = JSON.stringify({ messageId: randomUUID(), from: phone, to: '8088', text: 'Co nguoi ban ma tuy o hem 12 phuong Ben Thanh', receivedAt: new Date().toISOString() });
     const sms = await fetch(`${stack.apiUrl}/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', ...gatewaySignatureHeadersFor(localSecrets.smsGatewaySecret, body) }, body });
     const { trackingCode } = (await sms.json()) as { trackingCode: string };
-    const id = await eventually(() => findInQueue('officer-760', '760', 'NEW', trackingCode), waitLimitMs, 'the SMS tip in its queue');
-    const detail = await call('officer-760', 'GET', `/tips/${id}`);
+    const id = await eventually(() => findInQueue('officer-26743', '26743', 'NEW', trackingCode), waitLimitMs, 'the SMS tip in its queue');
+    const detail = await call('officer-26743', 'GET', `/tips/${id}`);
     assert.match(String(detail.json.tip?.senderAlias), /^SMS-/);
     assert.ok(!JSON.stringify(detail.json).includes('903777111'), 'officers never see the number');
-    const reply = await call('officer-760', 'POST', `/tips/${id}/messages`, { text: 'Cảm ơn, chúng tôi đã tiếp nhận.' });
+    const reply = await call('officer-26743', 'POST', `/tips/${id}/messages`, { text: 'Cảm ơn, chúng tôi đã tiếp nhận.' });
     assert.equal(reply.json.delivered, true);
     const texts = stack.smsProvider.messages.filter((message) => message.phone === '+84903777111' && message.direction === 'to-phone').map((message) => message.text);
     assert.equal(texts.at(-1), `CA TP.HCM (${trackingCode}): Cam on, chung toi da tiep nhan.`);

@@ -30,8 +30,8 @@ async function statusOf(code: string, secret: string, language?: string) {
 }
 
 describe('a web tip, from the form to DynamoDB', () => {
-  it('is accepted with a tracking code and secret, and routed to its district within 2 seconds', async () => {
-    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+  it('is accepted with a tracking code and secret, and routed to its unit within 2 seconds', async () => {
+    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
     assert.equal(accepted.status, 202);
     assert.match(String(accepted.json.trackingCode), /^TB-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     assert.match(String(accepted.json.secret), /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
@@ -40,10 +40,10 @@ describe('a web tip, from the form to DynamoDB', () => {
       return answer.json.status === 'NEW' ? answer : undefined;
     }, waitLimitMs, 'the tip to be classified');
     assert.equal(status.status, 200);
-    assert.deepEqual(status.json, { trackingCode: accepted.json.trackingCode, status: 'NEW', unit: { code: '770', name: 'Quận 3' }, messages: [] });
+    assert.deepEqual(status.json, { trackingCode: accepted.json.trackingCode, status: 'NEW', unit: { code: '27154', name: 'Phường Bàn Cờ' }, messages: [] });
   });
 
-  it('goes to the city duty desk when it names no district', async () => {
+  it('goes to the city duty desk when it names no place', async () => {
     const accepted = await submit({ text: 'Có nhóm thanh niên tụ tập đánh bạc mỗi tối', language: 'en' });
     assert.equal(accepted.status, 202);
     const status = await eventually(async () => {
@@ -53,32 +53,52 @@ describe('a web tip, from the form to DynamoDB', () => {
     assert.deepEqual(status.json.unit, { code: 'CITY', name: 'Ho Chi Minh City Police duty desk' });
   });
 
-  it('is routed by its Vietnamese text when it names no district', async () => {
-    const accepted = await submit({ text: 'Co nguoi ban ma tuy trong hem 45 Le Van Sy, phuong 13, quan 3, toi nao cung co' });
+  it('is routed by its Vietnamese text when it names no unit', async () => {
+    const accepted = await submit({ text: 'Co nguoi ban ma tuy trong hem 45 Le Van Sy, phuong Ban Co, toi nao cung co' });
     const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), waitLimitMs, 'the stored tip');
-    assert.equal(stored.district, '770');
-    const routing = stored.routing as { method: string; evidence: { kind: string; span: string } };
+    assert.equal(stored.pack, 'hcmc-2025');
+    assert.equal(stored.unit, '27154');
+    const routing = stored.routing as { pack: string; unit: string; method: string; evidence: { kind: string; span: string } };
+    assert.equal(routing.pack, 'hcmc-2025');
+    assert.equal(routing.unit, '27154');
     assert.equal(routing.method, 'text');
     assert.equal(routing.evidence.kind, 'text');
+    assert.equal(routing.evidence.span, 'phuong Ban Co');
+    assert.deepEqual(stored.otherGeneration, { pack: 'hcmc-2021', unit: '770', units: ['770'], method: 'text' });
     assert.equal(stored.category, 'drugs');
-    assert.equal(stored.GSI1PK, 'QUEUE#770#NEW');
+    assert.equal(stored.GSI1PK, 'QUEUE#hcmc-2025#27154#NEW');
+  });
+
+  it('is routed by a pre-2025 address, a ward written with its old district', async () => {
+    const accepted = await submit({ text: 'Co nguoi ban ma tuy o hem 12 duong Xo Viet Nghe Tinh, p22 Binh Thanh' });
+    const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), waitLimitMs, 'the stored tip');
+    assert.equal(stored.unit, '26956');
+    assert.equal((stored.routing as { method: string }).method, 'text');
+    assert.equal(stored.GSI1PK, 'QUEUE#hcmc-2025#26956#NEW');
   });
 
   it('is routed by its GPS point', async () => {
-    // Chợ Bến Thành, well inside Quận 1.
+    // Chợ Bến Thành, well inside Phường Bến Thành (formerly in Quận 1).
     const accepted = await submit({ text: 'Dang co nguoi giat tui xach cua khach du lich', lat: 10.7725, lon: 106.698 });
     const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), waitLimitMs, 'the stored tip');
-    assert.equal(stored.district, '760');
+    assert.equal(stored.pack, 'hcmc-2025');
+    assert.equal(stored.unit, '26743');
+    assert.equal((stored.otherGeneration as { unit: string }).unit, '760');
     assert.equal((stored.routing as { method: string }).method, 'gps');
   });
 
   it('is stored with its routing, deadline, queue keys and first audit event', async () => {
-    const accepted = await submit({ text: 'Trộm xe máy trước cửa nhà số 10 đường Nguyễn Trãi', district: '774', category: 'theft' });
+    const accepted = await submit({ text: 'Trộm xe máy trước cửa nhà số 10 đường Nguyễn Trãi', unit: '27301', category: 'theft' });
     const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), waitLimitMs, 'the stored tip');
-    assert.equal(stored.district, '774');
+    assert.equal(stored.pack, 'hcmc-2025');
+    assert.equal(stored.unit, '27301');
+    assert.equal(stored.requestedUnit, '27301');
+    assert.equal(stored.queue, '27301');
+    assert.match(String(stored.registerNumber), /^27301\/\d{4}\/\d{6}$/);
+    assert.equal(stored.version, 1);
     assert.equal(stored.category, 'theft');
     assert.equal(stored.status, 'NEW');
-    assert.equal(stored.GSI1PK, 'QUEUE#774#NEW');
+    assert.equal(stored.GSI1PK, 'QUEUE#hcmc-2025#27301#NEW');
     assert.match(String(stored.GSI1SK), /^2#\d{4}-\d\d-\d\dT/);
     assert.equal(new Date(String(stored.dueAt)).getTime() - new Date(String(stored.receivedAt)).getTime(), 20 * 24 * 3600 * 1000);
     assert.equal(typeof stored.expiresAt, 'number');
@@ -89,7 +109,7 @@ describe('a web tip, from the form to DynamoDB', () => {
   it('works as a plain HTML form without JavaScript', async () => {
     const text = 'Có người lạ cạy cửa nhà hàng xóm, số 5 đường Trần Hưng Đạo';
     textsSent.push(text);
-    const page = await postForm(`${stack.apiUrl}/tips`, { text, district: '760', category: '', lat: '', lon: '', contact: '', language: 'vi' });
+    const page = await postForm(`${stack.apiUrl}/tips`, { text, unit: '26743', category: '', lat: '', lon: '', contact: '', language: 'vi' });
     assert.equal(page.status, 202);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     const code = /id="tracking-code">(TB-[0-9A-Z-]+)</.exec(page.text)?.[1];
@@ -98,8 +118,8 @@ describe('a web tip, from the form to DynamoDB', () => {
     secretsSeen.push(secret);
     const statusPage = await eventually(async () => {
       const answer = await postForm(`${stack.apiUrl}/tips/status`, { code, secret, language: 'vi' });
-      return answer.text.includes('Quận 1') ? answer : undefined;
-    }, waitLimitMs, 'the status page to show the district');
+      return answer.text.includes('Phường Bến Thành') ? answer : undefined;
+    }, waitLimitMs, 'the status page to show the unit');
     assert.equal(statusPage.status, 200);
     assert.match(statusPage.text, /id="status">Đang chờ xử lý</);
   });
@@ -119,7 +139,7 @@ describe('a web tip, from the form to DynamoDB', () => {
 describe('text that is awkward for queues and databases', () => {
   it('keeps emoji, U+0000 and U+FFFF intact from the form to the table', async () => {
     const text = 'Emoji 😀🚨👮‍♂️🇻🇳, NUL \u0000, U+FFFF \uffff, U+FFFE \ufffe và tiếng Việt có dấu';
-    const accepted = await submit({ text, district: '765' });
+    const accepted = await submit({ text, unit: '26929' });
     assert.equal(accepted.status, 202);
     const stored = await eventually(() => storedTipByCode(stack.dynamoDb, stack.tableName, String(accepted.json.trackingCode)), waitLimitMs, 'the stored tip');
     assert.equal(stored.text, text);
@@ -134,12 +154,19 @@ describe('text that is awkward for queues and databases', () => {
 
 describe('bad input', () => {
   it('gets 400 with every bad field and its reason, in Vietnamese by default', async () => {
-    const response = await submit({ text: 'ngắn', district: '999', lat: 21.03, lon: 105.85 });
+    const response = await submit({ text: 'ngắn', unit: '999', lat: 21.03, lon: 105.85 });
     assert.equal(response.status, 400);
     assert.equal(response.json.error, 'validation_failed');
     const issues = response.json.issues ?? [];
-    assert.deepEqual(issues.map((issue) => issue.field).sort(), ['district', 'lat', 'lon', 'text']);
+    assert.deepEqual(issues.map((issue) => issue.field).sort(), ['lat', 'lon', 'text', 'unit']);
+    assert.equal(issues.find((issue) => issue.field === 'unit')?.reason, 'unknownUnit');
     assert.equal(issues.find((issue) => issue.field === 'text')?.message, 'Cần ít nhất 10 ký tự.');
+  });
+
+  it('refuses a district code of the old map: the deployment takes units of the map in force', async () => {
+    const response = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '770' });
+    assert.equal(response.status, 400);
+    assert.deepEqual(response.json.issues?.map((issue) => [issue.field, issue.reason]), [['unit', 'unknownUnit']]);
   });
 
   it('answers in English when the tipster writes in English', async () => {
@@ -189,7 +216,7 @@ describe('bad input', () => {
 
 describe('the status endpoint', () => {
   it('answers a wrong code and a wrong secret with the same 404', async () => {
-    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+    const accepted = await submit({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
     const code = String(accepted.json.trackingCode);
     const wrongSecret = await statusOf(code, '0000-0000-0000-0000');
     const wrongCode = await statusOf(code === 'TB-0000-0000' ? 'TB-0000-0011' : 'TB-0000-0000', String(accepted.json.secret));

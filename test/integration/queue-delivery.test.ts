@@ -24,15 +24,15 @@ afterAll(async () => {
 });
 
 let sequence = 0;
-function envelope(district: string): TipEnvelope {
+function envelope(unit: string): TipEnvelope {
   sequence += 1;
   return {
-    v: 1,
+    v: 2,
     tipId: `01JD${String(Date.now()).padStart(16, '0')}${String(sequence).padStart(6, '0')}`.slice(0, 26),
     trackingCode: generateTrackingCode(),
     receivedAt: new Date().toISOString(),
     channel: 'web',
-    submission: { text: `Tin báo thử nghiệm số ${sequence}`, district, language: 'vi' },
+    submission: { text: `Tin báo thử nghiệm số ${sequence}`, unit, language: 'vi' },
   };
 }
 
@@ -45,7 +45,7 @@ async function itemsOfTip(tipId: string): Promise<Array<Record<string, { S?: str
 
 describe('the classifier consuming the intake queue', () => {
   it('stores a tip once when its message is delivered twice', async () => {
-    const tip = envelope('760');
+    const tip = envelope('26743');
     const body = encodeEnvelope(tip);
     await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.intakeQueueUrl, MessageBody: body }));
     await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.intakeQueueUrl, MessageBody: body }));
@@ -61,8 +61,20 @@ describe('the classifier consuming the intake queue', () => {
     assert.equal(items.filter((item) => item.SK?.S?.startsWith('EVENT#')).length, 1, 'one classification event');
   });
 
+  it('still reads a version 1 message, which called the chosen unit `district`, as version 2', async () => {
+    const { v: _version, submission: { unit, ...submission }, ...rest } = envelope('27154');
+    const legacy = { v: 1, ...rest, submission: { ...submission, district: unit } };
+    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.intakeQueueUrl, MessageBody: JSON.stringify(legacy) }));
+    const stored = await eventually(async () => (await itemsOfTip(legacy.tipId)).find((item) => item.SK?.S === 'TIP'), waitLimitMs, 'the version 1 tip stored');
+    assert.equal(stored.pack?.S, 'hcmc-2025');
+    assert.equal(stored.unit?.S, '27154');
+    assert.equal(stored.requestedUnit?.S, '27154');
+    assert.equal(stored.district, undefined);
+    assert.equal(stored.GSI1PK?.S, 'QUEUE#hcmc-2025#27154#NEW');
+  });
+
   it('parks a message that always fails in the DLQ after 5 receives, and stores the rest of its batch', async () => {
-    const good = [envelope('770'), envelope('771'), envelope('772')];
+    const good = [envelope('27154'), envelope('27139'), envelope('27142')];
     const poison = '{"v":1,"tipId":"not a tip"}';
     const { Successful = [] } = await stack.sqs.send(
       new SendMessageBatchCommand({

@@ -64,7 +64,7 @@ async function allItems(tableName: string): Promise<string> {
 describe('SMS from a Vietnamese gateway', () => {
   it('becomes a tip classified in DynamoDB, acknowledged once with its tracking code', async () => {
     const phone = newPhone();
-    const answer = await sendGateway({ from: phone.local, text: 'co nguoi ban ma tuy o hem 12 Le Van Sy Q3' });
+    const answer = await sendGateway({ from: phone.local, text: 'co nguoi ban ma tuy o hem 12 Le Van Sy P.Ban Co' });
     assert.equal(answer.status, 200);
     assert.equal(answer.json.status, 'accepted');
     assert.equal(answer.json.outcome, 'tip');
@@ -72,6 +72,9 @@ describe('SMS from a Vietnamese gateway', () => {
     assert.match(code, /^TB-/);
     const tip = await storedTip(code);
     assert.equal(tip.channel, 'sms');
+    assert.equal(tip.pack, 'hcmc-2025');
+    assert.equal(tip.unit, '27154');
+    assert.equal(tip.GSI1PK, 'QUEUE#hcmc-2025#27154#NEW');
     assert.match(String((tip.sender as { alias: string }).alias), /^SMS-[0-9A-Z]{4}$/);
     const acks = await eventually(async () => (outboundTo(phone.e164).length > 0 ? outboundTo(phone.e164) : undefined), waitLimitMs, 'the acknowledgement');
     assert.equal(acks.length, 1);
@@ -233,7 +236,7 @@ describe('npm run sms', () => {
   it('signs and sends like a gateway, prints the reply, and prints the same reply for the same --message-id', async () => {
     const run = promisify(execFile);
     const phone = newPhone();
-    const args = ['tools/sms.ts', '--url', stack.apiUrl, '--message-id', `cli-${randomUUID()}`, '--from', phone.local, 'co nguoi ban ma tuy o hem 12 Le Van Sy Q3'];
+    const args = ['tools/sms.ts', '--url', stack.apiUrl, '--message-id', `cli-${randomUUID()}`, '--from', phone.local, 'co nguoi ban ma tuy o hem 12 Le Van Sy P.Ban Co'];
     const first = await run(process.execPath, args);
     const second = await run(process.execPath, args);
     assert.match(first.stdout, /^CA TP\.HCM da nhan tin bao\. Ma: TB-[0-9A-Z]{4}-[0-9A-Z]{4}/);

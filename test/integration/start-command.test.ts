@@ -78,7 +78,7 @@ describe('npm start', () => {
   it('prints its URLs, serves the pipeline, keeps data with --data-dir, and stops every child on Ctrl-C', async () => {
     const first = await start(['--port', '0', '--data-dir', dataDir]);
     assert.match(first.output(), /Citizen form \(vi\):\s+http:\/\/127\.0\.0\.1:\d+\//);
-    const accepted = await postJson(`${first.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', district: '770' });
+    const accepted = await postJson(`${first.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
     assert.equal(accepted.status, 202);
     const credentials = { code: accepted.json.trackingCode, secret: accepted.json.secret };
     await eventually(async () => ((await postJson(`${first.apiUrl}/tips/status`, credentials)).json.status === 'NEW' ? true : undefined), waitLimitMs, 'classification');
@@ -93,7 +93,7 @@ describe('npm start', () => {
     try {
       const status = await postJson(`${second.apiUrl}/tips/status`, credentials);
       assert.equal(status.status, 200);
-      assert.deepEqual(status.json.unit, { code: '770', name: 'Quận 3' }, 'the tip survived the restart');
+      assert.deepEqual(status.json.unit, { code: '27154', name: 'Phường Bàn Cờ' }, 'the tip survived the restart');
     } finally {
       await interrupt(second);
     }

@@ -18,12 +18,17 @@ export const chromiumResolvedVariable = 'TINBAO_CHROMIUM_RESOLVED';
 
 /**
  * Flags for a headless Chromium on a machine whose network reaches nothing but localhost:
- * without the background-networking ones Chromium keeps trying to reach Google's hosts.
+ * without the background-networking ones Chromium keeps trying to reach Google's hosts. The
+ * console's map (MapLibre GL JS) needs WebGL, which a machine without a GPU gets from SwiftShader
+ * (a CPU renderer the packaged Chromium ships): ANGLE on SwiftShader, allowed although Chromium
+ * calls it unsafe (it is meant for tests), whatever the GPU blocklist says; so no --disable-gpu.
  */
 export const chromiumArgs = [
   '--headless',
   '--no-sandbox',
-  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
   '--disable-quic',
   '--no-first-run',
   '--no-default-browser-check',

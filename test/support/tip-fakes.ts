@@ -5,7 +5,7 @@
  * Thành (26743, formerly Quận 1).
  */
 import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
-import { StaleTipError, officerFromClaims, type Officer, type TipEvent } from '../../shared/officers/model.ts';
+import { StaleTipError, classifiedEvent, officerFromClaims, type Officer, type TipEvent } from '../../shared/officers/model.ts';
 import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
 import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
@@ -86,9 +86,7 @@ export function memoryTips(): MemoryTips {
       const sequence = (registers.get(`${tip.pack}/${queue}/${year}`) ?? 0) + 1;
       registers.set(`${tip.pack}/${queue}/${year}`, sequence);
       tips.set(tip.id, structuredClone({ ...tip, queue, version: 1, registerNumber: `${queue}/${year}/${String(sequence).padStart(6, '0')}` }));
-      appendEvents(tip.id, [
-        { id: '0', tipId: tip.id, type: 'CLASSIFIED', actor: 'system:classifier', at: tip.classifiedAt, public: false, after: { status: tip.status, queue } },
-      ]);
+      appendEvents(tip.id, [classifiedEvent(tip, queue)]);
       return 'created';
     },
 

@@ -81,8 +81,6 @@ function cleanPolygons(geometry: BoundarySource['features'][number]['geometry'],
   return cleaned;
 }
 
-const countVertices = (polygons: readonly Polygon[]): number => polygons.reduce((n, p) => n + p.reduce((m, r) => m + r.length - 1, 0), 0);
-
 /** Rounds to `decimals` places (5 is about 1 m). */
 const rounder = (decimals: number) => {
   const f = 10 ** decimals;

@@ -122,10 +122,34 @@ export const strings = {
     public: 'công khai với người báo',
     done: 'Đã lưu.',
     allowedStatuses: (list) => `Chỉ có thể chuyển sang: ${list}.`,
+    fieldOtherGeneration: 'Trên bản đồ còn lại',
+    oneOf: (list) => `một trong: ${list}`,
+    noPlace: 'không xác định được',
+    chooseForTransfer: (name) => `Chọn ${name} để chuyển`,
+    chooseForTransferShort: 'Chọn để chuyển',
+    formerly: (group) => `trước đây thuộc ${group}`,
+    // Finding a unit
+    searchLabel: 'Tìm đơn vị',
+    searchHint: (level) => `Gõ một phần tên ${level === 'district' ? 'quận, huyện' : 'phường, xã'} (có dấu hay không đều được) hoặc mã đơn vị. Enter mở kết quả đầu tiên, mũi tên xuống để chọn trong danh sách.`,
+    searchResults: 'Đơn vị tìm thấy',
+    searchNone: 'Không tìm thấy đơn vị nào.',
+    searchFound: (total, shown, first) => `${total} đơn vị${total > shown ? `, hiện ${shown} đầu tiên` : ''}. Enter mở ${first}.`,
     // Map
-    mapTitle: 'Bản đồ tin báo đang mở theo quận, huyện',
-    mapDescription: 'Số tin báo đang mở (mới, đã giao, đang xác minh) của từng đơn vị. Chọn một đơn vị để mở hàng đợi của đơn vị đó.',
+    mapTitle: 'Bản đồ tin báo đang mở theo đơn vị',
+    mapDescription: 'Số tin báo đang mở (mới, đã giao, đang xác minh) của từng đơn vị. Chọn số của một đơn vị trên bản đồ, vùng của đơn vị, hoặc dòng của đơn vị trong bảng để mở hàng đợi của đơn vị đó.',
     mapLegend: 'Chú giải: số tin báo đang mở',
+    mapOverdueNote: 'có tin quá hạn (viền đỏ)',
+    mapCanvasLabel: 'Bản đồ tin báo. Phím mũi tên để di chuyển, + và − để phóng to, thu nhỏ.',
+    mapViews: 'Vùng xem',
+    viewMine: 'Đơn vị của tôi',
+    viewMain: 'Toàn thành phố',
+    viewUnit: (name) => `Xem ${name}`,
+    skipMap: 'Bỏ qua bản đồ, đến bảng số liệu',
+    mapUnavailable: 'Không hiển thị được bản đồ trên trình duyệt này; số liệu vẫn có trong bảng dưới đây.',
+    zoomIn: 'Phóng to',
+    zoomOut: 'Thu nhỏ',
+    resetNorth: 'Xoay về hướng bắc',
+    toggleAttribution: 'Nguồn bản đồ',
     notVisible: 'Không thuộc quyền xem',
     mapTableCaption: 'Tin báo đang mở theo đơn vị',
     colUnit: 'Đơn vị',
@@ -134,8 +158,9 @@ export const strings = {
     colInProgress: 'Đang xác minh',
     colOpen: 'Tổng đang mở',
     colOverdue: 'Quá hạn',
-    districtTitle: (name, open, fresh, assigned, inProgress, overdue) =>
+    unitTitle: (name, open, fresh, assigned, inProgress, overdue) =>
       `${name}: ${open} tin đang mở (${fresh} mới, ${assigned} đã giao, ${inProgress} đang xác minh), ${overdue} quá hạn`,
+    unitMarkerLabel: (name, open, overdue) => `${name}: ${open} tin báo đang mở${overdue > 0 ? `, ${overdue} quá hạn` : ''}`,
     mapAttribution: 'Ranh giới hành chính: daohoangson/dvhcvn (GPL-3.0), dữ liệu cổng bản đồ Chính phủ.',
     // Errors
     errorForbidden: 'Bạn không có quyền thực hiện thao tác này.',
@@ -261,9 +286,32 @@ export const strings = {
     public: 'seen by the tipster',
     done: 'Saved.',
     allowedStatuses: (list) => `It can only become: ${list}.`,
-    mapTitle: 'Open tips by district',
-    mapDescription: 'Open tips (new, assigned, being verified) of each unit. Choose a unit to open its queue.',
+    fieldOtherGeneration: 'On the other map',
+    oneOf: (list) => `one of ${list}`,
+    noPlace: 'not known',
+    chooseForTransfer: (name) => `Choose ${name} for the transfer`,
+    chooseForTransferShort: 'Choose for transfer',
+    formerly: (group) => `formerly in ${group}`,
+    searchLabel: 'Find a unit',
+    searchHint: (level) => `Type part of the ${level === 'district' ? "district's" : "ward's or commune's"} name (with or without diacritics) or its code. Enter opens the first result; the down arrow moves into the list.`,
+    searchResults: 'Units found',
+    searchNone: 'No unit found.',
+    searchFound: (total, shown, first) => `${total} ${total === 1 ? 'unit' : 'units'}${total > shown ? `, the first ${shown} shown` : ''}. Enter opens ${first}.`,
+    mapTitle: 'Open tips by unit',
+    mapDescription: "Open tips (new, assigned, being verified) of each unit. Choose a unit's number on the map, its area, or its row in the table to open its queue.",
     mapLegend: 'Legend: open tips',
+    mapOverdueNote: 'some tips overdue (red outline)',
+    mapCanvasLabel: 'Map of tips. Arrow keys move it, + and − zoom in and out.',
+    mapViews: 'View',
+    viewMine: 'My units',
+    viewMain: 'Whole city',
+    viewUnit: (name) => `Show ${name}`,
+    skipMap: 'Skip the map, go to the table',
+    mapUnavailable: 'The map cannot be shown in this browser; the table below has the numbers.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    resetNorth: 'Reset north',
+    toggleAttribution: 'Map sources',
     notVisible: 'Not in your queues',
     mapTableCaption: 'Open tips by unit',
     colUnit: 'Unit',
@@ -272,8 +320,9 @@ export const strings = {
     colInProgress: 'Being verified',
     colOpen: 'Open',
     colOverdue: 'Overdue',
-    districtTitle: (name, open, fresh, assigned, inProgress, overdue) =>
+    unitTitle: (name, open, fresh, assigned, inProgress, overdue) =>
       `${name}: ${open} open (${fresh} new, ${assigned} assigned, ${inProgress} being verified), ${overdue} overdue`,
+    unitMarkerLabel: (name, open, overdue) => `${name}: ${open} open ${open === 1 ? 'tip' : 'tips'}${overdue > 0 ? `, ${overdue} overdue` : ''}`,
     mapAttribution: 'Boundaries: daohoangson/dvhcvn (GPL-3.0), from the government map portal.',
     errorForbidden: 'You may not do this.',
     errorConflict: 'The tip has changed, or this is not possible in its current state.',
@@ -282,98 +331,3 @@ export const strings = {
     errorInvalid: 'Please check:',
   },
 };
-
-export const statusNames = {
-  NEW: { vi: 'Mới', en: 'New' },
-  ASSIGNED: { vi: 'Đã giao', en: 'Assigned' },
-  IN_PROGRESS: { vi: 'Đang xác minh', en: 'Being verified' },
-  RESOLVED: { vi: 'Đã giải quyết', en: 'Resolved' },
-  REJECTED: { vi: 'Đã đóng (loại)', en: 'Rejected' },
-};
-
-export const urgencyNames = {
-  high: { vi: 'Khẩn', en: 'High' },
-  normal: { vi: 'Thường', en: 'Normal' },
-  low: { vi: 'Thấp', en: 'Low' },
-};
-
-export const categoryNames = {
-  drugs: { vi: 'Ma túy', en: 'Drugs' },
-  gambling: { vi: 'Cờ bạc', en: 'Gambling' },
-  theft: { vi: 'Trộm cắp', en: 'Theft' },
-  robbery: { vi: 'Cướp, cướp giật', en: 'Robbery, snatching' },
-  fraud: { vi: 'Lừa đảo', en: 'Fraud' },
-  violence: { vi: 'Đánh nhau, gây thương tích', en: 'Violence, assault' },
-  weapons: { vi: 'Vũ khí', en: 'Weapons' },
-  wanted_person: { vi: 'Đối tượng truy nã', en: 'Wanted person' },
-  prostitution: { vi: 'Mại dâm', en: 'Prostitution' },
-  illegal_residence: { vi: 'Cư trú bất hợp pháp', en: 'Illegal residence' },
-  loan_sharking: { vi: 'Tín dụng đen', en: 'Loan sharking' },
-  street_racing: { vi: 'Đua xe trái phép', en: 'Street racing' },
-  public_disorder: { vi: 'Gây rối trật tự', en: 'Public disorder' },
-  other: { vi: 'Khác', en: 'Other' },
-};
-
-export const channelNames = {
-  web: { vi: 'Trang web', en: 'Web form' },
-  sms: { vi: 'SMS', en: 'SMS' },
-};
-
-export const rejectionNames = {
-  false: { vi: 'Tin không đúng sự thật', en: 'False' },
-  duplicate: { vi: 'Trùng tin báo khác', en: 'Duplicate' },
-  spam: { vi: 'Tin rác, quấy rối', en: 'Spam' },
-};
-
-export const routingNames = {
-  explicit: { vi: 'người báo chọn đơn vị', en: 'chosen by the tipster' },
-  gps: { vi: 'theo vị trí GPS', en: 'by GPS point' },
-  text: { vi: 'theo nội dung', en: 'by the text' },
-  none: { vi: 'chưa xác định', en: 'undecided' },
-};
-
-export const flagNames = {
-  rate_limited: { vi: 'Người gửi vượt giới hạn tin/giờ', en: 'Sender over the hourly limit' },
-};
-
-export const eventNames = {
-  CLASSIFIED: { vi: 'Phân loại, chuyển đơn vị', en: 'Classified and routed' },
-  CLAIMED: { vi: 'Nhận xử lý', en: 'Claimed' },
-  ASSIGNED: { vi: 'Giao xử lý', en: 'Assigned' },
-  TRANSFERRED: { vi: 'Chuyển đơn vị', en: 'Transferred' },
-  STATUS_CHANGED: { vi: 'Đổi tình trạng', en: 'Status changed' },
-  NOTE_ADDED: { vi: 'Ghi chú nội bộ', en: 'Internal note' },
-  OFFICER_MESSAGE: { vi: 'Cán bộ trả lời người báo', en: 'Reply to the tipster' },
-  TIPSTER_MESSAGE: { vi: 'Tin nhắn của người báo', en: 'Message from the tipster' },
-  DEADLINE_EXTENDED: { vi: 'Gia hạn xác minh', en: 'Deadline extended' },
-};
-
-export const fieldNames = {
-  text: { vi: 'Nội dung', en: 'Text' },
-  reason: { vi: 'Lý do', en: 'Reason' },
-  note: { vi: 'Ghi chú', en: 'Note' },
-  assignee: { vi: 'Cán bộ', en: 'Officer' },
-  to: { vi: 'Chuyển đến', en: 'Transfer to' },
-  status: { vi: 'Tình trạng', en: 'Status' },
-  duplicateOf: { vi: 'Tin báo gốc', en: 'Original tip' },
-  days: { vi: 'Số ngày', en: 'Days' },
-  queue: { vi: 'Hàng đợi', en: 'Queue' },
-  cursor: { vi: 'Trang', en: 'Page' },
-};
-
-/** The API's error codes in the officer's language; others show the server's own message. */
-export const errorMessages = {
-  already_claimed: { vi: 'Cán bộ khác đã nhận xử lý tin báo này.', en: 'Another officer has already taken this tip.' },
-  in_progress: { vi: 'Tin báo đang được xác minh nên không giao lại được; hãy chuyển đơn vị nếu cần.', en: 'Work on this tip has started; it can no longer be reassigned. Transfer it instead.' },
-  extension_limit: { vi: 'Tin báo đã được gia hạn tối đa số lần cho phép.', en: 'The deadline has been extended as often as allowed.' },
-  closed: { vi: 'Tin báo đã đóng, không thể thực hiện thao tác này.', en: 'The tip is closed; this is no longer possible.' },
-  concurrent_change: { vi: 'Tin báo vừa được người khác thay đổi. Hãy tải lại rồi thử lại.', en: 'Someone else changed the tip. Reload it and try again.' },
-  invalid_transition: { vi: 'Không thể chuyển sang tình trạng này.', en: 'The tip cannot take this status.' },
-  forbidden: { vi: 'Bạn không có quyền thực hiện thao tác này.', en: 'You may not do this.' },
-};
-
-/** A name from one of the tables above, or the raw value when it is unknown. */
-export function nameOf(table, value, lang) {
-  const entry = Object.hasOwn(table, value) ? table[value] : undefined;
-  return entry ? entry[lang] : String(value);
-}

@@ -190,6 +190,7 @@ export function toTipView(tip: Tip, now: Date): TipView {
 function snapshotView(snapshot: TipSnapshot): TipSnapshot {
   return {
     ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
+    ...(snapshot.pack !== undefined ? { pack: snapshot.pack } : {}),
     ...(snapshot.queue !== undefined ? { queue: snapshot.queue } : {}),
     ...(snapshot.unit !== undefined ? { unit: snapshot.unit } : {}),
     ...(snapshot.assignee !== undefined ? { assignee: snapshot.assignee } : {}),

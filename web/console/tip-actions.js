@@ -1,0 +1,159 @@
+// The actions on a tip, each a form of its own with a result line: claim, assign (supervisor),
+// transfer, change status, internal note, reply to the tipster, extend the deadline (supervisor).
+// What the officer's role allows is shown; the API decides.
+
+import { errorContent } from './api.js';
+import { officer } from './auth.js';
+import { field, h, option } from './dom.js';
+import { openStatuses, rejectionReasons, state, statusChanges, t } from './state.js';
+import { nameOf, rejectionNames, statusNames } from './names.js';
+import { allQueues, queueOptions } from './units.js';
+
+/** One action: a form in its own fieldset with a result line; `send` makes the request. */
+function actionForm({ id, title, controls, button, hint, send }) {
+  const result = h('div', { class: 'result', role: 'alert', id: `${id}-result` });
+  const submit = h('button', { type: 'submit', class: 'primary' }, button);
+  const form = h(
+    'form',
+    {
+      id,
+      class: 'action',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!form.reportValidity()) return;
+        submit.disabled = true;
+        result.replaceChildren();
+        try {
+          await send();
+        } catch (error) {
+          if (error?.status !== 401) result.replaceChildren(...errorContent(error));
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    h('fieldset', {}, h('legend', { text: title }), hint ? h('p', { class: 'hint', text: hint }) : null, controls, submit, result),
+  );
+  return form;
+}
+
+function claimAction(act) {
+  const claimResult = h('div', { class: 'result', role: 'alert', id: 'claim-result' });
+  const claimButton = h(
+    'button',
+    {
+      type: 'button',
+      id: 'claim',
+      class: 'primary',
+      onclick: async () => {
+        claimButton.disabled = true;
+        claimResult.replaceChildren();
+        try {
+          await act('claim', undefined);
+        } catch (error) {
+          if (error?.status !== 401) claimResult.replaceChildren(...errorContent(error));
+          claimButton.disabled = false;
+        }
+      },
+    },
+    t().claim,
+  );
+  return h('div', { class: 'action claim' }, claimButton, claimResult);
+}
+
+function statusAction(tip, act) {
+  const allowed = statusChanges[tip.status] ?? [];
+  const target = h('select', { name: 'status', required: true }, allowed.map((code) => option(code, nameOf(statusNames, code, state.language))));
+  const rejection = h('select', { name: 'reason', required: true }, option('', '—'), rejectionReasons.map((code) => option(code, nameOf(rejectionNames, code, state.language))));
+  const duplicateOf = h('input', { name: 'duplicateOf', autocomplete: 'off', spellcheck: 'false', maxlength: '64' });
+  const note = h('textarea', { name: 'note', rows: '2', maxlength: '1000' });
+  const reason = h('textarea', { name: 'reason', rows: '2', maxlength: '500' });
+  const rejectionFields = h('div', { class: 'rejection-fields' }, field(t().rejectionReason, rejection));
+  const duplicateField = h('div', {}, field(t().duplicateOf, duplicateOf));
+  const noteField = h('div', {}, field(t().rejectionNote, note));
+  const reasonField = h('div', {}, field(t().statusReason, reason, t().reasonHint));
+  const sync = () => {
+    const rejecting = target.value === 'REJECTED';
+    rejectionFields.hidden = !rejecting;
+    rejection.required = rejecting;
+    noteField.hidden = !rejecting;
+    duplicateField.hidden = !(rejecting && rejection.value === 'duplicate');
+    duplicateOf.required = !duplicateField.hidden;
+    reasonField.hidden = rejecting;
+  };
+  target.addEventListener('change', sync);
+  rejection.addEventListener('change', sync);
+  sync();
+  return actionForm({
+    id: 'status-form',
+    title: t().statusTitle,
+    button: t().changeStatus,
+    controls: [field(t().newStatus, target), rejectionFields, duplicateField, noteField, reasonField],
+    send: () => {
+      const body = { status: target.value };
+      if (target.value === 'REJECTED') {
+        body.reason = rejection.value;
+        if (rejection.value === 'duplicate') body.duplicateOf = duplicateOf.value.trim();
+        if (note.value.trim()) body.note = note.value;
+      } else if (reason.value.trim()) body.reason = reason.value;
+      return act('status', body);
+    },
+  });
+}
+
+/**
+ * The actions the officer may try on this tip. `act(suffix, body)` posts to the tip's action and
+ * shows the answer. `transferTo(code)`, when the tip can move, picks a unit in the transfer form.
+ */
+export function tipActions(tip, act) {
+  const me = officer();
+  const open = openStatuses.includes(tip.status);
+  const actions = [];
+  let transferTo;
+  if (tip.status === 'NEW') actions.push(claimAction(act));
+  if (me.supervisor && (tip.status === 'NEW' || tip.status === 'ASSIGNED')) {
+    const assignee = h('input', { name: 'assignee', required: true, autocomplete: 'off', spellcheck: 'false' });
+    actions.push(actionForm({ id: 'assign-form', title: t().assignTitle, button: t().assign, controls: field(t().assignee, assignee), send: () => act('assign', { assignee: assignee.value.trim() }) }));
+  }
+  if (open) {
+    const targets = allQueues().filter((code) => code !== tip.queue);
+    const to = h('select', { name: 'to', required: true }, option('', '—'), queueOptions(targets));
+    const reason = h('textarea', { name: 'reason', required: true, minlength: '5', maxlength: '500', rows: '2' });
+    transferTo = (code) => {
+      to.value = code;
+      reason.focus();
+    };
+    actions.push(
+      actionForm({
+        id: 'transfer-form',
+        title: t().transferTitle,
+        button: t().transfer,
+        controls: [field(t().transferTo, to), field(t().reason, reason, t().reasonHint)],
+        send: () => act('transfer', { to: to.value, reason: reason.value }),
+      }),
+    );
+  }
+  if ((statusChanges[tip.status] ?? []).length > 0) actions.push(statusAction(tip, act));
+  {
+    const text = h('textarea', { name: 'text', required: true, rows: '3', maxlength: '5000' });
+    actions.push(actionForm({ id: 'note-form', title: t().noteTitle, hint: t().noteHint, button: t().addNote, controls: field(t().note, text), send: () => act('notes', { text: text.value }) }));
+  }
+  {
+    const text = h('textarea', { name: 'text', required: true, rows: '3', maxlength: '1000' });
+    actions.push(actionForm({ id: 'reply-form', title: t().replyTitle, hint: t().replyHint, button: t().sendReply, controls: field(t().reply, text), send: () => act('messages', { text: text.value }) }));
+  }
+  if (me.supervisor && open) {
+    const days = h('input', { name: 'days', type: 'number', min: '1', max: '62', step: '1', required: true, inputmode: 'numeric' });
+    const reason = h('textarea', { name: 'reason', required: true, minlength: '5', maxlength: '500', rows: '2' });
+    actions.push(
+      actionForm({
+        id: 'deadline-form',
+        title: t().deadlineTitle,
+        button: t().extend,
+        controls: [field(t().days, days), field(t().reason, reason, t().reasonHint)],
+        send: () => act('deadline', { days: Number(days.value), reason: reason.value }),
+      }),
+    );
+  }
+  return { actions, transferTo };
+}
