@@ -27,7 +27,7 @@ export const tipTable = {
   sortKey: { name: 'SK', type: 'S' },
   globalSecondaryIndexes: [
     {
-      // One district's queue for one status, ordered by urgency rank, then receipt time.
+      // One queue (a unit or the city desk) for one status, ordered by urgency rank, then receipt time.
       indexName: 'QueueIndex',
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },

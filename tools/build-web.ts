@@ -67,6 +67,7 @@ export function mapGeoJson(pack: PackId): string {
     pack,
     name: units.name,
     nameEn: units.nameEn,
+    level: units.level,
     bounds: units.bounds,
     note: `Built from the pack by tools/build-web.ts; coordinates rounded to ${mapCoordinateDecimals} decimals.`,
   };

@@ -52,7 +52,7 @@ export function unitOf(code) {
 
 /** What the pack's units are: communes (wards, communes, the special zone) or districts. */
 export function unitLevel() {
-  return state.units.some((unit) => /^(Phường|Xã|Đặc khu)\s/u.test(unit.name)) ? 'commune' : 'district';
+  return state.map?.level === 'district' ? 'district' : 'commune';
 }
 
 /** A unit's or the city desk's name in the officer's language; the code itself if unknown. */
