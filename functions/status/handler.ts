@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { systemClock } from '../../shared/ports.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { addTipsterMessage, getTipConversation } from '../../shared/usecases/officers/citizen.ts';
+import { createClientKeys } from '../adapters/client-key.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
@@ -21,10 +22,12 @@ import { htmlResponse, jsonResponse } from '../http/responses.ts';
 const environment = readEnvironment({ ...commonEnvironment, ...pepperEnvironment });
 const documents = createDocumentClient(dynamoDbClient);
 
+const pepper = await loadTrackingPepper(environment);
+const clientKey = createClientKeys(pepper);
 const dependencies = {
   codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
   tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
-  hasher: createSecretHasher(await loadTrackingPepper(environment)),
+  hasher: createSecretHasher(pepper),
   limiter: createDynamoRateLimiter(documents, environment.TABLE_NAME, systemClock),
   clock: systemClock,
   ids: ulidGenerator,
@@ -39,16 +42,15 @@ async function tipsterConversation(event: APIGatewayProxyEventV2): Promise<APIGa
   const body = readBody(event, { accept: ['json', 'form'] });
   const language = requestLanguage(event);
   const input = body.format === 'form' ? Object.fromEntries(body.fields) : body.data;
-  if (event.routeKey === 'POST /tips/status/messages') {
-    await addTipsterMessage(input, dependencies);
-    metrics.addMetric('TipsterMessages', MetricUnit.Count, 1);
-  }
-  const view = await getTipConversation(input, dependencies, language);
-  metrics.addMetric('TipStatusLookups', MetricUnit.Count, 1);
+  const requester = { client: clientKey(event) };
+  const posting = event.routeKey === 'POST /tips/status/messages';
+  // A message's answer is the conversation with it: one check of the code and secret, no second count.
+  const view = posting ? await addTipsterMessage(input, dependencies, language, requester) : await getTipConversation(input, dependencies, language, requester);
+  metrics.addMetric(posting ? 'TipsterMessages' : 'TipStatusLookups', MetricUnit.Count, 1);
   if (body.format !== 'form') return jsonResponse(200, view);
   // The page carries the secret in a hidden field of its reply form, never in a link.
   const secret = body.fields.get('secret') ?? '';
-  return htmlResponse(200, tipStatusPage(language, view, { secret, ...(event.routeKey === 'POST /tips/status/messages' && { notice: 'messageSent' }) }));
+  return htmlResponse(200, tipStatusPage(language, view, { secret, ...(posting && { notice: 'messageSent' }) }));
 }
 
 /** The Lambda entry point. */

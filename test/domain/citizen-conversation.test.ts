@@ -9,7 +9,8 @@ import { addNote, changeStatus, claimTip, getTip, replyToTipster } from '../../s
 import {
   addTipsterMessage,
   conversationLimitWindowSeconds,
-  conversationLookupsPerHour,
+  failedGuessesPerClientPerHour,
+  failedGuessesPerCodePerHour,
   getTipConversation,
   tipsterMessagesPerHour,
 } from '../../shared/usecases/officers/citizen.ts';
@@ -101,8 +102,8 @@ describe('getTipConversation', () => {
 describe('addTipsterMessage', () => {
   it('adds a public web message the officers see in the audit trail', async () => {
     const { w, proof, tipId } = await world();
-    const message = await addTipsterMessage({ ...proof, code: proof.code.toLowerCase(), text: '  Tối nay họ lại đến.  ' }, w);
-    assert.deepEqual(message, { from: 'tipster', text: 'Tối nay họ lại đến.', at: '2026-11-25T03:00:00.000Z' });
+    const view = await addTipsterMessage({ ...proof, code: proof.code.toLowerCase(), text: '  Tối nay họ lại đến.  ' }, w);
+    assert.deepEqual(view.messages, [{ from: 'tipster', text: 'Tối nay họ lại đến.', at: '2026-11-25T03:00:00.000Z' }]);
     const stored = w.tips.storedEvents(tipId).find((event) => event.type === 'TIPSTER_MESSAGE');
     assert.deepEqual({ ...stored }, {
       id: '00000000000000000000000002',
@@ -153,42 +154,63 @@ describe('addTipsterMessage', () => {
   });
 });
 
-describe('rate limits per tracking code', () => {
-  it(`allows ${conversationLookupsPerHour} lookups an hour, then answers 429 until the hour is over`, async () => {
+describe('slowing down guesses, never the right secret', () => {
+  const wrong = '0000-0000-0000-0000';
+
+  it(`answers wrong secrets 404, then 429 past ${failedGuessesPerCodePerHour} an hour on the code, while the right secret keeps working`, async () => {
     const { w, proof } = await world();
-    for (let index = 0; index < conversationLookupsPerHour; index += 1) await getTipConversation(proof, w);
-    const error = await refusal(getTipConversation(proof, w));
-    assert.ok(error instanceof TooManyRequestsError);
-    assert.deepEqual([error.statusCode, error.code, error.retryAfterSeconds], [429, 'too_many_requests', 3600]);
+    for (let index = 0; index < failedGuessesPerCodePerHour; index += 1) {
+      await assert.rejects(getTipConversation({ ...proof, secret: wrong }, w), NotFoundError);
+    }
+    const slowed = await refusal(getTipConversation({ ...proof, secret: wrong }, w));
+    assert.ok(slowed instanceof TooManyRequestsError);
+    assert.deepEqual([slowed.statusCode, slowed.code, slowed.retryAfterSeconds], [429, 'too_many_requests', 3600]);
+    assert.equal((await getTipConversation(proof, w)).status, 'NEW', "someone else's guesses never lock the tipster out");
+    assert.equal((await addTipsterMessage({ ...proof, text: 'Vẫn gửi được' }, w)).messages.at(-1)?.text, 'Vẫn gửi được');
     w.clock.advance(conversationLimitWindowSeconds * 1000);
+    await assert.rejects(getTipConversation({ ...proof, secret: wrong }, w), NotFoundError);
+  });
+
+  it(`slows down one client past ${failedGuessesPerClientPerHour} wrong guesses an hour across codes, and no one else`, async () => {
+    const { w, proof } = await world();
+    const guesser = { client: 'guesser' };
+    for (let index = 0; index < failedGuessesPerClientPerHour; index += 1) {
+      await assert.rejects(getTipConversation({ code: 'TB-0000-0000', secret: wrong }, w, 'vi', guesser), (error) => error instanceof NotFoundError || error instanceof TooManyRequestsError);
+    }
+    await assert.rejects(getTipConversation({ ...proof, secret: wrong }, w, 'vi', guesser), TooManyRequestsError);
+    await assert.rejects(getTipConversation({ ...proof, secret: '1111-1111-1111-1111' }, w, 'vi', { client: 'someone else' }), NotFoundError);
+    assert.equal((await getTipConversation(proof, w, 'vi', guesser)).status, 'NEW', 'the right secret works even from the guessing client');
+  });
+
+  it('never limits lookups with the right secret', async () => {
+    const { w, proof } = await world();
+    for (let index = 0; index < 100; index += 1) await getTipConversation({ ...proof, code: index % 2 ? proof.code.toLowerCase() : proof.code }, w);
     assert.equal((await getTipConversation(proof, w)).status, 'NEW');
   });
 
-  it('counts wrong secrets too, so a secret cannot be guessed quickly, and stops checking once over', async () => {
+  it('counts wrong guesses on the code however it is typed', async () => {
     const { w, proof } = await world();
-    for (let index = 0; index < conversationLookupsPerHour; index += 1) {
-      await assert.rejects(getTipConversation({ ...proof, secret: '0000-0000-0000-0000' }, w), NotFoundError);
+    for (let index = 0; index < failedGuessesPerCodePerHour; index += 1) {
+      await assert.rejects(getTipConversation({ code: index % 2 ? proof.code.toLowerCase() : proof.code.replaceAll('-', ' '), secret: wrong }, w), NotFoundError);
     }
-    // Even the right secret is refused now, so the attacker learns nothing from the 31st guess.
-    await assert.rejects(getTipConversation(proof, w), TooManyRequestsError);
+    await assert.rejects(getTipConversation({ code: proof.code.toLowerCase(), secret: wrong }, w), TooManyRequestsError);
   });
 
-  it('counts each code on its own, whatever case it is typed in', async () => {
-    const { w, proof } = await world();
-    for (let index = 0; index < conversationLookupsPerHour; index += 1) {
-      await getTipConversation({ ...proof, code: index % 2 ? proof.code.toLowerCase() : proof.code }, w);
-    }
-    await assert.rejects(getTipConversation({ ...proof, code: proof.code.toLowerCase() }, w), TooManyRequestsError);
-    await assert.rejects(getTipConversation({ ...proof, code: 'TB-0000-0000' }, w), NotFoundError);
-  });
-
-  it(`allows ${tipsterMessagesPerHour} messages an hour, separately from lookups`, async () => {
+  it(`allows ${tipsterMessagesPerHour} messages an hour and refuses the next before storing it`, async () => {
     const { w, proof, tipId } = await world();
     for (let index = 0; index < tipsterMessagesPerHour; index += 1) await addTipsterMessage({ ...proof, text: `Tin nhắn ${index + 1}` }, w);
     await assert.rejects(addTipsterMessage({ ...proof, text: 'Tin nhắn 11' }, w), TooManyRequestsError);
     assert.equal(w.tips.storedEvents(tipId).filter((event) => event.type === 'TIPSTER_MESSAGE').length, 10);
     assert.equal((await getTipConversation(proof, w)).messages.length, 10, 'lookups still work');
     w.clock.advance(conversationLimitWindowSeconds * 1000);
-    assert.equal((await addTipsterMessage({ ...proof, text: 'Một giờ sau' }, w)).text, 'Một giờ sau');
+    assert.equal((await addTipsterMessage({ ...proof, text: 'Một giờ sau' }, w)).messages.at(-1)?.text, 'Một giờ sau');
+  });
+
+  it('answers a stored message with the conversation that holds it, however many lookups came before', async () => {
+    const { w, proof, tipId } = await world();
+    for (let index = 0; index < 40; index += 1) await getTipConversation(proof, w);
+    const view = await addTipsterMessage({ ...proof, text: 'Thêm chi tiết' }, w);
+    assert.deepEqual(view.messages.map((m) => [m.from, m.text]), [['tipster', 'Thêm chi tiết']]);
+    assert.equal(w.tips.storedEvents(tipId).filter((event) => event.type === 'TIPSTER_MESSAGE').length, 1);
   });
 });

@@ -1,9 +1,13 @@
 /**
  * The tipster's side of the conversation on a tip: reading officers' replies on the status page
  * and writing back. The tipster proves the tip is theirs with the tracking code and secret,
- * checked by getTipStatus, so a wrong code and a wrong secret fail alike (404). Both use cases
- * are rate-limited per tracking code, before the secret is checked, which also bounds how fast
- * anyone can guess a secret.
+ * checked by getTipStatus, so a wrong code and a wrong secret fail alike (404).
+ *
+ * What protects a tip is its secret's entropy: 16 random Crockford digits, 80 bits. Failed
+ * guesses are slowed down, per code and per client, by answering them 429 once over a limit,
+ * but the right secret always works: counting the right holder's lookups against other people's
+ * guesses would let anyone who knows a tracking code lock its tipster out. Limits are checked
+ * before anything is stored, so an answer never contradicts what was stored.
  */
 import { ConflictError, NotFoundError, TooManyRequestsError } from '../../errors.ts';
 import type { Language } from '../../i18n.ts';
@@ -23,13 +27,19 @@ export interface RateLimiter {
   consume(key: string, limit: number, windowSeconds: number): Promise<boolean>;
 }
 
-/** Status page reads per tracking code per hour. */
-export const conversationLookupsPerHour = 30;
+/**
+ * Wrong secrets per tracking code per hour before further wrong ones are answered 429. At this
+ * rate an 80-bit secret takes about 10^22 years to find.
+ */
+export const failedGuessesPerCodePerHour = 10;
+
+/** Wrong codes or secrets per client (a keyed hash of its address) per hour before 429. */
+export const failedGuessesPerClientPerHour = 30;
 
 /** Tipster messages per tracking code per hour. */
 export const tipsterMessagesPerHour = 10;
 
-/** The window both limits count in. */
+/** The window the limits count in. */
 export const conversationLimitWindowSeconds = 60 * 60;
 
 /** How long a tipster's message may be, in code points. */
@@ -55,7 +65,7 @@ export interface GetTipConversationDependencies extends GetTipStatusDependencies
 
 /** What addTipsterMessage needs. */
 export interface AddTipsterMessageDependencies extends GetTipStatusDependencies {
-  readonly tips: Pick<TipRepository, 'get' | 'addEvent'>;
+  readonly tips: Pick<TipRepository, 'get' | 'addEvent' | 'events'>;
   readonly limiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -67,15 +77,45 @@ export interface TipsterMessageEvent extends TipEvent {
   readonly channel: Channel;
 }
 
-async function consume(limiter: RateLimiter, key: string, limit: number): Promise<void> {
-  if (!(await limiter.consume(key, limit, conversationLimitWindowSeconds))) throw new TooManyRequestsError(conversationLimitWindowSeconds);
+/** Who is asking, as far as limits go: an opaque key the adapter derives from the client's address. */
+export interface Requester {
+  readonly client?: string | undefined;
 }
 
-/** The tip id behind a code whose secret getTipStatus has just accepted. */
-async function tipIdOf(trackingCode: string, deps: GetTipStatusDependencies): Promise<string> {
-  const record = await deps.codes.find(trackingCode);
-  if (!record) throw new NotFoundError('No tip matches this code and secret.');
-  return record.tipId;
+async function consume(limiter: RateLimiter, key: string, limit: number): Promise<boolean> {
+  return limiter.consume(key, limit, conversationLimitWindowSeconds);
+}
+
+/**
+ * Checks the code and secret. A failure is counted against the code and the client; past either
+ * limit it is answered 429 instead of 404. Success is never limited.
+ */
+async function authenticate(
+  request: { readonly code: string; readonly secret: string; readonly language?: Language | undefined },
+  deps: GetTipStatusDependencies & { readonly limiter: RateLimiter },
+  requester: Requester,
+  language: Language,
+): Promise<{ readonly status: TipStatusView; readonly tipId: string }> {
+  const trackingCode = parseTrackingCode(request.code) ?? request.code;
+  try {
+    const status = await getTipStatus(request, deps, language);
+    const record = await deps.codes.find(status.trackingCode);
+    if (!record) throw new NotFoundError('No tip matches this code and secret.');
+    return { status, tipId: record.tipId };
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    const underCode = await consume(deps.limiter, `guess:${trackingCode}`, failedGuessesPerCodePerHour);
+    const underClient = requester.client === undefined || (await consume(deps.limiter, `guess-client:${requester.client}`, failedGuessesPerClientPerHour));
+    if (!underCode || !underClient) throw new TooManyRequestsError(conversationLimitWindowSeconds);
+    throw error;
+  }
+}
+
+async function conversationOf(status: TipStatusView, tipId: string, tips: Pick<TipRepository, 'events'>): Promise<TipConversationView> {
+  const messages = oldestFirst(await tips.events(tipId))
+    .map(toMessage)
+    .filter((message) => message !== undefined);
+  return { ...status, messages };
 }
 
 function toMessage(event: TipEvent): ConversationMessage | undefined {
@@ -87,16 +127,10 @@ function toMessage(event: TipEvent): ConversationMessage | undefined {
  * What the status page shows: everything getTipStatus says, and the messages between tipster and
  * officers. Internal notes and the rest of the audit trail never appear.
  */
-export async function getTipConversation(input: unknown, deps: GetTipConversationDependencies, language: Language = 'vi'): Promise<TipConversationView> {
+export async function getTipConversation(input: unknown, deps: GetTipConversationDependencies, language: Language = 'vi', requester: Requester = {}): Promise<TipConversationView> {
   const request = parseOrThrow(statusRequestSchema, input);
-  const trackingCode = parseTrackingCode(request.code) ?? request.code;
-  await consume(deps.limiter, `conversation-lookup:${trackingCode}`, conversationLookupsPerHour);
-  const status = await getTipStatus(input, deps, language);
-  const events = await deps.tips.events(await tipIdOf(status.trackingCode, deps));
-  const messages = oldestFirst(events)
-    .map(toMessage)
-    .filter((message) => message !== undefined);
-  return { ...status, messages };
+  const { status, tipId } = await authenticate(request, deps, requester, language);
+  return conversationOf(status, tipId, deps.tips);
 }
 
 const tipsterMessageSchema = statusRequestSchema.extend({ text: boundedText(tipsterMessageLimits) });
@@ -111,19 +145,18 @@ function checkOpen(tip: Tip | undefined): Tip {
 }
 
 /**
- * The tipster writes to the officers from the status page. Refused with 409 `not_ready` while
- * the tip is still being routed (it is not in the store yet) and 409 `closed` once it is
- * resolved or rejected.
+ * The tipster writes to the officers from the status page, and gets the conversation with the
+ * message in it. Refused with 409 `not_ready` while the tip is still being routed (it is not in
+ * the store yet), 409 `closed` once it is resolved or rejected, and 429 past
+ * {@link tipsterMessagesPerHour}: every check comes before the message is stored.
  */
-export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageDependencies): Promise<ConversationMessage> {
+export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageDependencies, language: Language = 'vi', requester: Requester = {}): Promise<TipConversationView> {
   const request = parseOrThrow(tipsterMessageSchema, input);
-  const trackingCode = parseTrackingCode(request.code) ?? request.code;
-  await consume(deps.limiter, `conversation-message:${trackingCode}`, tipsterMessagesPerHour);
   // Checks the code and secret exactly as the status page does.
-  const status = await getTipStatus({ code: request.code, secret: request.secret }, deps);
+  const { status, tipId } = await authenticate({ code: request.code, secret: request.secret, language: request.language }, deps, requester, language);
   if (status.status === 'RECEIVED') throw notReady();
-  const tipId = await tipIdOf(status.trackingCode, deps);
   const tip = checkOpen(await deps.tips.get(tipId));
+  if (!(await consume(deps.limiter, `conversation-message:${status.trackingCode}`, tipsterMessagesPerHour))) throw new TooManyRequestsError(conversationLimitWindowSeconds);
 
   const event: TipsterMessageEvent = {
     id: deps.ids.next(),
@@ -136,5 +169,5 @@ export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageD
     channel: 'web',
   };
   await appendEvent(deps.tips, tip, event, async () => checkOpen(await deps.tips.get(tipId)));
-  return { from: 'tipster', text: event.text ?? request.text, at: event.at };
+  return conversationOf(status, tipId, deps.tips);
 }
