@@ -16,13 +16,14 @@ export function createTipsterNotifier(dependencies: {
 }): TipsterNotifier {
   return {
     async notify(tip, text) {
-      if (tip.channel !== 'sms' || !tip.sender) return;
+      if (tip.channel !== 'sms' || !tip.sender) return { delivered: false, reason: 'web_tip' };
       const sender = await dependencies.senders.get(tip.sender.pseudonym);
       if (!sender) throw new Error('No sender record for this SMS tip');
-      if (sender.optedOut) return;
+      if (sender.optedOut) return { delivered: false, reason: 'opted_out' };
       const outbox = dependencies.outboxFor(sender.provider);
-      if (!outbox) throw new Error(`No outbound SMS configured for ${sender.provider}`);
+      if (!outbox) return { delivered: false, reason: 'no_sms_route' };
       await outbox.send({ to: await dependencies.vault.open(sender.sealedPhone), text: smsReplies.officerMessage(tip.trackingCode, text), inReplyTo: tip.id });
+      return { delivered: true };
     },
   };
 }

@@ -114,8 +114,8 @@ const actions: Record<string, Action> = {
   'POST /tips/{id}/messages': async (officer, event) => {
     const id = tipId(event);
     const reply = await replyToTipster(officer, id, jsonBody(event), dependencies);
-    if (!reply.delivered) metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
-    return { ...(await getTip(officer, id, dependencies)), delivered: reply.delivered };
+    if (!reply.delivered && reply.reason !== 'web_tip') metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
+    return { ...(await getTip(officer, id, dependencies)), delivered: reply.delivered, ...(!reply.delivered && { reason: reply.reason }) };
   },
   'POST /tips/{id}/deadline': thenDetail((officer, id, input) => extendDeadline(officer, id, input, dependencies)),
 };

@@ -98,7 +98,7 @@ describe('replyToTipster', () => {
     const w = tipWorld({ notifyFails: new Error('SMS provider down') });
     w.tips.put(storedTipIn('IN_PROGRESS'));
     const result = await replyToTipster(officers.unit, tipId, { text: 'Chúng tôi đã nhận tin.' }, w);
-    assert.equal(result.delivered, false);
+    assert.deepEqual([result.delivered, !result.delivered && result.reason], [false, 'send_failed']);
     assert.deepEqual(w.tips.storedEvents(tipId).map((event) => event.type), ['OFFICER_MESSAGE']);
     const { events } = await getTip(officers.unit, tipId, w);
     assert.equal(events[0]?.text, 'Chúng tôi đã nhận tin.');

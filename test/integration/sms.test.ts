@@ -61,6 +61,46 @@ async function allItems(tableName: string): Promise<string> {
   return JSON.stringify(Items);
 }
 
+/** An officer's reply to a tip, as the console sends it. */
+async function officerReply(username: string, tipId: string, text: string) {
+  const token = await stack.identityProvider.issueToken(username);
+  const response = await fetch(`${stack.apiUrl}/tips/${tipId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text }),
+  });
+  return { status: response.status, json: (await response.json()) as { delivered?: boolean; reason?: string } };
+}
+
+describe("officers' replies to tipsters say what became of them", () => {
+  it('says a reply to a number that sent HUY was not texted, and why, and texts it once the number sends BAT', async () => {
+    const phone = newPhone();
+    const tip = await sendGateway({ from: phone.local, text: 'Trộm cắp xe máy ở chợ Bến Thành' });
+    const stored = await storedTip(String(tip.json.trackingCode));
+    assert.equal(stored.unit, '26743');
+    await sendGateway({ from: phone.local, text: 'HUY' });
+    const sentBefore = outboundTo(phone.e164).length;
+
+    const silent = await officerReply('officer-26743', String(stored.id), 'Chúng tôi đã nhận tin, cảm ơn bạn.');
+    assert.equal(silent.status, 200);
+    assert.deepEqual([silent.json.delivered, silent.json.reason], [false, 'opted_out']);
+    assert.equal(outboundTo(phone.e164).length, sentBefore, 'nothing is texted to a number that opted out');
+
+    await sendGateway({ from: phone.local, text: 'BAT' });
+    const texted = await officerReply('officer-26743', String(stored.id), 'Bạn nhớ biển số xe không?');
+    assert.deepEqual([texted.json.delivered, texted.json.reason], [true, undefined]);
+    assert.ok(outboundTo(phone.e164).some((text) => text.includes('Ban nho bien so xe khong')));
+  });
+
+  it('says a reply to a web tip is on the status page only', async () => {
+    const accepted = await fetch(`${stack.apiUrl}/tips`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' }) });
+    const { trackingCode } = (await accepted.json()) as { trackingCode: string };
+    const stored = await storedTip(trackingCode);
+    const reply = await officerReply('officer-27154', String(stored.id), 'Cảm ơn bạn.');
+    assert.deepEqual([reply.json.delivered, reply.json.reason], [false, 'web_tip']);
+  });
+});
+
 describe('SMS from a Vietnamese gateway', () => {
   it('becomes a tip classified in DynamoDB, acknowledged once with its tracking code', async () => {
     const phone = newPhone();

@@ -189,6 +189,7 @@ export function recordingNotifier(options: { fail?: Error } = {}): TipsterNotifi
     async notify(tip, text) {
       if (options.fail) throw options.fail;
       sent.push({ tipId: tip.id, channel: tip.channel, text });
+      return tip.channel === 'sms' ? { delivered: true } : { delivered: false, reason: 'web_tip' };
     },
   };
 }

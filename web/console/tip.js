@@ -163,6 +163,13 @@ async function otherMaps(detail) {
   return new Map(wanted.map((pack, index) => [pack, loaded[index]]).filter(([, names]) => names));
 }
 
+/** What became of a reply to the tipster, in the officer's words; undefined for other actions. */
+function deliveryMessage(answer) {
+  if (typeof answer?.delivered !== 'boolean') return undefined;
+  const words = t().replyDelivery;
+  return answer.delivered ? words.sent : (words[answer.reason] ?? words.send_failed);
+}
+
 function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
   if (stale()) return;
   const tip = detail.tip;
@@ -172,7 +179,7 @@ function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
   const act = async (suffix, body, done = t().done) => {
     const answer = await api('POST', `${path}/${suffix}`, body);
     const next = answer?.tip ? answer : await api('GET', path);
-    renderTipDetail(next, await otherMaps(next), stale, { message: answer?.delivered === false ? t().replyNotDelivered : done, focus: false });
+    renderTipDetail(next, await otherMaps(next), stale, { message: deliveryMessage(answer) ?? done, focus: false });
   };
   const { actions, transferTo } = tipActions(tip, act);
   const title = t().tipTitle(tip.registerNumber || tip.trackingCode);

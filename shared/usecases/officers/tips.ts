@@ -109,13 +109,29 @@ export async function addNote(officer: Officer, tipId: string, input: unknown, d
   return toEventView(event);
 }
 
+/** Why a reply did not go out by SMS; the tipster still reads it on the status page. */
+export const undeliveredReasons = [
+  /** A web tip: the tipster reads replies on the status page only. */
+  'web_tip',
+  /** The number sent HUY/STOP: nothing is texted to it until it sends BAT/START. */
+  'opted_out',
+  /** No outbound SMS is configured for the provider the tipster used. */
+  'no_sms_route',
+  /** The provider refused the message, or could not be reached. */
+  'send_failed',
+] as const;
+export type UndeliveredReason = (typeof undeliveredReasons)[number];
+
+/** Whether a reply was texted to the tipster, and if not, why. */
+export type SmsDelivery = { readonly delivered: true } | { readonly delivered: false; readonly reason: UndeliveredReason };
+
 /**
  * Tells the tipster something: by SMS for SMS tips, on the status page for web tips. The
  * adapter knows how; it reads the tip, never the other way round.
  */
 export interface TipsterNotifier {
-  /** Resolves once the message is handed over; rejects when it could not be. */
-  notify(tip: Tip, text: string): Promise<void>;
+  /** Resolves with what became of the text; rejects when the provider failed (`send_failed`). */
+  notify(tip: Tip, text: string): Promise<SmsDelivery>;
 }
 
 /** What replyToTipster needs besides the tip store. */
@@ -123,16 +139,13 @@ export interface ReplyDependencies extends TipDependencies {
   readonly notifier: TipsterNotifier;
 }
 
-/** A reply as stored, and whether it reached the tipster beyond the status page. */
-export interface ReplyResult {
-  readonly event: EventView;
-  /** False when the notifier failed; the reply is still on the status page. */
-  readonly delivered: boolean;
-}
+/** A reply as stored, and whether it was also texted to the tipster. */
+export type ReplyResult = { readonly event: EventView } & SmsDelivery;
 
 /**
  * A message to the tipster: recorded as a public event (shown on the status page), then passed
- * to the notifier. A failed notification does not undo the message; it reports `delivered: false`.
+ * to the notifier. The answer says whether it went out by SMS and, if not, why; a failed
+ * notification does not undo the message.
  */
 export async function replyToTipster(officer: Officer, tipId: string, input: unknown, deps: ReplyDependencies): Promise<ReplyResult> {
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
@@ -140,11 +153,11 @@ export async function replyToTipster(officer: Officer, tipId: string, input: unk
   const event = messageEvent(officer, tip, deps, 'OFFICER_MESSAGE', text);
   let current = tip;
   await appendEvent(deps.tips, tip, event, async () => (current = await loadVisibleTip(officer, tipId, deps.tips)));
-  let delivered = true;
+  let delivery: SmsDelivery;
   try {
-    await deps.notifier.notify(current, text);
+    delivery = await deps.notifier.notify(current, text);
   } catch {
-    delivered = false;
+    delivery = { delivered: false, reason: 'send_failed' };
   }
-  return { event: toEventView(event), delivered };
+  return { event: toEventView(event), ...delivery };
 }
