@@ -102,6 +102,11 @@ export const smsReplies = {
   },
 
   /** Only the keyword arrived, with nothing to report. */
+  /** Too short to act on ("alo", "hi", "test"): no tip is opened, the sender is asked for more. */
+  needsDetails(): string {
+    return `${sender}: tin nhan qua ngan, chua du de xu ly. Vui long soan ro: chuyen gi, o dau, khi nao. ${emergency}`;
+  },
+
   emptyTip(): string {
     return `${sender}: tin nhan chua co noi dung. Vui long soan noi dung vu viec: gi, o dau, khi nao. ${emergency}`;
   },

@@ -23,6 +23,31 @@ export function cityBounds(jurisdiction: Pick<Jurisdiction, 'bounds'>): { minLat
   return { minLat: minLat - m, maxLat: maxLat + m, minLon: minLon - m, maxLon: maxLon + m };
 }
 
+/**
+ * Words that report nothing on their own: greetings, tests, thanks, calls for attention, in
+ * Vietnamese without diacritics and in English. A message made only of them is not a tip.
+ */
+const fillerWords = new Set(
+  'a ad admin ah alo allo anh ban cam chao chi chu co cong day de di duoc em gi hello helo hey hi hoi khong la minh nhe nhe oi ok oke okay on please plz the thu test testing thank thanks toi u vang xin yes no'.split(' '),
+);
+
+/**
+ * Whether a message is too short to act on: fewer letters and digits than a web tip's minimum,
+ * or nothing but greetings and fillers ("alo", "hi", "test", "xin chào"). Such an SMS gets a
+ * reply asking what, where and when, and creates no tip and no register number.
+ */
+export function tooShortToAct(text: string): boolean {
+  const words = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
+  const letters = words.reduce((count, word) => count + codePointLength(word), 0);
+  return letters < tipTextLimits.min || words.every((word) => fillerWords.has(word));
+}
+
 /** Number of code points, so an emoji counts as one character, as a person counts it. */
 export function codePointLength(text: string): number {
   let count = 0;

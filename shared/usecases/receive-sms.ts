@@ -4,6 +4,7 @@ import { parseSmsCommand } from '../sms/commands.ts';
 import type { InboundSms } from '../sms/inbound.ts';
 import { smsReplies } from '../sms/replies.ts';
 import type { TipFlag } from '../tip/envelope.ts';
+import { tooShortToAct } from '../tip/submission.ts';
 import { closedTipStatuses } from '../tip/tip.ts';
 import { submitTip, type SubmitTipDependencies } from './submit-tip.ts';
 
@@ -30,7 +31,7 @@ export type SmsOutcome =
   | { readonly kind: 'tip'; readonly tipId: string; readonly trackingCode: string; readonly flagged: boolean; readonly reply: string | null }
   | { readonly kind: 'follow_up'; readonly tipId: string; readonly trackingCode: string; readonly reply: string | null }
   | { readonly kind: 'status'; readonly trackingCode: string | null; readonly reply: string | null }
-  | { readonly kind: 'stop' | 'start' | 'empty'; readonly reply: string | null };
+  | { readonly kind: 'stop' | 'start' | 'empty' | 'too_short'; readonly reply: string | null };
 
 const minuteMs = 60 * 1000;
 const hourMs = 60 * minuteMs;
@@ -95,6 +96,9 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
       return { kind: 'follow_up', tipId: last.tipId, trackingCode: last.trackingCode, reply: replyUnlessOptedOut(smsReplies.followUpAdded(last.trackingCode)) };
     }
   }
+
+  // Only a new tip has to stand on its own; a short follow-up ("ok, cảm ơn") joined the open tip above.
+  if (tooShortToAct(command.text)) return { kind: 'too_short', reply: replyUnlessOptedOut(smsReplies.needsDetails()) };
 
   const recentTipTimes = sender.recentTipTimes.filter((at) => now.getTime() - new Date(at).getTime() < hourMs);
   const flagged = recentTipTimes.length >= settings.rateLimitPerHour;

@@ -134,6 +134,29 @@ describe('receiveSms', () => {
     assert.ok((await receiveSms(sms(`TT ${tip.kind === 'tip' ? tip.trackingCode : ''}`), w)).reply);
   });
 
+  it('asks for what, where and when instead of opening a tip for a greeting, a test or a word', async () => {
+    for (const text of ['hi', 'alo', 'Alô alô', 'test', 'TG test', 'xin chào', 'ok', 'cướp!', '???', 'Chào anh chị ạ', 'hello, hello?']) {
+      const w = world();
+      const outcome = await receiveSms(sms(text), w);
+      assert.equal(outcome.kind, 'too_short', text);
+      assert.match(String(outcome.reply), /chuyen gi, o dau, khi nao/);
+      assert.equal(w.queue.sent.length, 0, `${text}: no tip, so no register number`);
+    }
+  });
+
+  it('still takes a terse tip that says what and where, with or without diacritics', async () => {
+    for (const text of ['cuop o cho ben thanh', 'Ma túy hẻm 45 LVS', 'danh nhau p Ban Co']) {
+      const w = world();
+      assert.equal((await receiveSms(sms(text), w)).kind, 'tip', text);
+    }
+  });
+
+  it('lets a short message join the open tip as a follow-up', async () => {
+    const w = world();
+    await receiveSms(sms('Có người bán ma túy trong hẻm 45 Lê Văn Sỹ'), w);
+    assert.equal((await receiveSms(sms('ok cảm ơn'), w)).kind, 'follow_up');
+  });
+
   it('answers an empty tip with how to write one', async () => {
     const w = world();
     const outcome = await receiveSms(sms('TG   '), w);

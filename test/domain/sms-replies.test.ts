@@ -39,6 +39,7 @@ describe('SMS replies', () => {
       smsReplies.resumed(),
       smsReplies.rateLimited(Number.MAX_SAFE_INTEGER),
       smsReplies.emptyTip(),
+      smsReplies.needsDetails(),
       ...statuses.flatMap((status) => [
         ...longestUnitNames.map((name) => smsReplies.status(code, status, name)),
         smsReplies.status(code, status, cityDesk.name),
@@ -117,6 +118,7 @@ describe('SMS replies', () => {
       smsReplies.stopped(),
       smsReplies.resumed(),
       smsReplies.emptyTip(),
+      smsReplies.needsDetails(),
     ];
     for (const reply of replies) assert.equal(toAsciiVietnamese(reply), reply);
   });

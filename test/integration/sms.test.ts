@@ -171,6 +171,19 @@ describe('SMS from a Vietnamese gateway', () => {
     assert.equal(followUps[0]?.text?.S, 'Bổ sung: hai người, đi xe SH màu trắng');
   });
 
+  it('asks for details instead of opening a tip for "hi", and spends no register number on it', async () => {
+    const phone = newPhone();
+    const before = await storedTip(String((await sendGateway({ from: newPhone().local, text: 'Trộm cắp xe máy ở chợ Bến Thành' })).json.trackingCode));
+    const junk = await sendGateway({ from: phone.local, text: 'hi' });
+    assert.equal(junk.status, 200);
+    assert.equal(junk.json.outcome, 'too_short');
+    assert.equal(junk.json.trackingCode, undefined);
+    assert.match(String(junk.json.reply), /chuyen gi, o dau, khi nao/);
+    const after = await storedTip(String((await sendGateway({ from: newPhone().local, text: 'Trộm cắp xe máy ở chợ Bến Thành' })).json.trackingCode));
+    const sequence = (registerNumber: unknown) => Number(String(registerNumber).split('/').at(-1));
+    assert.equal(sequence(after.registerNumber), sequence(before.registerNumber) + 1, 'no number was given to "hi"');
+  });
+
   it('answers TT with the status for the sender only, and stops after HUY until BAT', async () => {
     const phone = newPhone();
     const stranger = newPhone();
