@@ -18,6 +18,7 @@ import { createPhoneVault } from './phone-vault.ts';
 import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from './runtime.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 import { createSqsTipQueue } from './sqs-tip-queue.ts';
+import { lazyTextReader } from './text-reader.ts';
 
 /** What one processed SMS gave, as stored for retries of the same provider message. */
 export type ProcessedSms = SmsOutcome & {
@@ -65,6 +66,7 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<Sm
     tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
     senders: createDynamoSmsSenderStore(documents, environment.TABLE_NAME),
     conversation: createDynamoTipConversation(documents, environment.TABLE_NAME),
+    reader: lazyTextReader,
     hasher: createSecretHasher(pepper),
     pseudonymizer: createPhonePseudonymizer(pseudonymKey),
     vault,

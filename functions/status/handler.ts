@@ -13,6 +13,7 @@ import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository, createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { loadTrackingPepper } from '../adapters/pepper.ts';
+import { lazyTextReader } from '../adapters/text-reader.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
 import { httpErrorResponses } from '../http/errors.ts';
 import { tipStatusPage } from '../http/pages.ts';
@@ -31,6 +32,7 @@ const dependencies = {
   limiter: createDynamoRateLimiter(documents, environment.TABLE_NAME, systemClock),
   clock: systemClock,
   ids: ulidGenerator,
+  reader: lazyTextReader,
 };
 
 /**

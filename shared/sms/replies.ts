@@ -66,6 +66,14 @@ export const smsReplies = {
     return `${sender} da nhan tin bao. Ma: ${code}, ma bi mat: ${secret} (giu kin). Xem ket qua: soan TT ${code}. ${emergency}`;
   },
 
+  /**
+   * A message soon after a tip that reports another place or crime: a tip of its own, with its
+   * own code, and the sender is told so (the earlier tip keeps its code).
+   */
+  newMatterAccepted(code: string, secret: string): string {
+    return `${sender}: da mo tin bao MOI (vu viec khac). Ma: ${code}, ma bi mat: ${secret} (giu kin). Xem: soan TT ${code}. ${emergency}`;
+  },
+
   /** A message from a number with an open tip, added to that tip rather than opening a new one. */
   followUpAdded(code: string): string {
     return `${sender} da bo sung tin nhan cua ban vao tin bao ${code}. Xem ket qua: soan TT ${code}. ${emergency}`;

@@ -62,6 +62,8 @@ export interface Tip extends NewTip {
   readonly assignee?: { readonly id: string; readonly username: string } | undefined;
   readonly deadlineExtensions?: readonly DeadlineExtension[] | undefined;
   readonly rejection?: { readonly reason: RejectionReason; readonly duplicateOf?: string | undefined; readonly note?: string | undefined } | undefined;
+  /** When the tipster last wrote (an SMS follow-up or a message from the status page). */
+  readonly tipsterWroteAt?: string | undefined;
 }
 
 /** Statuses after which a tip takes no more follow-up messages. */

@@ -3,10 +3,12 @@ import type { PhoneVault, SmsSenderRecord, SmsSenderStore, TipConversation, TipR
 import { parseSmsCommand } from '../sms/commands.ts';
 import type { InboundSms } from '../sms/inbound.ts';
 import { smsReplies } from '../sms/replies.ts';
+import { judgeFollowUp, type NewMatterReason } from '../sms/follow-up.ts';
 import type { TipFlag } from '../tip/envelope.ts';
 import { tooShortToAct } from '../tip/submission.ts';
 import { closedTipStatuses } from '../tip/tip.ts';
 import { submitTip, type SubmitTipDependencies } from './submit-tip.ts';
+import { recordTipsterMessage, type TextReadingPort } from './tipster-message.ts';
 
 /** Settings of the SMS channel. */
 export interface SmsSettings {
@@ -19,8 +21,10 @@ export interface SmsSettings {
 /** What receiveSms needs from the outside world. */
 export interface ReceiveSmsDependencies extends SubmitTipDependencies {
   readonly senders: SmsSenderStore;
-  readonly tips: Pick<TipRepository, 'get'>;
+  readonly tips: Pick<TipRepository, 'get' | 'update'>;
   readonly conversation: TipConversation;
+  /** Reads a follow-up for its place and crime, to tell it from a new report. */
+  readonly reader: TextReadingPort;
   readonly vault: PhoneVault;
   readonly pseudonymizer: { pseudonym(e164: string): string; alias(e164: string): string };
   readonly settings: SmsSettings;
@@ -28,10 +32,21 @@ export interface ReceiveSmsDependencies extends SubmitTipDependencies {
 
 /** What became of one inbound SMS, and the text to send back (null: send nothing). */
 export type SmsOutcome =
-  | { readonly kind: 'tip'; readonly tipId: string; readonly trackingCode: string; readonly flagged: boolean; readonly reply: string | null }
+  | {
+      readonly kind: 'tip';
+      readonly tipId: string;
+      readonly trackingCode: string;
+      readonly flagged: boolean;
+      readonly reply: string | null;
+      /** Sent soon after another tip, but about another place or crime: why it stands alone. */
+      readonly newMatter?: NewMatterReason | undefined;
+    }
   | { readonly kind: 'follow_up'; readonly tipId: string; readonly trackingCode: string; readonly reply: string | null }
   | { readonly kind: 'status'; readonly trackingCode: string | null; readonly reply: string | null }
   | { readonly kind: 'stop' | 'start' | 'empty' | 'too_short'; readonly reply: string | null };
+
+/** The open tip was closed while a follow-up was being added to it. */
+class TipClosedMeanwhile extends Error {}
 
 const minuteMs = 60 * 1000;
 const hourMs = 60 * minuteMs;
@@ -87,13 +102,37 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
   if (command.text.trim() === '') return { kind: 'empty', reply: replyUnlessOptedOut(smsReplies.emptyTip()) };
 
   const last = sender.lastTip;
+  let newMatter: NewMatterReason | undefined;
   if (last && now.getTime() - new Date(last.at).getTime() <= settings.followUpWindowMinutes * minuteMs) {
     const tip = await tips.get(last.tipId);
-    // A tip still on the queue is open; a closed one never takes more messages.
-    if (!tip || !closedTipStatuses.includes(tip.status)) {
-      await conversation.addTipsterMessage(last.tipId, { messageId: message.messageId, text: command.text, at: now.toISOString(), channel: 'sms' }, expiresAt);
+    const joined = async (): Promise<SmsOutcome> => {
       await senders.save({ ...sender, lastTip: { ...last, at: now.toISOString() } }, expiresAt);
       return { kind: 'follow_up', tipId: last.tipId, trackingCode: last.trackingCode, reply: replyUnlessOptedOut(smsReplies.followUpAdded(last.trackingCode)) };
+    };
+    if (!tip) {
+      // Still being routed (a second or so): nothing to compare with yet, so it joins as before.
+      await conversation.addTipsterMessage(last.tipId, { messageId: message.messageId, text: command.text, at: now.toISOString(), channel: 'sms' }, expiresAt);
+      return joined();
+    }
+    // A closed tip never takes more messages; a message about another place or crime is a tip of its own.
+    if (!closedTipStatuses.includes(tip.status)) {
+      const reading = await dependencies.reader.read(command.text, tip.pack);
+      const verdict = judgeFollowUp(tip, reading);
+      if (verdict.kind === 'same') {
+        const stillOpen = (current: typeof tip | undefined) => {
+          if (!current || closedTipStatuses.includes(current.status)) throw new TipClosedMeanwhile();
+          return current;
+        };
+        try {
+          await recordTipsterMessage(tips, tip, { id: dependencies.ids.next(), text: command.text, at: now.toISOString(), channel: 'sms' }, { urgency: reading.urgency, check: stillOpen });
+          return await joined();
+        } catch (error) {
+          // Closed while the message was being added: it becomes a tip of its own below.
+          if (!(error instanceof TipClosedMeanwhile)) throw error;
+        }
+      } else {
+        newMatter = verdict.reason;
+      }
     }
   }
 
@@ -116,6 +155,10 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
     },
     expiresAt,
   );
-  const reply = flagged ? smsReplies.rateLimited(settings.rateLimitPerHour) : smsReplies.tipAccepted(accepted.trackingCode, accepted.secret);
-  return { kind: 'tip', tipId: accepted.tipId, trackingCode: accepted.trackingCode, flagged, reply: replyUnlessOptedOut(reply) };
+  const reply = flagged
+    ? smsReplies.rateLimited(settings.rateLimitPerHour)
+    : newMatter
+      ? smsReplies.newMatterAccepted(accepted.trackingCode, accepted.secret)
+      : smsReplies.tipAccepted(accepted.trackingCode, accepted.secret);
+  return { kind: 'tip', tipId: accepted.tipId, trackingCode: accepted.trackingCode, flagged, reply: replyUnlessOptedOut(reply), ...(newMatter && { newMatter }) };
 }

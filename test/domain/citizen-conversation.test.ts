@@ -115,9 +115,18 @@ describe('addTipsterMessage', () => {
       public: true,
       channel: 'web',
     });
-    assert.equal(w.tips.stored(tipId).version, 1, 'a message changes nothing else on the tip');
+    const tip = w.tips.stored(tipId);
+    assert.deepEqual([tip.version, tip.tipsterWroteAt, tip.urgency, tip.status], [2, '2026-11-25T03:00:00.000Z', 'normal', 'NEW'], 'the tip only records that the tipster wrote');
     const { events } = await getTip(officers.unit, tipId, w);
     assert.deepEqual(events.map((event) => [event.type, event.actor, event.public]), [['CLASSIFIED', 'system:classifier', false], ['TIPSTER_MESSAGE', 'tipster', true]]);
+  });
+
+  it('raises the urgency of the tip when the message says the danger is now, and says so in the trail', async () => {
+    const { w, proof, tipId } = await world();
+    await addTipsterMessage({ ...proof, text: 'Khẩn cấp: họ đang bán ma túy ngay bây giờ' }, w);
+    assert.equal(w.tips.stored(tipId).urgency, 'high');
+    const event = w.tips.storedEvents(tipId).find((e) => e.type === 'TIPSTER_MESSAGE');
+    assert.deepEqual([event?.before?.urgency, event?.after?.urgency, event?.reason], ['normal', 'high', 'urgency_raised']);
   });
 
   it('refuses a wrong secret with the same 404 as the status page, writing nothing', async () => {

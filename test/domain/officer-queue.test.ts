@@ -47,6 +47,7 @@ describe('listQueue', () => {
           assignee: null,
           senderAlias: 'SMS-7F3K',
           flags: ['rate_limited'],
+          tipsterWroteAt: null,
           excerpt: `${'Đ'.repeat(140)}…`,
         },
       ],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
+import { createClassifier } from '../../shared/classification/engine.ts';
 import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
 import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
 import type { InboundSms } from '../../shared/sms/inbound.ts';
@@ -7,7 +8,7 @@ import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
 import { receiveSms } from '../../shared/usecases/receive-sms.ts';
 import { fixedClock, memoryCodes, memoryConversation, memoryQueue, memorySenders, sequentialIds } from '../support/fakes.ts';
-import { exampleUnit, memoryTips, testPack } from '../support/tip-fakes.ts';
+import { exampleUnit, memoryTips, testPack, textReading } from '../support/tip-fakes.ts';
 
 const phone = '+84903123456';
 
@@ -19,6 +20,7 @@ function world() {
     tips: memoryTips(),
     senders: memorySenders(),
     conversation: memoryConversation(),
+    reader: textReading,
     hasher: createSecretHasher('a pepper long enough for tests'),
     pseudonymizer: createPhonePseudonymizer('a pseudonym key long enough'),
     vault: { seal: async (e164: string) => `sealed(${e164.length})` },
@@ -61,6 +63,58 @@ describe('receiveSms', () => {
     w.clock.advance(31 * 60_000);
     assert.equal((await receiveSms(sms('mot vu khac o cho Ben Thanh'), w)).kind, 'tip');
     assert.equal(w.queue.sent.length, 2);
+  });
+
+  it('opens a new tip for a new crime at another place, ranked on its own, and says so with the new code', async () => {
+    const w = world();
+    const classifier = createClassifier({ pack: 'hcmc-2025' });
+    const first = await receiveSms(sms('co song bac o hem 12 duong Tran Hung Dao phuong Cho Quan'), w);
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier });
+    w.clock.advance(60_000);
+    const stabbing = await receiveSms(sms('KHAN CAP: vua co vu dam nguoi o cho Ba Chieu Binh Thanh, nguoi bi thuong nang'), w);
+    assert.ok(first.kind === 'tip' && stabbing.kind === 'tip', 'a tip of its own');
+    assert.notEqual(stabbing.trackingCode, first.trackingCode);
+    assert.equal(stabbing.newMatter, 'new_place');
+    assert.match(String(stabbing.reply), new RegExp(`MOI.*${stabbing.trackingCode}`));
+    await classifyTip(w.queue.sent[1]!, { ...w, classifier });
+    const stored = w.tips.tips.get(stabbing.tipId);
+    assert.deepEqual([stored?.category, stored?.urgency], ['violence', 'high']);
+    assert.equal(w.tips.tips.get(first.tipId)?.urgency, 'normal', 'the gambling tip is untouched');
+  });
+
+  it('opens a new tip for another kind of crime at the same place', async () => {
+    const w = world();
+    await receiveSms(sms('co song bac o hem 12 duong Tran Hung Dao phuong Cho Quan'), w);
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: createClassifier({ pack: 'hcmc-2025' }) });
+    const robbery = await receiveSms(sms('vua xay ra cuop giat dien thoai o day, 2 thanh nien chay xe SH'), w);
+    assert.ok(robbery.kind === 'tip');
+    assert.equal(robbery.newMatter, 'new_crime');
+  });
+
+  it('adds more about the same thing to the tip, raises its urgency when the danger is now, and marks that the tipster wrote', async () => {
+    const w = world();
+    const first = await receiveSms(sms('co nguoi ban ma tuy o hem 45 Le Van Sy phuong Ban Co'), w);
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: createClassifier({ pack: 'hcmc-2025' }) });
+    assert.ok(first.kind === 'tip');
+    assert.equal(w.tips.tips.get(first.tipId)?.urgency, 'normal');
+    w.clock.advance(60_000);
+    const more = await receiveSms(sms('bon no dang giao ma tuy ngay bay gio'), w);
+    assert.equal(more.kind, 'follow_up');
+    const tip = w.tips.tips.get(first.tipId);
+    assert.deepEqual([tip?.urgency, tip?.tipsterWroteAt], ['high', '2026-11-25T03:01:00.000Z']);
+    const event = w.tips.storedEvents(first.tipId).find((e) => e.type === 'TIPSTER_MESSAGE');
+    assert.deepEqual([event?.text, event?.before?.urgency, event?.after?.urgency, event?.channel], ['bon no dang giao ma tuy ngay bay gio', 'normal', 'high', 'sms']);
+    w.clock.advance(60_000);
+    assert.equal((await receiveSms(sms('them: nguoi ban mac ao xanh'), w)).kind, 'follow_up');
+    assert.equal(w.tips.tips.get(first.tipId)?.urgency, 'high', 'a calmer follow-up never lowers it');
+  });
+
+  it('takes a place named after a tip that had none as a clarification', async () => {
+    const w = world();
+    const first = await receiveSms(sms('co nguoi ban ma tuy trong hem nha toi'), w);
+    await classifyTip(w.queue.sent[0]!, { ...w, classifier: createClassifier({ pack: 'hcmc-2025' }) });
+    assert.equal(w.tips.tips.get((first as { tipId: string }).tipId)?.unit, null);
+    assert.equal((await receiveSms(sms('o phuong Ban Co, hem 45 Le Van Sy'), w)).kind, 'follow_up');
   });
 
   it('never joins a closed tip', async () => {

@@ -40,6 +40,7 @@ describe('SMS replies', () => {
       smsReplies.rateLimited(Number.MAX_SAFE_INTEGER),
       smsReplies.emptyTip(),
       smsReplies.needsDetails(),
+      smsReplies.newMatterAccepted(code, secret),
       ...statuses.flatMap((status) => [
         ...longestUnitNames.map((name) => smsReplies.status(code, status, name)),
         smsReplies.status(code, status, cityDesk.name),
@@ -119,6 +120,7 @@ describe('SMS replies', () => {
       smsReplies.resumed(),
       smsReplies.emptyTip(),
       smsReplies.needsDetails(),
+      smsReplies.newMatterAccepted(code, secret),
     ];
     for (const reply of replies) assert.equal(toAsciiVietnamese(reply), reply);
   });

@@ -184,6 +184,38 @@ describe('SMS from a Vietnamese gateway', () => {
     assert.equal(sequence(after.registerNumber), sequence(before.registerNumber) + 1, 'no number was given to "hi"');
   });
 
+  it('opens a tip of its own, ranked on its own, for a stabbing reported a minute after a gambling den elsewhere', async () => {
+    const phone = newPhone();
+    const gambling = await sendGateway({ from: phone.local, text: 'Có sòng bạc trong hẻm 12 đường Trần Hưng Đạo quận 5, tối nào cũng đông' });
+    const gamblingTip = await storedTip(String(gambling.json.trackingCode));
+    const stabbing = await sendGateway({ from: phone.local, text: 'KHAN CAP: vua co vu dam nguoi o cho Ba Chieu Binh Thanh, nguoi bi thuong nang' });
+    assert.equal(stabbing.json.outcome, 'tip');
+    assert.notEqual(stabbing.json.trackingCode, gambling.json.trackingCode);
+    assert.match(String(stabbing.json.reply), new RegExp(`MOI.*${String(stabbing.json.trackingCode)}`));
+    const stabbingTip = await storedTip(String(stabbing.json.trackingCode));
+    assert.deepEqual([stabbingTip.category, stabbingTip.urgency], ['violence', 'high']);
+    const placesOf = (tip: Record<string, unknown>) => [tip.unit, ...(tip.routing as { candidates: Array<{ unit: string }> }).candidates.map((c) => c.unit)].filter((unit) => unit !== null);
+    assert.ok(placesOf(stabbingTip).length > 0 && !placesOf(stabbingTip).some((unit) => placesOf(gamblingTip).includes(unit)), "routed on its own, not to the gambling tip's units");
+    const again = await storedTip(String(gambling.json.trackingCode));
+    assert.deepEqual([again.urgency, again.tipsterWroteAt], [gamblingTip.urgency, undefined], 'the gambling tip is untouched');
+  });
+
+  it('adds more about the same thing to the open tip, raises its urgency and shows the officers that the tipster wrote', async () => {
+    const phone = newPhone();
+    const first = await sendGateway({ from: phone.local, text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ phường Bàn Cờ' });
+    const tip = await storedTip(String(first.json.trackingCode));
+    assert.equal(tip.urgency, 'normal');
+    const more = await sendGateway({ from: phone.local, text: 'Khẩn cấp, họ đang bán ma túy ngay lúc này, đông người' });
+    assert.equal(more.json.outcome, 'follow_up');
+    const token = await stack.identityProvider.issueToken('officer-27154');
+    const row = await eventually(async () => {
+      const page = (await (await fetch(`${stack.apiUrl}/queue?queue=27154&status=NEW&limit=100`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ id: string; urgency: string; tipsterWroteAt: string | null }> };
+      const found = page.items.find((item) => item.id === tip.id);
+      return found?.urgency === 'high' ? found : undefined;
+    }, waitLimitMs, 'the tip ranked high in its queue');
+    assert.ok(row.tipsterWroteAt, 'the row shows that the tipster wrote');
+  });
+
   it('answers TT with the status for the sender only, and stops after HUY until BAT', async () => {
     const phone = newPhone();
     const stranger = newPhone();

@@ -4,6 +4,8 @@
  * in the queue of Phường Bàn Cờ (27154, formerly Quận 3), and "another unit" is Phường Bến
  * Thành (26743, formerly Quận 1).
  */
+import { createTextReader, type TextReader } from '../../shared/classification/text-reader.ts';
+import type { TextReadingPort } from '../../shared/usecases/tipster-message.ts';
 import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { StaleTipError, classifiedEvent, officerFromClaims, type Officer, type TipEvent } from '../../shared/officers/model.ts';
 import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
@@ -279,5 +281,12 @@ export function tipWorld(options: { officers?: readonly Officer[]; notifyFails?:
     directory: memoryDirectory(options.officers ?? Object.values(officers)),
     notifier: recordingNotifier(options.notifyFails ? { fail: options.notifyFails } : {}),
     limiter: memoryRateLimiter(clock),
+    reader: textReading,
   };
 }
+
+let reader: TextReader | undefined;
+/** The real text reader (no fake: it is pure), built once per test file. */
+export const textReading: TextReadingPort = {
+  read: async (text, pack) => (reader ??= createTextReader()).read(text, pack),
+};

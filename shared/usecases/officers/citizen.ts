@@ -18,7 +18,8 @@ import { parseOrThrow } from '../../tip/submission.ts';
 import { closedTipStatuses, type Tip } from '../../tip/tip.ts';
 import { parseTrackingCode } from '../../tip/tracking-code.ts';
 import { getTipStatus, statusRequestSchema, type GetTipStatusDependencies, type TipStatusView } from '../get-tip-status.ts';
-import { appendEvent, boundedText } from './access.ts';
+import { recordTipsterMessage, type TextReadingPort } from '../tipster-message.ts';
+import { boundedText } from './access.ts';
 import { isPublicEvent, oldestFirst } from './views.ts';
 
 /** Counts uses of a key in a sliding or fixed window (DynamoDB counters in the cloud). */
@@ -65,10 +66,12 @@ export interface GetTipConversationDependencies extends GetTipStatusDependencies
 
 /** What addTipsterMessage needs. */
 export interface AddTipsterMessageDependencies extends GetTipStatusDependencies {
-  readonly tips: Pick<TipRepository, 'get' | 'addEvent' | 'events'>;
+  readonly tips: Pick<TipRepository, 'get' | 'update' | 'events'>;
   readonly limiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Reads the message for its urgency: one that says the danger is now raises the tip's. */
+  readonly reader: TextReadingPort;
 }
 
 /** A tipster's message as stored: a public event that also records the channel it came by. */
@@ -158,16 +161,7 @@ export async function addTipsterMessage(input: unknown, deps: AddTipsterMessageD
   const tip = checkOpen(await deps.tips.get(tipId));
   if (!(await consume(deps.limiter, `conversation-message:${status.trackingCode}`, tipsterMessagesPerHour))) throw new TooManyRequestsError(conversationLimitWindowSeconds);
 
-  const event: TipsterMessageEvent = {
-    id: deps.ids.next(),
-    tipId,
-    type: 'TIPSTER_MESSAGE',
-    actor: 'tipster',
-    at: deps.clock.now().toISOString(),
-    text: request.text,
-    public: true,
-    channel: 'web',
-  };
-  await appendEvent(deps.tips, tip, event, async () => checkOpen(await deps.tips.get(tipId)));
+  const reading = await deps.reader.read(request.text, tip.pack);
+  await recordTipsterMessage(deps.tips, tip, { id: deps.ids.next(), text: request.text, at: deps.clock.now().toISOString(), channel: 'web' }, { urgency: reading.urgency, check: checkOpen });
   return conversationOf(status, tipId, deps.tips);
 }

@@ -37,6 +37,8 @@ export interface TipHeader {
   /** For SMS tips, the sender's alias such as `SMS-7F3K`; never the number or pseudonym. */
   readonly senderAlias: string | null;
   readonly flags: readonly TipFlag[];
+  /** When the tipster last wrote (SMS follow-up or status page); null if never since the tip. */
+  readonly tipsterWroteAt: string | null;
 }
 
 /** One row of a queue. */
@@ -117,6 +119,7 @@ function header(tip: Tip, now: Date): TipHeader {
     assignee: tip.assignee?.username ?? null,
     senderAlias: tip.sender?.alias ?? null,
     flags: [...(tip.flags ?? [])],
+    tipsterWroteAt: tip.tipsterWroteAt ?? null,
   };
 }
 
