@@ -147,7 +147,10 @@ export interface RouteDefinition {
 /** The HTTP API's routes; the local server and API Gateway both serve exactly these. */
 export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips', function: 'intake' },
+  { method: 'GET', path: '/tips', function: 'intake' },
+  { method: 'GET', path: '/tips/receipt', function: 'intake' },
   { method: 'POST', path: '/tips/status', function: 'status' },
+  { method: 'GET', path: '/tips/status', function: 'status' },
   { method: 'POST', path: '/sms/inbound', function: 'smsGateway' },
   { method: 'POST', path: '/sms/twilio', function: 'smsTwilio' },
   { method: 'POST', path: '/tips/status/messages', function: 'status' },

@@ -107,7 +107,7 @@ const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Delet
  *   Delete or Scan.
  */
 export const tableActions = {
-  intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   status: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
   classifier: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
   smsGateway: smsTableActions,
@@ -154,8 +154,11 @@ const routeAuthentication: Partial<Record<FunctionName, string>> = {
     'auth token from Secrets Manager) and refuses requests that do not verify.',
 };
 
-/** Intake may write only tracking-code items: partition keys `CODE#<code>` (see functions/adapters/dynamo-tip-store.ts). */
-export const intakeLeadingKeys = ['CODE#*'] as const;
+/**
+ * Intake may touch only tracking-code and form-token items: partition keys `CODE#<code>` and
+ * `FORM#<hash>` (functions/adapters/dynamo-tip-store.ts, dynamo-submission-ledger.ts).
+ */
+export const intakeLeadingKeys = ['CODE#*', 'FORM#*'] as const;
 
 /** The routes called by SMS providers, not browsers: they stay on the API's own URL, the one the providers sign. */
 export const webhookFunctionNames = ['smsGateway', 'smsTwilio'] as const satisfies readonly FunctionName[];

@@ -64,6 +64,7 @@ const fieldReasons = {
   badPhone: { vi: 'Không phải số điện thoại hợp lệ.', en: 'Not a valid phone number.' },
   notDateTime: { vi: 'Phải là thời điểm theo ISO 8601, có múi giờ.', en: 'Must be an ISO 8601 date-time with a time zone.' },
   invalid: { vi: 'Giá trị không hợp lệ.', en: 'Invalid value.' },
+  badFormToken: { vi: 'Mã biểu mẫu không hợp lệ. Hãy tải lại trang rồi gửi lại.', en: 'The form token is not valid. Reload the page and send again.' },
   notWholeNumber: { vi: 'Phải là số nguyên.', en: 'Must be a whole number.' },
   tooSmall: { vi: 'Phải từ {n} trở lên.', en: 'Must be at least {n}.' },
   tooLarge: { vi: 'Không được lớn hơn {n}.', en: 'Must be at most {n}.' },

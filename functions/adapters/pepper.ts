@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 
 /**
@@ -12,4 +13,12 @@ export async function loadTrackingPepper(environment: { TRACKING_PEPPER_SECRET_A
   }
   if (environment.TRACKING_PEPPER) return environment.TRACKING_PEPPER;
   throw new Error('Set TRACKING_PEPPER_SECRET_ARN (cloud) or TRACKING_PEPPER (local stack)');
+}
+
+/**
+ * A 32-byte key of its own for one purpose, derived from the pepper (HKDF-SHA256), so there is
+ * one secret to guard and no key serves two purposes.
+ */
+export function keyFromPepper(pepper: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', pepper, 'tinbao', purpose, 32));
 }

@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { PhoneVault } from '../../shared/ports.ts';
+import { createSealer } from './sealer.ts';
 
 /** Binds ciphertexts to their purpose, so a sealed number cannot be passed off as other data. */
 const encryptionContext = { purpose: 'tinbao-tipster-phone' };
@@ -29,21 +29,15 @@ export function createKmsPhoneVault(client: KMSClient, keyArn: string): PhoneVau
 export function createLocalPhoneVault(keyBase64: string): PhoneVault & { open(sealed: string): Promise<string> } {
   const key = Buffer.from(keyBase64, 'base64');
   if (key.length !== 32) throw new Error('PHONE_SEALING_KEY must be 32 bytes, base64-encoded');
+  const sealer = createSealer(key, encryptionContext.purpose);
   return {
     async seal(e164) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(encryptionContext.purpose));
-      const body = Buffer.concat([cipher.update(e164, 'utf8'), cipher.final()]);
-      return `aes:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+      return `aes:${sealer.seal(e164)}`;
     },
     async open(sealed) {
-      if (!sealed.startsWith('aes:')) throw new Error('Not a locally sealed number');
-      const raw = Buffer.from(sealed.slice(4), 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(encryptionContext.purpose));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      const opened = sealed.startsWith('aes:') ? sealer.open(sealed.slice(4)) : undefined;
+      if (opened === undefined) throw new Error('Not a locally sealed number');
+      return opened;
     },
   };
 }

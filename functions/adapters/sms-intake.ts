@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -13,7 +12,7 @@ import { createDynamoSmsSenderStore, createDynamoTipConversation } from './dynam
 import { createDocumentClient } from './dynamo-tip-items.ts';
 import { createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from './environment.ts';
-import { loadTrackingPepper } from './pepper.ts';
+import { keyFromPepper, loadTrackingPepper } from './pepper.ts';
 import { createPhoneVault } from './phone-vault.ts';
 import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from './runtime.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
@@ -56,7 +55,7 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<Sm
   const environment = smsEnvironment;
   const pepper = await loadTrackingPepper(environment);
   // A key of its own for phone pseudonyms, derived from the pepper so there is one secret to guard.
-  const pseudonymKey = Buffer.from(hkdfSync('sha256', pepper, 'tinbao', 'phone pseudonym v1', 32));
+  const pseudonymKey = keyFromPepper(pepper, 'phone pseudonym v1');
   const documents = createDocumentClient(dynamoDbClient);
   const vault = createPhoneVault(environment);
 

@@ -3,7 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DomainError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
-import { describeFieldReason } from '../../shared/i18n.ts';
+import type { FieldIssue } from '../../shared/errors.ts';
+import { describeFieldReason, type Language } from '../../shared/i18n.ts';
 import { invalidSubmissionPage, messagePage } from './pages.ts';
 import { requestLanguage, wantsHtml } from './request.ts';
 
@@ -19,13 +20,16 @@ const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-
 const htmlHeaders = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /** The body of a domain error: a stable code, a message, and for validation the fields and reasons. */
-function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, pages: boolean): HttpErrorLike {
+/** Renders a refused form post as the form again, with what was typed and why it was refused. */
+export type InvalidFormPage = (language: Language, issues: readonly FieldIssue[], event: APIGatewayProxyEventV2) => string;
+
+function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, pages: boolean, invalidPage: InvalidFormPage | undefined): HttpErrorLike {
   const language = requestLanguage(event);
   const html = pages && wantsHtml(event);
   if (html) {
     const page =
       error instanceof ValidationError
-        ? invalidSubmissionPage(language, error.issues)
+        ? (invalidPage ?? ((lang, issues) => invalidSubmissionPage(lang, issues)))(language, error.issues, event)
         : messagePage(language, error.statusCode === 404 ? 'notFound' : 'badRequest', error.message);
     return { statusCode: error.statusCode, expose: true, message: page, headers: htmlHeaders };
   }
@@ -56,6 +60,8 @@ export function httpErrorResponses(
   options: {
     /** Answer browser form posts with pages; machine callers (SMS providers) always get JSON. */
     readonly pages?: boolean;
+    /** The form page a refused form post gets back; a list of the reasons by default. */
+    readonly invalidPage?: InvalidFormPage;
   } = {},
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
   const pages = options.pages ?? true;
@@ -65,7 +71,7 @@ export function httpErrorResponses(
       if (error instanceof DomainError) {
         logger.info('request refused', { statusCode: error.statusCode, errorCode: error.code });
         metrics.addMetric('RequestsRefused', MetricUnit.Count, 1);
-        request.error = Object.assign(new Error(error.message), describeDomainError(error, event, pages));
+        request.error = Object.assign(new Error(error.message), describeDomainError(error, event, pages, options.invalidPage));
         return;
       }
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;

@@ -89,7 +89,9 @@ export function requestLanguage(event: APIGatewayProxyEventV2): Language {
           : undefined;
     if (typeof declared === 'string' && (languages as readonly string[]).includes(declared)) return declared as Language;
   } catch {
-    // An unreadable body has no language field; fall back to the header.
+    // An unreadable body has no language field; fall back to the query and the header.
   }
+  const asked = event.queryStringParameters?.lang;
+  if (asked !== undefined && (languages as readonly string[]).includes(asked)) return asked as Language;
   return languageFromAcceptHeader(header(event, 'accept-language'));
 }

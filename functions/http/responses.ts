@@ -36,3 +36,25 @@ export function htmlResponse(statusCode: number, html: string): APIGatewayProxyS
     body: html,
   };
 }
+
+/** 303 See Other: after a form post, the browser GETs the answer, so a reload never posts again. */
+export function redirectResponse(location: string, cookies: readonly string[] = []): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 303,
+    headers: { ...baseHeaders, location },
+    ...(cookies.length > 0 && { cookies: [...cookies] }),
+  };
+}
+
+/** A plain-text file for the browser to save. */
+export function textResponse(body: string, filename: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 200,
+    headers: {
+      ...baseHeaders,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    },
+    body,
+  };
+}

@@ -5,41 +5,59 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
+import type { FieldIssue } from '../../shared/errors.ts';
+import type { Language } from '../../shared/i18n.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { parseOrThrow, webSubmissionFromFormFields, webSubmissionSchema } from '../../shared/tip/submission.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
-import { submitTip } from '../../shared/usecases/submit-tip.ts';
+import { submitTipOnce } from '../../shared/usecases/submit-tip.ts';
+import { createDynamoSubmissionLedger } from '../adapters/dynamo-submission-ledger.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
-import { loadTrackingPepper } from '../adapters/pepper.ts';
+import { keyFromPepper, loadTrackingPepper } from '../adapters/pepper.ts';
 import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from '../adapters/runtime.ts';
+import { createSealer } from '../adapters/sealer.ts';
 import { createSqsTipQueue } from '../adapters/sqs-tip-queue.ts';
 import { httpErrorResponses } from '../http/errors.ts';
-import { tipAcceptedPage } from '../http/pages.ts';
-import { readBody } from '../http/request.ts';
-import { htmlResponse, jsonResponse } from '../http/responses.ts';
+import { receiptGonePage, receiptPath, tipFormPage, tipReceiptPage, tipReceiptText, type FormValues } from '../http/pages.ts';
+import { receiptCookie, receiptFromCookie } from '../http/receipt-cookie.ts';
+import { readBody, requestLanguage } from '../http/request.ts';
+import { htmlResponse, jsonResponse, redirectResponse, textResponse } from '../http/responses.ts';
 
 const environment = readEnvironment({ ...commonEnvironment, ...pepperEnvironment, INTAKE_QUEUE_URL: z.url() });
+const pepper = await loadTrackingPepper(environment);
+const documents = createDocumentClient(dynamoDbClient);
+const receipts = createSealer(keyFromPepper(pepper, 'receipt cookie v1'), 'tinbao-receipt');
 
 const dependencies = {
   queue: createSqsTipQueue(sqsClient, environment.INTAKE_QUEUE_URL),
-  codes: createDynamoTrackingCodeStore(createDocumentClient(dynamoDbClient), environment.TABLE_NAME),
-  hasher: createSecretHasher(await loadTrackingPepper(environment)),
+  codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
+  ledger: createDynamoSubmissionLedger(documents, environment.TABLE_NAME, pepper),
+  hasher: createSecretHasher(pepper),
   clock: systemClock,
   ids: ulidGenerator,
   retentionDays: environment.TIP_RETENTION_DAYS,
 };
 
-/** POST /tips: validates a citizen's tip, queues it, and hands back its tracking code and secret. */
+/** The home page of a language: where the form lives. */
+const home = (language: Language): string => (language === 'en' ? '/en/' : '/');
+
+/**
+ * POST /tips: validates a citizen's tip, queues it, and hands back its tracking code and secret.
+ * A form post is answered 303 See Other to the receipt page (post/redirect/get), so reloading the
+ * receipt never sends the tip again; the form's one-time token makes a resend the same tip.
+ */
 async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = readBody(event, { accept: ['json', 'form'] });
   const input = body.format === 'form' ? webSubmissionFromFormFields(body.fields) : body.data;
   const submission = parseOrThrow(webSubmissionSchema(environment.JURISDICTION_PACK), input);
-  const accepted = await submitTip(submission, 'web', dependencies);
+  const accepted = await submitTipOnce(submission, dependencies);
   logger.info('tip accepted', { tipId: accepted.tipId, format: body.format });
   metrics.addMetric('TipsAccepted', MetricUnit.Count, 1);
-  if (body.format === 'form') return htmlResponse(202, tipAcceptedPage(submission.language, accepted));
+  if (body.format === 'form') {
+    return redirectResponse(`${receiptPath}?lang=${submission.language}`, [receiptCookie(receipts, accepted, systemClock.now(), event)]);
+  }
   return jsonResponse(202, {
     trackingCode: accepted.trackingCode,
     secret: accepted.secret,
@@ -48,9 +66,44 @@ async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxy
   });
 }
 
+/** GET /tips/receipt: the receipt a form post was redirected to, as a page or (`format=text`) a file to save. */
+function showReceipt(event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 {
+  const language = requestLanguage(event);
+  const receipt = receiptFromCookie(receipts, event, systemClock.now());
+  if (!receipt) return htmlResponse(200, receiptGonePage(language));
+  if (event.queryStringParameters?.format === 'text') {
+    return textResponse(tipReceiptText(language, receipt), `${receipt.trackingCode}.txt`);
+  }
+  return htmlResponse(200, tipReceiptPage(language, receipt));
+}
+
+async function intake(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  if (event.routeKey === `GET ${receiptPath}`) return showReceipt(event);
+  // The form's own URL opened directly (a bookmark, a reload of an old answer): the form.
+  if (event.routeKey === 'GET /tips') return redirectResponse(home(requestLanguage(event)));
+  return acceptTip(event);
+}
+
+/** The fields the citizen typed, to put back into the form when it is refused. */
+function typedValues(event: APIGatewayProxyEventV2): FormValues {
+  try {
+    const body = readBody(event, { accept: ['form'] });
+    if (body.format !== 'form') return {};
+    const fields = ['text', 'unit', 'category', 'lat', 'lon', 'contact', 'contactOptIn', 'formToken'] as const;
+    return Object.fromEntries(fields.flatMap((name) => (body.fields.get(name) === null ? [] : [[name, body.fields.get(name) as string]])));
+  } catch {
+    return {};
+  }
+}
+
 /** The Lambda entry point. */
-export const handler = middy(acceptTip)
+export const handler = middy(intake)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger: false }))
-  .use(httpErrorResponses(logger, metrics));
+  .use(
+    httpErrorResponses(logger, metrics, {
+      invalidPage: (language: Language, issues: readonly FieldIssue[], event: APIGatewayProxyEventV2) =>
+        tipFormPage(language, environment.JURISDICTION_PACK, { values: typedValues(event), issues }),
+    }),
+  );

@@ -16,7 +16,7 @@ import { loadTrackingPepper } from '../adapters/pepper.ts';
 import { lazyTextReader } from '../adapters/text-reader.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
 import { httpErrorResponses } from '../http/errors.ts';
-import { tipStatusPage } from '../http/pages.ts';
+import { statusFormPage, tipStatusPage } from '../http/pages.ts';
 import { readBody, requestLanguage } from '../http/request.ts';
 import { htmlResponse, jsonResponse } from '../http/responses.ts';
 
@@ -41,6 +41,8 @@ const dependencies = {
  * in a URL that logs and browser history keep.
  */
 async function tipsterConversation(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  // The status URL opened directly (a reload or a bookmark of an answer): the status form, never a bare error.
+  if (event.routeKey === 'GET /tips/status') return htmlResponse(200, statusFormPage(requestLanguage(event)));
   const body = readBody(event, { accept: ['json', 'form'] });
   const language = requestLanguage(event);
   const input = body.format === 'form' ? Object.fromEntries(body.fields) : body.data;
@@ -60,4 +62,18 @@ export const handler = middy(tipsterConversation)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger: false }))
-  .use(httpErrorResponses(logger, metrics));
+  .use(
+    httpErrorResponses(logger, metrics, {
+      // A refused lookup is the status form again with the code typed kept, never the secret.
+      invalidPage: (language, issues, event) => statusFormPage(language, { code: typedCode(event), issues }),
+    }),
+  );
+
+function typedCode(event: APIGatewayProxyEventV2): string | undefined {
+  try {
+    const body = readBody(event, { accept: ['form'] });
+    return body.format === 'form' ? (body.fields.get('code') ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,6 +7,9 @@ import type { Jurisdiction } from '../jurisdictions/index.ts';
 /** Tip text limits, counted in Unicode code points after NFC normalisation and trimming. */
 export const tipTextLimits = { min: 10, max: 5000 } as const;
 
+/** A form token: 16 to 64 URL-safe characters (web/assets/location.js draws 32). */
+export const formTokenPattern = /^[A-Za-z0-9_-]{16,64}$/;
+
 /** Contact details the tipster chose to leave, at most this long. */
 export const contactMaxLength = 200;
 
@@ -106,6 +109,8 @@ function buildWebSubmissionSchema(jurisdiction: Pick<Jurisdiction, 'unitCodes' |
         .pipe(z.string().max(contactMaxLength, { error: 'tooLong' }))
         .optional(),
       language: z.enum(languages, reason('unknownLanguage')).default('vi'),
+      // A random token the form page draws once (with JavaScript): a form sent twice is one tip.
+      formToken: z.string(reason('notText')).regex(formTokenPattern, reason('badFormToken')).optional(),
     })
     .superRefine((submission, context) => {
       if ((submission.lat === undefined) !== (submission.lon === undefined)) {
@@ -175,5 +180,6 @@ export function webSubmissionFromFormFields(fields: URLSearchParams): Record<str
     contactOptIn: ['on', 'true', '1', 'yes'].includes((value('contactOptIn') ?? '').toLowerCase()),
     contact: value('contact'),
     language: value('language'),
+    formToken: value('formToken'),
   };
 }

@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.ts';
 import type { Clock, IdGenerator, TipQueue, TrackingCodeStore } from '../ports.ts';
 import type { Channel, TipEnvelope, TipFlag, TipSender } from '../tip/envelope.ts';
 import type { Category } from '../classification/types.ts';
@@ -22,6 +23,21 @@ export interface SubmittedTip {
   readonly trackingCode: TrackingCode;
   readonly secret: TipSecret;
   readonly receivedAt: string;
+}
+
+/**
+ * What each form token was answered with, for a day: a form sent twice (a reload, Back and send
+ * again) gets the first answer back, the same tip, code and secret, instead of a second tip.
+ */
+export interface SubmissionLedger {
+  /** Takes the token for a submission about to be made; false when it was taken before. */
+  reserve(token: string, expiresAt: Date): Promise<boolean>;
+  /** Records the answer given for the token. */
+  complete(token: string, answer: SubmittedTip, expiresAt: Date): Promise<void>;
+  /** Frees the token of a submission that failed, so sending again works. */
+  release(token: string): Promise<void>;
+  /** The answer given for the token; 'pending' while its submission is being made. */
+  find(token: string): Promise<SubmittedTip | 'pending' | undefined>;
 }
 
 /** A validated tip from any channel. */
@@ -104,4 +120,36 @@ export async function submitTip(
     throw error;
   }
   return { tipId, trackingCode, secret, receivedAt: envelope.receivedAt };
+}
+
+/** How long a form token is remembered: a day covers a reload, Back and a resend. */
+const formTokenLifetimeMs = dayMs;
+
+/**
+ * A web tip sent with its form's one-time token: the first sending submits it, and every later
+ * sending of the same token gets the same answer (the same tip, code and secret), so a reload
+ * or a resend after Back never makes a second tip. Without a token it is an ordinary submission.
+ */
+export async function submitTipOnce(
+  submission: TipSubmission & { readonly formToken?: string | undefined },
+  dependencies: SubmitTipDependencies & { readonly ledger: SubmissionLedger },
+): Promise<SubmittedTip> {
+  const token = submission.formToken;
+  if (token === undefined) return submitTip(submission, 'web', dependencies);
+  const expiresAt = new Date(dependencies.clock.now().getTime() + formTokenLifetimeMs);
+  if (!(await dependencies.ledger.reserve(token, expiresAt))) {
+    const earlier = await dependencies.ledger.find(token);
+    if (earlier && earlier !== 'pending') return earlier;
+    // The same form is being sent this very moment (a double click): that sending will answer.
+    throw new ConflictError('in_progress', 'This form is being sent already. Wait a moment, then check the status of your tip.');
+  }
+  let accepted: SubmittedTip;
+  try {
+    accepted = await submitTip(submission, 'web', dependencies);
+  } catch (error) {
+    await dependencies.ledger.release(token).catch(() => undefined);
+    throw error;
+  }
+  await dependencies.ledger.complete(token, accepted, expiresAt);
+  return accepted;
 }

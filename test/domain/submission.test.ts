@@ -145,6 +145,7 @@ describe('form fields', () => {
     const fields = new URLSearchParams({ text: validText, unit: '', lat: '10,7769', lon: '106.7009', category: '', contactOptIn: 'on', contact: 'x@example.org', language: 'en' });
     assert.deepEqual(webSubmissionFromFormFields(fields), {
       text: validText,
+      formToken: undefined,
       unit: undefined,
       lat: 10.7769,
       lon: 106.7009,

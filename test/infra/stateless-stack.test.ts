@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, it } from 'vitest';
+import { formTokenPrefix } from '../../functions/adapters/dynamo-submission-ledger.ts';
 import { tipKeys } from '../../functions/adapters/dynamo-tip-items.ts';
 import { officerIssuerForCognito } from '../../functions/adapters/officer-auth.ts';
 import { esmRequireShim, functionLogRetention, repositoryRoot } from '../../infra/constructs/tinbao-function.ts';
@@ -281,7 +282,7 @@ describe('least-privilege roles', () => {
   ];
   const consumer = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expectedActions: Record<FunctionName, string[]> = {
-    intake: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'],
+    intake: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'],
     status: [
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
@@ -319,7 +320,7 @@ describe('least-privilege roles', () => {
   };
   const smsForbidden = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'sqs:PurgeQueue', 'sns:Publish'];
   const forbidden: Record<FunctionName, string[]> = {
-    intake: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt'],
+    intake: ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt'],
     status: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Encrypt', 'sms-voice:SendTextMessage'],
     classifier: [
       'dynamodb:DeleteItem',
@@ -373,7 +374,7 @@ describe('least-privilege roles', () => {
   ];
   const expectedGrants: Record<FunctionName, Grant[]> = {
     intake: [
-      [['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table]],
+      [['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], [table]],
       [['sqs:SendMessage'], [intakeQueueArn]],
       [['secretsmanager:GetSecretValue'], [pepper]],
       [['kms:GenerateDataKey', 'kms:Decrypt'], [dataKey]],
@@ -478,12 +479,12 @@ describe('least-privilege roles', () => {
     assert.deepEqual(resourcesOf(cognito[0] as Statement).map(target), [arnOf(userPoolId)]);
   });
 
-  it('restricts intake writes to tracking-code items with a dynamodb:LeadingKeys condition', () => {
+  it('restricts intake to tracking-code and form-token items with a dynamodb:LeadingKeys condition: it never reads a tip', () => {
     const tableStatements = statementsOf('intake').filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
     assert.ok(tableStatements.length > 0);
-    const trackingCodePartitions = tipKeys.trackingCode('*').PK;
+    const partitions = [tipKeys.trackingCode('*').PK, `${formTokenPrefix}*`];
     for (const statement of tableStatements) {
-      assert.deepEqual(statement.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [trackingCodePartitions] } });
+      assert.deepEqual(statement.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } });
     }
   });
 

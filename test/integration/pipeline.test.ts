@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { startTestStack } from '../support/stack.ts';
-import { captureLogLines, eventually, waitLimitMs, postForm, postJson, storedTipByCode } from '../support/helpers.ts';
+import { captureLogLines, eventually, followReceipt, waitLimitMs, postForm, postJson, storedTipByCode } from '../support/helpers.ts';
 
 let stack: LocalStack;
 const logs = captureLogLines();
@@ -109,8 +109,10 @@ describe('a web tip, from the form to DynamoDB', () => {
   it('works as a plain HTML form without JavaScript', async () => {
     const text = 'Có người lạ cạy cửa nhà hàng xóm, số 5 đường Trần Hưng Đạo';
     textsSent.push(text);
-    const page = await postForm(`${stack.apiUrl}/tips`, { text, unit: '26743', category: '', lat: '', lon: '', contact: '', language: 'vi' });
-    assert.equal(page.status, 202);
+    const posted = await postForm(`${stack.apiUrl}/tips`, { text, unit: '26743', category: '', lat: '', lon: '', contact: '', language: 'vi' }, { redirect: 'manual' });
+    assert.equal(posted.status, 303, 'post/redirect/get');
+    const page = await followReceipt(stack.apiUrl, posted);
+    assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     const code = /id="tracking-code">(TB-[0-9A-Z-]+)</.exec(page.text)?.[1];
     const secret = /id="secret">([0-9A-Z-]+)</.exec(page.text)?.[1];
@@ -180,7 +182,8 @@ describe('bad input', () => {
   it('gets an HTML page listing the problems when it came from the form', async () => {
     const page = await postForm(`${stack.apiUrl}/tips`, { text: 'ngắn', language: 'vi' });
     assert.equal(page.status, 400);
-    assert.match(page.text, /Nội dung tin báo<\/strong>: Cần ít nhất 10 ký tự/);
+    assert.match(page.text, /Nội dung tin báo<\/a><\/strong>: Cần ít nhất 10 ký tự/);
+    assert.match(page.text, /<textarea id="text" name="text"[^>]*>ngắn<\/textarea>/, 'what was typed is kept');
   });
 
   it('gets 415 for a content type the API does not read', async () => {
@@ -225,12 +228,14 @@ describe('the status endpoint', () => {
     assert.equal(wrongSecret.text, wrongCode.text);
   });
 
-  it('refuses a malformed code with 400, and answers no GET, so a secret never sits in a URL', async () => {
+  it('refuses a malformed code with 400, and answers a GET with the empty status form, so a secret never sits in a URL', async () => {
     const malformed = await statusOf('TB-12', 'nope');
     assert.equal(malformed.status, 400);
-    // GET /tips/{id} is an officer route: without an officer's token it is refused outright.
     const get = await fetch(`${stack.apiUrl}/tips/status?code=TB-0000-0000&secret=x`);
-    assert.equal(get.status, 401);
+    assert.equal(get.status, 200);
+    const form = await get.text();
+    assert.match(form, /<form method="post" action="\/tips\/status"/);
+    assert.doesNotMatch(form, /TB-0000-0000/, 'nothing from the URL is echoed');
   });
 });
 

@@ -18,13 +18,27 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & { issues?: Array<Record<string, string>> } };
 }
 
-/** POSTs form fields the way a browser without JavaScript does. */
-export async function postForm(url: string, fields: Record<string, string>) {
+/** POSTs form fields the way a browser without JavaScript does (`redirect: 'manual'` to see a 303 itself). */
+export async function postForm(url: string, fields: Record<string, string>, options: { redirect?: RequestRedirect; headers?: Record<string, string> } = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
     body: new URLSearchParams(fields).toString(),
+    redirect: options.redirect ?? 'follow',
   });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The cookies a response sets, as a browser would send them back (name=value; …). */
+export function cookiesOf(headers: Headers): string {
+  return headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
+/** Follows a form post's 303 like a browser: GET the Location, sending the cookies it set. */
+export async function followReceipt(base: string, posted: { status: number; headers: Headers }, path?: string) {
+  const location = path ?? posted.headers.get('location');
+  if (!location) throw new Error(`No Location in the ${posted.status} answer`);
+  const response = await fetch(new URL(location, base), { headers: { cookie: cookiesOf(posted.headers) }, redirect: 'manual' });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

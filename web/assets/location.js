@@ -30,3 +30,13 @@ if (button && lat && lon && 'geolocation' in navigator) {
     );
   });
 }
+
+// The form's one-time token: sending the same form twice (a reload, Back and send again) gives
+// the same tip back instead of a second one. Drawn once per page; a page restored from the
+// browser's cache keeps the token it had, which is the point. Without JavaScript the form is
+// sent without one and still accepted.
+const token = document.getElementById('form-token');
+if (token && !token.value && globalThis.crypto?.getRandomValues) {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  token.value = btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_');
+}
