@@ -156,6 +156,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips/status/messages', function: 'status' },
   { method: 'GET', path: '/queue', function: 'officers', auth: 'officer' },
   { method: 'GET', path: '/queue/summary', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/queue/officers', function: 'officers', auth: 'officer' },
   { method: 'GET', path: '/tips/{id}', function: 'officers', auth: 'officer' },
   { method: 'POST', path: '/tips/{id}/claim', function: 'officers', auth: 'officer' },
   { method: 'POST', path: '/tips/{id}/assign', function: 'officers', auth: 'officer' },

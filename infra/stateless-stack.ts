@@ -120,7 +120,7 @@ export const tableActions = {
 export const officerIndexNames = tipTable.globalSecondaryIndexes.map((index) => index.indexName);
 
 /** What the officers function asks Cognito about a colleague before assigning a tip (functions/adapters/officer-directory.ts). */
-export const officerDirectoryActions = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'] as const;
+export const officerDirectoryActions = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsersInGroup'] as const;
 
 /** The console's only OAuth scope. The API reads an officer's groups from the access token, which needs no other scope. */
 const consoleOAuthScopes = [cognito.OAuthScope.OPENID] as const;

@@ -72,6 +72,7 @@ const fieldReasons = {
   unknownStatus: { vi: 'Trạng thái không hợp lệ.', en: 'Not a known status.' },
   unknownQueue: { vi: 'Không có đơn vị hay hàng đợi với mã này.', en: 'No unit or queue has this code.' },
   sameQueue: { vi: 'Tin báo đã ở hàng đợi này.', en: 'The tip is already in this queue.' },
+  notACandidate: { vi: 'Đơn vị này không nằm trong các gợi ý định tuyến của tin báo.', en: "This unit is not one of the tip's routing suggestions." },
   unknownOfficer: { vi: 'Không có cán bộ với tên đăng nhập này.', en: 'No officer has this username.' },
   officerCannotSee: { vi: 'Cán bộ này không được xem tin báo này.', en: 'This officer may not see this tip.' },
   unknownRejectionReason: {

@@ -1,4 +1,10 @@
-import { AdminGetUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersInGroupCommand,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { officerFromClaims } from '../../shared/officers/model.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
 
@@ -17,6 +23,21 @@ export function createCognitoOfficerDirectory(client: CognitoIdentityProviderCli
         throw error;
       }
     },
+    async members(group) {
+      const officers = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: group, NextToken: nextToken, Limit: 60 }));
+        for (const user of page.Users ?? []) {
+          if (!user.Enabled || !user.Username) continue;
+          const sub = user.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? user.Username;
+          // Their other groups do not matter here: being in this one is what lets them see the queue.
+          officers.push(officerFromClaims({ sub, username: user.Username, groups: [group] }));
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return officers;
+    },
   };
 }
 
@@ -29,6 +50,11 @@ export function createLocalOfficerDirectory(issuer: string): OfficerDirectory {
       if (!response.ok) throw new Error(`The local identity provider answered ${response.status}`);
       const user = (await response.json()) as { sub: string; username: string; groups: string[] };
       return officerFromClaims(user);
+    },
+    async members(group) {
+      const response = await fetch(`${issuer}/groups/${encodeURIComponent(group)}/users`, { signal: AbortSignal.timeout(3000) });
+      if (!response.ok) throw new Error(`The local identity provider answered ${response.status}`);
+      return ((await response.json()) as Array<{ sub: string; username: string; groups: string[] }>).map(officerFromClaims);
     },
   };
 }

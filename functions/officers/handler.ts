@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.ts';
 import type { Officer } from '../../shared/officers/model.ts';
 import { systemClock } from '../../shared/ports.ts';
-import { addNote, assignTip, changeStatus, claimTip, extendDeadline, getTip, listQueue, replyToTipster, transferTip } from '../../shared/usecases/officers/tips.ts';
+import { addNote, assignTip, changeStatus, claimTip, extendDeadline, getTip, listQueue, listQueueOfficers, replyToTipster, transferTip } from '../../shared/usecases/officers/tips.ts';
 import { summariseQueues } from '../../shared/usecases/officers/summary.ts';
 import { loadChannelSecret } from '../adapters/channel-secret.ts';
 import { createDynamoQueueCounter, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
@@ -105,6 +105,7 @@ const thenDetail =
 const actions: Record<string, Action> = {
   'GET /queue': (officer, event) => listQueue(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /queue/summary': (officer) => summariseQueues(officer, dependencies),
+  'GET /queue/officers': (officer, event) => listQueueOfficers(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /tips/{id}': (officer, event) => getTip(officer, tipId(event), dependencies),
   'POST /tips/{id}/claim': thenDetail((officer, id) => claimTip(officer, id, dependencies)),
   'POST /tips/{id}/assign': thenDetail((officer, id, input) => assignTip(officer, id, input, dependencies)),

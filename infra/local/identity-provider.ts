@@ -217,6 +217,13 @@ export async function createLocalIdentityProvider(options: { issuer: string; use
         else json(response, 404, { message: 'No such user' });
         return true;
       }
+      // A group's members, as Cognito's ListUsersInGroup answers it.
+      const groupMatch = /^\/groups\/([^/]+)\/users$/.exec(url.pathname.slice(basePath.length));
+      if (groupMatch && method === 'GET') {
+        const group = decodeURIComponent(groupMatch[1] ?? '');
+        json(response, 200, users.filter((user) => user.groups.includes(group)).map((user) => ({ sub: localSubject(user.username), username: user.username, groups: user.groups })));
+        return true;
+      }
       json(response, 404, { message: 'Not Found' });
       return true;
     },

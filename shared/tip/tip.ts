@@ -10,6 +10,24 @@ export const tipStatuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED', 'REJEC
 /** The status of a stored tip. */
 export type TipStatus = (typeof tipStatuses)[number];
 
+/**
+ * The statuses the status change (shared/usecases/officers/workflow.ts) may move a tip to from each status. ASSIGNED is reached only by
+ * claimTip or assignTip, and NEW only by transferTip, so neither is a target here.
+ */
+export const statusChanges: Readonly<Record<TipStatus, readonly TipStatus[]>> = {
+  NEW: ['REJECTED'],
+  ASSIGNED: ['IN_PROGRESS', 'REJECTED'],
+  IN_PROGRESS: ['RESOLVED', 'REJECTED'],
+  RESOLVED: [],
+  REJECTED: [],
+};
+
+/** The statuses changeStatus accepts from this one. */
+export function allowedStatusChanges(from: TipStatus): readonly TipStatus[] {
+  return statusChanges[from];
+}
+
+
 /** Days the police have to verify a tip after receiving it (Criminal Procedure Code, Art. 147). */
 export const verificationDeadlineDays = 20;
 
@@ -64,6 +82,13 @@ export interface Tip extends NewTip {
   readonly rejection?: { readonly reason: RejectionReason; readonly duplicateOf?: string | undefined; readonly note?: string | undefined } | undefined;
   /** When the tipster last wrote (an SMS follow-up or a message from the status page). */
   readonly tipsterWroteAt?: string | undefined;
+  /** When an officer last replied to the tipster. */
+  readonly officerRepliedAt?: string | undefined;
+}
+
+/** Whether the tipster wrote after the last officer reply: the tip is waiting for an answer. */
+export function awaitsReply(tip: Pick<Tip, 'tipsterWroteAt' | 'officerRepliedAt'>): boolean {
+  return tip.tipsterWroteAt !== undefined && (tip.officerRepliedAt === undefined || tip.tipsterWroteAt > tip.officerRepliedAt);
 }
 
 /** Statuses after which a tip takes no more follow-up messages. */

@@ -5,12 +5,12 @@
  */
 import type { TextReading } from '../classification/text-reader.ts';
 import type { PackId } from '../jurisdictions/pack.ts';
-import { StaleTipError, type TipEvent } from '../officers/model.ts';
+import type { TipEvent } from '../officers/model.ts';
 import type { TipRepository } from '../ports.ts';
 import { raisedUrgency } from '../sms/follow-up.ts';
 import type { Channel } from '../tip/envelope.ts';
 import type { Tip } from '../tip/tip.ts';
-import { concurrentChange, nextVersion } from './officers/access.ts';
+import { nextVersion, retryingChange } from './officers/access.ts';
 
 /** Reads what a text reports (shared/classification/text-reader.ts); async so adapters may load it lazily. */
 export interface TextReadingPort {
@@ -25,9 +25,6 @@ export interface IncomingTipsterMessage {
   readonly channel: Channel;
 }
 
-/** How often a message is retried after a lost race with an officer's change. */
-const maxAttempts = 3;
-
 /**
  * Adds the message to the tip. `check` is applied to the tip as first read and after every
  * lost race (a tip closed meanwhile takes no more messages); it throws to refuse.
@@ -38,28 +35,24 @@ export async function recordTipsterMessage(
   message: IncomingTipsterMessage,
   options: { readonly urgency?: TextReading['urgency'] | undefined; readonly check: (tip: Tip | undefined) => Tip },
 ): Promise<Tip> {
-  let tip = options.check(first);
-  for (let attempt = 1; ; attempt += 1) {
-    const urgency = options.urgency === undefined ? tip.urgency : raisedUrgency(tip.urgency, options.urgency);
-    const event: TipEvent = {
-      id: message.id,
-      tipId: tip.id,
-      type: 'TIPSTER_MESSAGE',
-      actor: 'tipster',
-      at: message.at,
-      text: message.text,
-      public: true,
-      channel: message.channel,
-      ...(urgency !== tip.urgency && { before: { urgency: tip.urgency }, after: { urgency }, reason: 'urgency_raised' }),
-    };
-    const after = nextVersion(tip, { urgency, tipsterWroteAt: message.at });
-    try {
-      await tips.update({ before: tip, after, event });
-      return after;
-    } catch (error) {
-      if (!(error instanceof StaleTipError)) throw error;
-      if (attempt >= maxAttempts) throw concurrentChange();
-      tip = options.check(await tips.get(tip.id));
-    }
-  }
+  return retryingChange(
+    tips,
+    options.check(first),
+    (tip) => {
+      const urgency = options.urgency === undefined ? tip.urgency : raisedUrgency(tip.urgency, options.urgency);
+      const event: TipEvent = {
+        id: message.id,
+        tipId: tip.id,
+        type: 'TIPSTER_MESSAGE',
+        actor: 'tipster',
+        at: message.at,
+        text: message.text,
+        public: true,
+        channel: message.channel,
+        ...(urgency !== tip.urgency && { before: { urgency: tip.urgency }, after: { urgency }, reason: 'urgency_raised' }),
+      };
+      return { before: tip, after: nextVersion(tip, { urgency, tipsterWroteAt: message.at }), event };
+    },
+    async () => options.check(await tips.get(first.id)),
+  );
 }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } f
 import { parseOrThrow, webSubmissionSchema } from '../../shared/tip/submission.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
-import { addNote, changeStatus, claimTip, getTip, replyToTipster } from '../../shared/usecases/officers/tips.ts';
+import { addNote, changeStatus, claimTip, getTip, listQueue, replyToTipster } from '../../shared/usecases/officers/tips.ts';
 import {
   addTipsterMessage,
   conversationLimitWindowSeconds,
@@ -127,6 +127,18 @@ describe('addTipsterMessage', () => {
     assert.equal(w.tips.stored(tipId).urgency, 'high');
     const event = w.tips.storedEvents(tipId).find((e) => e.type === 'TIPSTER_MESSAGE');
     assert.deepEqual([event?.before?.urgency, event?.after?.urgency, event?.reason], ['normal', 'high', 'urgency_raised']);
+  });
+
+  it("marks the tip as waiting for an answer in the officers' queue until an officer replies", async () => {
+    const { w, proof, tipId } = await world();
+    const row = async () => (await listQueue(officers.unit, {}, w)).items.find((item) => item.id === tipId);
+    assert.equal((await row())?.awaitingReply, false);
+    w.clock.advance(60_000);
+    await addTipsterMessage({ ...proof, text: 'Họ vừa quay lại' }, w);
+    assert.equal((await row())?.awaitingReply, true);
+    w.clock.advance(60_000);
+    await replyToTipster(officers.unit, tipId, { text: 'Đã nhận, cảm ơn bạn.' }, w);
+    assert.equal((await row())?.awaitingReply, false);
   });
 
   it('refuses a wrong secret with the same 404 as the status page, writing nothing', async () => {

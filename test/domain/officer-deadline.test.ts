@@ -17,19 +17,20 @@ describe('days left and overdue', () => {
   const due = new Date('2026-12-10T03:00:00.000Z');
   const at = (offsetMs: number) => new Date(due.getTime() + offsetMs);
 
-  it('counts whole days left, rounded down', () => {
+  it('counts days left as a person does: calendar days in Vietnam, 20 for a tip received a minute ago', () => {
     assert.equal(daysLeft(due, at(-20 * day)), 20);
-    assert.equal(daysLeft(due, at(-19.5 * day)), 19);
-    assert.equal(daysLeft(due, at(-1)), 0);
+    assert.equal(daysLeft(due, at(-20 * day + 60_000)), 20, 'received a minute ago: 20 days, not 19');
+    assert.equal(daysLeft(due, at(-19.5 * day)), 20, '22:00 on the day it came: still 20');
+    assert.equal(daysLeft(due, at(-19 * day - 10 * hour + 60_000)), 19, 'a minute after midnight in Vietnam: a day less');
     assert.equal(daysLeft(due.toISOString(), at(-day)), 1);
+    assert.equal(daysLeft(due, at(-1)), 0, 'due today');
   });
 
-  it('goes negative once the deadline has passed', () => {
+  it('goes negative from the day after the deadline', () => {
     assert.equal(daysLeft(due, due), 0);
-    assert.equal(daysLeft(due, at(1)), -1);
-    assert.equal(daysLeft(due, at(hour)), -1);
+    assert.equal(daysLeft(due, at(hour)), 0, 'later on the day it was due: overdue, but still that day');
     assert.equal(daysLeft(due, at(day)), -1);
-    assert.equal(daysLeft(due, at(day + 1)), -2);
+    assert.equal(daysLeft(due, at(2 * day)), -2);
   });
 
   it('is overdue only after the deadline', () => {

@@ -48,6 +48,7 @@ describe('listQueue', () => {
           senderAlias: 'SMS-7F3K',
           flags: ['rate_limited'],
           tipsterWroteAt: null,
+          awaitingReply: false,
           excerpt: `${'Đ'.repeat(140)}…`,
         },
       ],
@@ -70,7 +71,7 @@ describe('listQueue', () => {
     const w = tipWorld();
     w.tips.put(storedTipIn('ASSIGNED', officers.colleague, { dueAt: '2026-11-24T02:00:00.000Z' }));
     const [item] = (await listQueue(officers.unit, { status: 'ASSIGNED' }, w)).items;
-    assert.deepEqual([item?.assignee, item?.daysLeft, item?.overdue], ['binh.tran', -2, true]);
+    assert.deepEqual([item?.assignee, item?.daysLeft, item?.overdue], ['binh.tran', -1, true], 'due yesterday, in Vietnam');
   });
 
   it('lists high urgency first, then oldest, one store query per page, following the cursor', async () => {

@@ -5,7 +5,7 @@ import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { StaleTipError } from '../../shared/officers/model.ts';
 import { tipStatuses, type Tip, type TipStatus } from '../../shared/tip/tip.ts';
 import { assignTip, changeStatus, claimTip, getTip, listQueue, transferTip } from '../../shared/usecases/officers/tips.ts';
-import { InvalidTransitionError, allowedStatusChanges, statusChanges } from '../../shared/usecases/officers/workflow.ts';
+import { InvalidTransitionError, allowedStatusChanges, routingCandidateReason, statusChanges } from '../../shared/usecases/officers/workflow.ts';
 import { exampleUnit, flakyTips, memoryTips, officers, otherUnit, storedTip, storedTipIn, tipWorld } from '../support/tip-fakes.ts';
 import { issuesOf, refusal } from '../support/refusals.ts';
 
@@ -236,6 +236,24 @@ describe('transferTip', () => {
     assert.deepEqual(issuesOf(await refusal(transferTip(officers.unit, tipId, { to: otherUnit, reason: 'x'.repeat(501) }, w))), [['reason', 'tooLong', 500]]);
     assert.deepEqual(issuesOf(await refusal(transferTip(officers.unit, tipId, {}, w))), [['to', 'required', undefined], ['reason', 'required', undefined]]);
     assert.equal(w.tips.stored(tipId).version, 1);
+  });
+
+  it("sends a desk tip to one of its routing candidates in one click, the suggestion as the audited reason", async () => {
+    const w = tipWorld();
+    const candidates = [exampleUnit, otherUnit].map((unit, index) => ({ unit, confidence: 0.4 - index * 0.1, method: 'text' as const, evidence: { kind: 'text' as const, span: 'chợ Bình Tây', start: 0, end: 12 } }));
+    w.tips.put(storedTip({ queue: 'CITY', unit: null, routing: { pack: 'hcmc-2025', unit: null, confidence: 0.4, method: 'none', evidence: null, candidates } }));
+    const moved = await transferTip(officers.desk, tipId, { to: otherUnit, suggested: true }, w);
+    assert.deepEqual([moved.queue, moved.unit, moved.status], [otherUnit, otherUnit, 'NEW']);
+    const event = w.tips.storedEvents(tipId).at(-1);
+    assert.deepEqual([event?.type, event?.reason, event?.actor], ['TRANSFERRED', routingCandidateReason, officers.desk.username]);
+  });
+
+  it('refuses a one-click transfer to a unit the routing did not suggest', async () => {
+    const w = tipWorld();
+    const onlyExample = [{ unit: exampleUnit, confidence: 0.4, method: 'text' as const, evidence: null }];
+    w.tips.put(storedTip({ queue: 'CITY', unit: null, routing: { pack: 'hcmc-2025', unit: null, confidence: 0.4, method: 'none', evidence: null, candidates: onlyExample } }));
+    assert.deepEqual(issuesOf(await refusal(transferTip(officers.desk, tipId, { to: otherUnit, suggested: true }, w))), [['to', 'notACandidate', undefined]]);
+    assert.equal(w.tips.stored(tipId).queue, 'CITY');
   });
 
   it('transfers between the units of the deployment\'s pack only', async () => {

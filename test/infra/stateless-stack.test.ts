@@ -309,6 +309,7 @@ describe('least-privilege roles', () => {
     officers: [
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:ListUsersInGroup',
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -397,7 +398,7 @@ describe('least-privilege roles', () => {
       [['dynamodb:Query'], queueIndexes],
       [['kms:Decrypt'], [phoneKey, dataKey]],
       [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }, { Ref: twilioTokenId }]],
-      [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], [arnOf(userPoolId)]],
+      [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsersInGroup'], [arnOf(userPoolId)]],
       [['sms-voice:SendTextMessage'], anyNumberOrPool],
     ],
   };

@@ -77,6 +77,8 @@ describe('authorisation: every officer route × role × unit', () => {
     const sees = seesAll(user) || user === `officer-${queue}`;
     if (path === '/queue/summary') return 200;
     if (path === '/queue') return sees ? 200 : 403;
+    // Only supervisors assign, so only they list a queue's officers.
+    if (path === '/queue/officers') return user === 'supervisor' ? 200 : 403;
     if (!sees) return 404;
     return supervisorOnly.has(path) && user !== 'supervisor' ? 403 : 200;
   }
@@ -87,7 +89,7 @@ describe('authorisation: every officer route × role × unit', () => {
         for (const route of officerRoutes) {
           // A fresh tip for each change, so one action's effect does not decide the next one's answer.
           const { id } = await tipIn(queue);
-          const path = route.path.replace('{id}', id) + (route.path === '/queue' ? `?queue=${queue}` : '');
+          const path = route.path.replace('{id}', id) + (route.path === '/queue' || route.path === '/queue/officers' ? `?queue=${queue}` : '');
           const body = route.path === '/tips/{id}/transfer' ? { to: queue === '27154' ? '26743' : '27154', reason: 'Địa bàn giáp ranh, chuyển đơn vị' } : bodies[route.path];
           const answer = await call(user, route.method, path, route.method === 'POST' ? (body ?? {}) : undefined);
           assert.equal(answer.status, expected(user, route.path, queue), `${user} ${route.method} ${route.path} on ${queue}: ${JSON.stringify(answer.json).slice(0, 200)}`);

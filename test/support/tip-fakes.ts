@@ -7,7 +7,7 @@
 import { createTextReader, type TextReader } from '../../shared/classification/text-reader.ts';
 import type { TextReadingPort } from '../../shared/usecases/tipster-message.ts';
 import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
-import { StaleTipError, classifiedEvent, officerFromClaims, type Officer, type TipEvent } from '../../shared/officers/model.ts';
+import { StaleTipError, classifiedEvent, officerFromClaims, officerGroups, type Officer, type TipEvent } from '../../shared/officers/model.ts';
 import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
 import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
@@ -180,7 +180,11 @@ export function memoryRateLimiter(clock: Clock): RateLimiter & { counts: Map<str
 
 /** Officers by username. */
 export function memoryDirectory(officers: readonly Officer[]): OfficerDirectory {
-  return { find: async (username) => officers.find((officer) => officer.username === username) };
+  return {
+    find: async (username) => officers.find((officer) => officer.username === username),
+    members: async (group) =>
+      officers.filter((officer) => (group === officerGroups.cityDesk ? officer.cityDesk : officer.units.some((unit) => officerGroups.unit(unit) === group))),
+  };
 }
 
 /** A notifier that records what it was asked to send, or fails when told to. */

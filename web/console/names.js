@@ -50,6 +50,12 @@ export const routingNames = {
   none: { vi: 'chưa xác định', en: 'undecided' },
 };
 
+/** Reasons the system records on its own events (shared/usecases): in words, not codes. */
+export const reasonNames = {
+  routing_candidate: { vi: 'Chọn từ các đơn vị gợi ý của hệ thống định tuyến', en: 'Chosen from the routing suggestions' },
+  urgency_raised: { vi: 'Tin nhắn mới cho thấy nguy hiểm đang diễn ra: nâng mức khẩn', en: 'A new message says the danger is happening now: urgency raised' },
+};
+
 export const flagNames = {
   rate_limited: { vi: 'Người gửi vượt giới hạn tin/giờ', en: 'Sender over the hourly limit' },
 };

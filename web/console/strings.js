@@ -81,6 +81,10 @@ export const strings = {
     fieldFlags: 'Lưu ý',
     tipText: 'Nội dung tin báo',
     routingText: (method, confidence) => `${method}, độ tin cậy ${confidence}%`,
+    routingUndecided: (count) =>
+      count > 0
+        ? `Chưa đủ căn cứ để chọn một đơn vị nên tin báo về trực ban thành phố. ${count === 1 ? 'Đơn vị có thể phụ trách' : `${count} đơn vị có thể phụ trách`}, với căn cứ đã đọc được:`
+        : 'Tin báo không nêu nơi nào xác định được nên về trực ban thành phố.',
     evidence: 'căn cứ',
     duplicateOfLabel: 'trùng với',
     extension: (from, to, by, reason) => `${from} → ${to}, ${by}: ${reason}`,
@@ -131,8 +135,10 @@ export const strings = {
     fieldOtherGeneration: 'Trên bản đồ còn lại',
     oneOf: (list) => `một trong: ${list}`,
     noPlace: 'không xác định được',
-    chooseForTransfer: (name) => `Chọn ${name} để chuyển`,
-    chooseForTransferShort: 'Chọn để chuyển',
+    routedHow: 'Cách định tuyến',
+    routeTo: (name) => `Chuyển tin báo đến ${name}`,
+    routeToShort: 'Chuyển đến đơn vị này',
+    routedTo: (name) => `Đã chuyển tin báo đến ${name}.`,
     formerly: (group) => `trước đây thuộc ${group}`,
     // Finding a unit
     searchLabel: 'Tìm đơn vị',
@@ -251,6 +257,10 @@ export const strings = {
     fieldFlags: 'Flags',
     tipText: 'Tip text',
     routingText: (method, confidence) => `${method}, confidence ${confidence}%`,
+    routingUndecided: (count) =>
+      count > 0
+        ? `Not enough to pick one unit, so the tip went to the city desk. ${count === 1 ? 'The unit that may be responsible' : `${count} units that may be responsible`}, with what was read:`
+        : 'The tip names no place that could be found, so it went to the city desk.',
     evidence: 'evidence',
     duplicateOfLabel: 'duplicate of',
     extension: (from, to, by, reason) => `${from} → ${to}, ${by}: ${reason}`,
@@ -301,8 +311,10 @@ export const strings = {
     fieldOtherGeneration: 'On the other map',
     oneOf: (list) => `one of ${list}`,
     noPlace: 'not known',
-    chooseForTransfer: (name) => `Choose ${name} for the transfer`,
-    chooseForTransferShort: 'Choose for transfer',
+    routedHow: 'How it was routed',
+    routeTo: (name) => `Send the tip to ${name}`,
+    routeToShort: 'Send to this unit',
+    routedTo: (name) => `The tip was sent to ${name}.`,
     formerly: (group) => `formerly in ${group}`,
     searchLabel: 'Find a unit',
     searchHint: (level) => `Type part of the ${level === 'district' ? "district's" : "ward's or commune's"} name (with or without diacritics) or its code. Enter opens the first result; the down arrow moves into the list.`,

@@ -5,7 +5,7 @@
 import { api, errorContent } from './api.js';
 import { announce, definition, formatTime, h, show, timeElement } from './dom.js';
 import { queueHref, state, t, tipHref } from './state.js';
-import { categoryNames, channelNames, eventNames, flagNames, nameOf, rejectionNames, routingNames, statusNames, urgencyNames } from './names.js';
+import { categoryNames, channelNames, eventNames, flagNames, nameOf, reasonNames, rejectionNames, routingNames, statusNames, urgencyNames } from './names.js';
 import { tipActions } from './tip-actions.js';
 import { formerly, otherPack, queueLabel, queueName } from './units.js';
 
@@ -22,14 +22,21 @@ function evidenceText(evidence, nameOfCode = queueName) {
   return '';
 }
 
+/** A recorded reason in the officer's words: a code the system wrote, or the officer's own text. */
+function reasonText(reason) {
+  for (const names of [reasonNames, rejectionNames, routingNames]) if (Object.hasOwn(names, reason)) return nameOf(names, reason, state.language);
+  return String(reason);
+}
+
 function routingDescription(routing) {
   if (!routing) return '';
+  if (routing.unit === null) return t().routingUndecided(Array.isArray(routing.candidates) ? routing.candidates.length : 0);
   const parts = [t().routingText(nameOf(routingNames, routing.method, state.language), Math.round(Number(routing.confidence) * 100)), evidenceText(routing.evidence)];
   return parts.filter(Boolean).join('; ');
 }
 
-/** The other units the routing found plausible, each a click away from the transfer form. */
-function candidateList(tip, transferTo) {
+/** The units the routing found plausible, with what it read, each one click from its queue (an audited transfer). */
+function candidateList(tip, routeTo) {
   const candidates = (Array.isArray(tip.routing?.candidates) ? tip.routing.candidates : []).filter((candidate) => typeof candidate?.unit === 'string' && candidate.unit !== tip.queue);
   if (candidates.length === 0) return null;
   return h(
@@ -41,8 +48,8 @@ function candidateList(tip, transferTo) {
         {},
         h('strong', { text: queueLabel(candidate.unit) }),
         ` – ${[t().routingText(nameOf(routingNames, candidate.method, state.language), Math.round(Number(candidate.confidence) * 100)), evidenceText(candidate.evidence)].filter(Boolean).join('; ')} `,
-        transferTo
-          ? h('button', { type: 'button', class: 'small', 'aria-label': t().chooseForTransfer(queueName(candidate.unit)), onclick: () => transferTo(candidate.unit) }, t().chooseForTransferShort)
+        routeTo
+          ? h('button', { type: 'button', class: 'small route-to', 'data-unit': candidate.unit, 'aria-label': t().routeTo(queueName(candidate.unit)), onclick: () => routeTo(candidate.unit) }, t().routeToShort)
           : null,
       ),
     ),
@@ -89,13 +96,13 @@ function eventItem(event, maps) {
     h('p', { class: 'event-head' }, timeElement(event.at), ' · ', h('strong', { text: nameOf(eventNames, event.type, state.language) }), ' · ', event.actor, event.public ? h('span', { class: 'badge', text: t().public }) : null),
     change ? h('p', { class: 'event-change', text: change }) : null,
     event.reason !== undefined
-      ? h('p', { class: 'event-reason' }, `${t().reason}: `, Object.hasOwn(rejectionNames, event.reason) ? nameOf(rejectionNames, event.reason, state.language) : Object.hasOwn(routingNames, event.reason) ? nameOf(routingNames, event.reason, state.language) : event.reason)
+      ? h('p', { class: 'event-reason' }, `${event.type === 'CLASSIFIED' ? t().routedHow : t().reason}: `, reasonText(event.reason))
       : null,
     event.text !== undefined ? h('p', { class: 'event-text', text: event.text }) : null,
   );
 }
 
-function facts(tip, maps, transferTo) {
+function facts(tip, maps, routeTo) {
   const requested = [tip.requestedUnit ? queueLabel(tip.requestedUnit) : '', tip.requestedCategory ? nameOf(categoryNames, tip.requestedCategory, state.language) : ''].filter(Boolean);
   const was = formerly(tip.queue);
   return h(
@@ -114,7 +121,7 @@ function facts(tip, maps, transferTo) {
     tip.contact ? definition(t().fieldContact, tip.contact) : null,
     tip.lat !== undefined && tip.lon !== undefined ? definition(t().fieldLocation, `${Number(tip.lat)}, ${Number(tip.lon)}`) : null,
     requested.length > 0 ? definition(t().fieldRequested, requested.join(', ')) : null,
-    definition(t().fieldRouting, routingDescription(tip.routing), candidateList(tip, transferTo)),
+    definition(t().fieldRouting, routingDescription(tip.routing), candidateList(tip, routeTo)),
     tip.otherGeneration ? definition(t().fieldOtherGeneration, h('span', { id: 'tip-other-generation', text: otherGenerationText(tip.otherGeneration, maps) })) : null,
     Array.isArray(tip.flags) && tip.flags.length > 0 ? definition(t().fieldFlags, tip.flags.map((flag) => nameOf(flagNames, flag, state.language)).join(', ')) : null,
     tip.rejection
@@ -182,6 +189,8 @@ function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
     renderTipDetail(next, await otherMaps(next), stale, { message: deliveryMessage(answer) ?? done, focus: false });
   };
   const { actions, transferTo } = tipActions(tip, act);
+  // Only a tip that can move offers its candidates as one-click transfers.
+  const routeTo = transferTo ? (code) => act('transfer', { to: code, suggested: true }, t().routedTo(queueName(code))) : undefined;
   const title = t().tipTitle(tip.registerNumber || tip.trackingCode);
   const view = h(
     'article',
@@ -189,7 +198,7 @@ function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
     h('p', {}, h('a', { href: queueHref(tip.queue, tip.status) }, t().backToQueue)),
     h('h1', { id: 'tip-title', tabindex: '-1', text: title }),
     h('p', { class: 'notice', role: 'status', id: 'tip-message', text: message ?? '' }),
-    facts(tip, maps, transferTo),
+    facts(tip, maps, routeTo),
     h('h2', { text: t().tipText }),
     h('p', { class: 'tip-text', id: 'tip-text', lang: tip.language === 'en' ? 'en' : 'vi', text: tip.text }),
     h('h2', { text: t().actionsTitle }),

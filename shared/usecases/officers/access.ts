@@ -33,6 +33,8 @@ export interface TipDependencies extends TipReadDependencies {
 /** Finds officers by username, for assignment (Cognito in the cloud). */
 export interface OfficerDirectory {
   find(username: string): Promise<Officer | undefined>;
+  /** The enabled officers of one group (a unit's, the city desk's), by username. */
+  members(group: string): Promise<Officer[]>;
 }
 
 /** Whether the code names a queue of the pack (a unit or CITY). */
@@ -120,6 +122,25 @@ export async function appendEvent(
     try {
       await tips.addEvent(tip, event);
       return;
+    } catch (error) {
+      if (!(error instanceof StaleTipError)) throw error;
+      if (attempt >= maxAppendAttempts) throw concurrentChange();
+      tip = await reload();
+    }
+  }
+}
+
+/**
+ * Writes a change built from the tip as last read. On a lost race the tip is read again (and
+ * checked again by `reload`, which throws to refuse) and the change built again from it.
+ */
+export async function retryingChange(tips: Pick<TipRepository, 'update'>, first: Tip, build: (tip: Tip) => TipChange, reload: () => Promise<Tip>): Promise<Tip> {
+  let tip = first;
+  for (let attempt = 1; ; attempt += 1) {
+    const change = build(tip);
+    try {
+      await tips.update(change);
+      return change.after;
     } catch (error) {
       if (!(error instanceof StaleTipError)) throw error;
       if (attempt >= maxAppendAttempts) throw concurrentChange();

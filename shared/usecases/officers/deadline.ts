@@ -11,12 +11,16 @@ const vietnamOffsetMs = 7 * 60 * 60 * 1000;
 
 const toDate = (value: Date | string): Date => (typeof value === 'string' ? new Date(value) : value);
 
+/** The calendar day in Vietnam an instant falls on, as a day number. */
+const vietnamDay = (instant: Date): number => Math.floor((instant.getTime() + vietnamOffsetMs) / dayMs);
+
 /**
- * Whole days left until the deadline, rounded down: 0 on the last day, negative once it has
- * passed (-1 during the first day overdue).
+ * Days left until the deadline as a person counts them, in calendar days in Vietnam: a tip
+ * received a minute ago with 20 days to verify has 20 left, 0 on the day it is due, -1 the day
+ * after.
  */
 export function daysLeft(dueAt: Date | string, now: Date): number {
-  return Math.floor((toDate(dueAt).getTime() - now.getTime()) / dayMs);
+  return vietnamDay(toDate(dueAt)) - vietnamDay(now);
 }
 
 /** Whether the deadline has passed. */

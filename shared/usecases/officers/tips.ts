@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
-import type { Officer, TipEvent } from '../../officers/model.ts';
+import { cityDeskQueue } from '../../jurisdictions/index.ts';
+import { officerGroups, type Officer, type TipEvent } from '../../officers/model.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
 import { tipStatuses, type Tip } from '../../tip/tip.ts';
 import {
@@ -16,8 +17,12 @@ import {
   canSeeTip,
   canSeeQueue,
   loadVisibleTip,
+  nextVersion,
   queueCodeSchema,
   requiredOr,
+  requireSupervisor,
+  retryingChange,
+  type OfficerDirectory,
   type TipDependencies,
   type TipReadDependencies,
 } from './access.ts';
@@ -67,6 +72,31 @@ export async function listQueue(officer: Officer, input: unknown, deps: TipReadD
   // The store answers for one queue and status; check anyway, so a store bug cannot leak a tip.
   const items = page.tips.filter((tip) => tip.queue === queue && tip.status === request.status && canSeeTip(officer, tip));
   return { items: items.map((tip) => toQueueRow(tip, now)), nextCursor: page.nextCursor ?? null };
+}
+
+const officersSchemas = new Map<string, ReturnType<typeof buildOfficersSchema>>();
+function buildOfficersSchema(deps: Pick<TipReadDependencies, 'jurisdiction'>) {
+  return z.object({ queue: queueCodeSchema(deps.jurisdiction) });
+}
+
+/** One officer a supervisor may hand a tip to. */
+export interface AssignableOfficer {
+  readonly username: string;
+}
+
+/**
+ * The officers of one queue (its unit's group, or the city desk), for a supervisor's assignment
+ * list; others get a 403, as only supervisors assign.
+ */
+export async function listQueueOfficers(officer: Officer, input: unknown, deps: Pick<TipReadDependencies, 'jurisdiction'> & { readonly directory: OfficerDirectory }): Promise<{ queue: string; officers: AssignableOfficer[] }> {
+  let schema = officersSchemas.get(deps.jurisdiction.id);
+  if (!schema) officersSchemas.set(deps.jurisdiction.id, (schema = buildOfficersSchema(deps)));
+  const { queue } = parseOrThrow(schema, input ?? {});
+  requireSupervisor(officer, 'list the officers of a queue');
+  if (!canSeeQueue(officer, queue)) throw new ForbiddenError('You may not see this queue.');
+  const members = await deps.directory.members(queue === cityDeskQueue ? officerGroups.cityDesk : officerGroups.unit(queue));
+  const usernames = [...new Set(members.map((member) => member.username))].sort((a, b) => a.localeCompare(b, 'vi'));
+  return { queue, officers: usernames.map((username) => ({ username })) };
 }
 
 /** A tip in full with its whole audit trail, oldest first, for an officer who may see it. */
@@ -151,8 +181,8 @@ export async function replyToTipster(officer: Officer, tipId: string, input: unk
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const { text } = parseOrThrow(replySchema, input ?? {});
   const event = messageEvent(officer, tip, deps, 'OFFICER_MESSAGE', text);
-  let current = tip;
-  await appendEvent(deps.tips, tip, event, async () => (current = await loadVisibleTip(officer, tipId, deps.tips)));
+  // The tip records the reply too, so its queue row stops showing that the tipster is waiting.
+  const current = await retryingChange(deps.tips, tip, (latest) => ({ before: latest, after: nextVersion(latest, { officerRepliedAt: event.at }), event }), () => loadVisibleTip(officer, tipId, deps.tips));
   let delivery: SmsDelivery;
   try {
     delivery = await deps.notifier.notify(current, text);

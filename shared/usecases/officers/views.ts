@@ -6,7 +6,7 @@ import type { Category, OtherGeneration, RoutingCandidate, RoutingDecision, Rout
 import type { Language } from '../../i18n.ts';
 import type { DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
 import type { Channel, TipFlag } from '../../tip/envelope.ts';
-import type { Tip, TipStatus } from '../../tip/tip.ts';
+import { allowedStatusChanges, awaitsReply, type Tip, type TipStatus } from '../../tip/tip.ts';
 import { daysLeft, isOverdue } from './deadline.ts';
 
 /** How much of the tip's text a queue row shows, in code points. */
@@ -39,6 +39,8 @@ export interface TipHeader {
   readonly flags: readonly TipFlag[];
   /** When the tipster last wrote (SMS follow-up or status page); null if never since the tip. */
   readonly tipsterWroteAt: string | null;
+  /** The tipster wrote after the last officer reply: the tip waits for an answer. */
+  readonly awaitingReply: boolean;
 }
 
 /** One row of a queue. */
@@ -58,6 +60,8 @@ export interface QueuePageView {
 export interface TipView extends TipHeader {
   /** For optimistic updates: the version this view was read at. */
   readonly version: number;
+  /** The statuses an officer may set now (changeStatus); empty for a closed tip. */
+  readonly allowedStatusChanges: readonly TipStatus[];
   readonly text: string;
   readonly language: Language;
   readonly classifiedAt: string;
@@ -120,6 +124,7 @@ function header(tip: Tip, now: Date): TipHeader {
     senderAlias: tip.sender?.alias ?? null,
     flags: [...(tip.flags ?? [])],
     tipsterWroteAt: tip.tipsterWroteAt ?? null,
+    awaitingReply: awaitsReply(tip),
   };
 }
 
@@ -164,6 +169,8 @@ export function toTipView(tip: Tip, now: Date): TipView {
   return {
     ...header(tip, now),
     version: tip.version,
+    // What the status control offers: the state machine lives in shared/tip/tip.ts only.
+    allowedStatusChanges: [...allowedStatusChanges(tip.status)],
     text: tip.text,
     language: tip.language,
     classifiedAt: tip.classifiedAt,

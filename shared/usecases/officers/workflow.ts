@@ -20,7 +20,7 @@ import type { FieldReason } from '../../i18n.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
 import { maxDeadlineExtensions, maxExtensionMonths, rejectionReasons, type Officer, type RejectionReason, type TipEvent } from '../../officers/model.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
-import { closedTipStatuses, tipStatuses, type Tip, type TipStatus } from '../../tip/tip.ts';
+import { allowedStatusChanges, closedTipStatuses, tipStatuses, type Tip, type TipStatus } from '../../tip/tip.ts';
 import {
   boundedInteger,
   boundedText,
@@ -43,22 +43,7 @@ import { toTipView, type TipView } from './views.ts';
 
 // ---- The state machine ---------------------------------------------------------------------
 
-/**
- * The statuses changeStatus may move a tip to from each status. ASSIGNED is reached only by
- * claimTip or assignTip, and NEW only by transferTip, so neither is a target here.
- */
-export const statusChanges: Readonly<Record<TipStatus, readonly TipStatus[]>> = {
-  NEW: ['REJECTED'],
-  ASSIGNED: ['IN_PROGRESS', 'REJECTED'],
-  IN_PROGRESS: ['RESOLVED', 'REJECTED'],
-  RESOLVED: [],
-  REJECTED: [],
-};
-
-/** The statuses changeStatus accepts from this one. */
-export function allowedStatusChanges(from: TipStatus): readonly TipStatus[] {
-  return statusChanges[from];
-}
+export { allowedStatusChanges, statusChanges } from '../../tip/tip.ts';
 
 /** Whether the tip is resolved or rejected. */
 export function isClosed(status: TipStatus): boolean {
@@ -192,7 +177,13 @@ export const reasonLimits = { min: 5, max: 500 } as const;
 const transferSchemas = new Map<string, ReturnType<typeof buildTransferSchema>>();
 
 function buildTransferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
-  return z.object({ to: queueCodeSchema(deps.jurisdiction), reason: boundedText(reasonLimits) });
+  const to = queueCodeSchema(deps.jurisdiction);
+  return {
+    /** A transfer the officer explains. */
+    written: z.object({ to, reason: boundedText(reasonLimits) }),
+    /** One of the routing's candidates picked in one click: the suggestion is the reason. */
+    suggested: z.object({ to, reason: boundedText(reasonLimits).optional(), suggested: z.literal(true) }),
+  };
 }
 
 function transferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
@@ -204,15 +195,22 @@ function transferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
   return schema;
 }
 
+/** The reason recorded when an officer sends a tip to one of its routing candidates in one click. */
+export const routingCandidateReason = 'routing_candidate';
+
 /**
  * Moves an open tip to another unit's queue or to the city desk, where it starts again as NEW
  * with no assignee. Any officer who may see the tip may transfer it; the reason is recorded.
  */
 export async function transferTip(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
-  const { to, reason } = parseOrThrow(transferSchema(deps), input ?? {});
+  const schemas = transferSchema(deps);
+  const suggested = (input as { suggested?: unknown } | null)?.suggested === true;
+  const { to, reason: written } = suggested ? parseOrThrow(schemas.suggested, input) : parseOrThrow(schemas.written, input ?? {});
   if (isClosed(tip.status)) throw closedTip('transferred');
   if (to === tip.queue) throw validation('to', 'sameQueue');
+  if (suggested && !(tip.routing.pack === deps.jurisdiction.id && tip.routing.candidates.some((c) => c.unit === to))) throw validation('to', 'notACandidate');
+  const reason = written ?? routingCandidateReason;
 
   const unit = to === cityDeskQueue ? null : to;
   const after = nextVersion(tip, { queue: to, unit, pack: deps.jurisdiction.id, status: 'NEW', assignee: undefined });
