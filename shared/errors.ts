@@ -1,4 +1,5 @@
-import type { FieldReason } from './i18n.ts';
+import type { FieldReason, Localized } from './i18n.ts';
+import { errorText } from './messages.ts';
 
 /** One refused field: which one, and why (a key of the message table, with its limit if any). */
 export interface FieldIssue {
@@ -20,12 +21,15 @@ export class DomainError extends Error {
    * Never tip text, contact details or anything else the caller may not see.
    */
   readonly details?: Readonly<Record<string, unknown>> | undefined;
+  /** The safe message in every language; `message` is its English for logs and stack traces. */
+  readonly text: Localized;
 
-  constructor(statusCode: number, code: string, message: string, details?: Readonly<Record<string, unknown>>) {
-    super(message);
+  constructor(statusCode: number, code: string, text: Localized, details?: Readonly<Record<string, unknown>>) {
+    super(text.en);
     this.name = new.target.name;
     this.statusCode = statusCode;
     this.code = code;
+    this.text = text;
     if (details !== undefined) this.details = details;
   }
 }
@@ -35,22 +39,22 @@ export class ValidationError extends DomainError {
   readonly issues: readonly FieldIssue[];
 
   constructor(issues: readonly FieldIssue[]) {
-    super(400, 'validation_failed', `Invalid fields: ${issues.map((issue) => issue.field).join(', ')}`);
+    super(400, 'validation_failed', errorText('invalidFields'));
     this.issues = issues;
   }
 }
 
 /** The body could not be read as the content type it claims. */
 export class MalformedBodyError extends DomainError {
-  constructor(detail: string) {
-    super(400, 'malformed_body', detail);
+  constructor(text: Localized) {
+    super(400, 'malformed_body', text);
   }
 }
 
 /** No such resource, or the caller may not know whether it exists. */
 export class NotFoundError extends DomainError {
-  constructor(message = 'Not found') {
-    super(404, 'not_found', message);
+  constructor(text: Localized = errorText('notFound')) {
+    super(404, 'not_found', text);
   }
 }
 
@@ -59,7 +63,7 @@ export class PayloadTooLargeError extends DomainError {
   readonly limitBytes: number;
 
   constructor(limitBytes: number) {
-    super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+    super(413, 'payload_too_large', errorText('payloadTooLarge', { n: limitBytes }));
     this.limitBytes = limitBytes;
   }
 }
@@ -69,15 +73,15 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly accepted: readonly string[];
 
   constructor(accepted: readonly string[]) {
-    super(415, 'unsupported_media_type', `Send the body as ${accepted.join(' or ')}.`);
+    super(415, 'unsupported_media_type', errorText('unsupportedMediaType', { types: accepted.join(', ') }));
     this.accepted = accepted;
   }
 }
 
 /** The request is not from who it claims to be: a missing, stale or wrong signature. */
 export class UnauthorizedError extends DomainError {
-  constructor(code: string, message: string) {
-    super(401, code, message);
+  constructor(code: string, text: Localized) {
+    super(401, code, text);
   }
 }
 
@@ -86,8 +90,8 @@ export class UnauthorizedError extends DomainError {
  * right now, another writer changed it first, or its state does not allow the change.
  */
 export class ConflictError extends DomainError {
-  constructor(code: string, message: string, details?: Readonly<Record<string, unknown>>) {
-    super(409, code, message, details);
+  constructor(code: string, text: Localized, details?: Readonly<Record<string, unknown>>) {
+    super(409, code, text, details);
   }
 }
 
@@ -96,8 +100,8 @@ export class ConflictError extends DomainError {
  * may not see the resource at all gets a NotFoundError instead, so its existence is not revealed.
  */
 export class ForbiddenError extends DomainError {
-  constructor(message = 'You do not have the role for this action.', code = 'forbidden') {
-    super(403, code, message);
+  constructor(text: Localized = errorText('forbidden'), code = 'forbidden') {
+    super(403, code, text);
   }
 }
 
@@ -105,8 +109,8 @@ export class ForbiddenError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number, message = 'Too many requests. Please try again later.') {
-    super(429, 'too_many_requests', message);
+  constructor(retryAfterSeconds: number, text: Localized = errorText('tooManyRequests')) {
+    super(429, 'too_many_requests', text);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -23,7 +23,7 @@ export function languageFromAcceptHeader(header: string | undefined): Language {
 }
 
 /** Reasons a field of a submission can be refused, in both languages. `{n}` is filled in. */
-const fieldReasons = {
+export const fieldReasons = {
   required: { vi: 'Thông tin này là bắt buộc.', en: 'This field is required.' },
   notText: { vi: 'Phải là văn bản.', en: 'Must be text.' },
   notNumber: { vi: 'Phải là một số.', en: 'Must be a number.' },
@@ -109,3 +109,6 @@ export const fieldLabels: Record<string, Record<Language, string>> = {
   secret: { vi: 'Mã bí mật', en: 'Secret' },
   body: { vi: 'Nội dung gửi lên', en: 'Request body' },
 };
+
+/** A text in every language tinbao speaks. */
+export type Localized = Readonly<Record<Language, string>>;

@@ -6,6 +6,7 @@ import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { z } from 'zod';
 import { UnauthorizedError } from '../../shared/errors.ts';
 import { officerFromClaims, type Officer } from '../../shared/officers/model.ts';
+import { errorText } from '../../shared/messages.ts';
 
 /** Where officers' access tokens come from and what they must say. */
 export interface OfficerAuthSettings {
@@ -129,9 +130,9 @@ export function createOfficerAuthenticator(settings: OfficerAuthSettings): Offic
   return {
     async authenticate(authorizationHeader) {
       const header = authorizationHeader?.trim() ?? '';
-      if (header === '') throw new UnauthorizedError('missing_token', 'Sign in: send the access token as "Authorization: Bearer <token>".');
+      if (header === '') throw new UnauthorizedError('missing_token', errorText('signIn'));
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw new UnauthorizedError('missing_token', 'Send the access token as "Authorization: Bearer <token>".');
+      if (!match) throw new UnauthorizedError('missing_token', errorText('bearerOnly'));
       let payload: JwtPayload;
       try {
         payload = await verifier.verify(match[1]!);
@@ -139,8 +140,8 @@ export function createOfficerAuthenticator(settings: OfficerAuthSettings): Offic
         if (!isTokenProblem(error)) throw error;
         // The library's messages can quote claims; say only what the caller needs.
         throw error instanceof JwtExpiredError
-          ? new UnauthorizedError('invalid_token', 'The access token has expired: sign in again.')
-          : new UnauthorizedError('invalid_token', 'The access token is not valid: sign in again.');
+          ? new UnauthorizedError('invalid_token', errorText('tokenExpired'))
+          : new UnauthorizedError('invalid_token', errorText('tokenInvalid'));
       }
       return officerFromClaims({
         sub: payload.sub as string,

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { DomainError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
 import type { FieldIssue } from '../../shared/errors.ts';
 import { describeFieldReason, type Language } from '../../shared/i18n.ts';
+import { errorMessages } from '../../shared/messages.ts';
 import { invalidSubmissionPage, messagePage } from './pages.ts';
 import { requestLanguage, wantsHtml } from './request.ts';
 
@@ -30,21 +31,21 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, 
     const page =
       error instanceof ValidationError
         ? (invalidPage ?? ((lang, issues) => invalidSubmissionPage(lang, issues)))(language, error.issues, event)
-        : messagePage(language, error.statusCode === 404 ? 'notFound' : 'badRequest', error.message);
+        : messagePage(language, error.statusCode === 404 ? 'notFound' : 'badRequest', error.text[language]);
     return { statusCode: error.statusCode, expose: true, message: page, headers: htmlHeaders };
   }
   const body =
     error instanceof ValidationError
       ? {
           error: error.code,
-          message: language === 'en' ? 'Some fields are invalid.' : 'Một số thông tin không hợp lệ.',
+          message: error.text[language],
           issues: error.issues.map((issue) => ({
             field: issue.field,
             reason: issue.reason,
             message: describeFieldReason(issue.reason, language, issue.limit),
           })),
         }
-      : { error: error.code, message: error.message, ...(error.details && { details: error.details }) };
+      : { error: error.code, message: error.text[language], ...(error.details && { details: error.details }) };
   const retryAfter: Record<string, string> = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
   return { statusCode: error.statusCode, expose: true, message: JSON.stringify(body), headers: { ...jsonHeaders, ...retryAfter } };
 }
@@ -84,7 +85,7 @@ export function httpErrorResponses(
         : {
             statusCode: 500,
             expose: true,
-            message: JSON.stringify({ error: 'internal_error', message: 'Internal error', correlationId }),
+            message: JSON.stringify({ error: 'internal_error', message: errorMessages.internalError[language], correlationId }),
             headers: jsonHeaders,
           };
       request.error = Object.assign(new Error('Internal error'), rendered);

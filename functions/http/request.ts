@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../shared/errors.ts';
 import { languageFromAcceptHeader, languages, type Language } from '../../shared/i18n.ts';
+import { errorText } from '../../shared/messages.ts';
 
 /**
  * Functions refuse request bodies above this size (bytes) with 413. 64 KiB holds the longest tip
@@ -60,11 +61,11 @@ export function readBody(event: APIGatewayProxyEventV2, options: { accept: reado
   // Invalid UTF-8 becomes U+FFFD here, which is what a browser would have sent for it.
   const text = bytes.toString('utf8');
   if (format === 'form') return { format, fields: new URLSearchParams(text), raw: text };
-  if (text.trim() === '') throw new MalformedBodyError('The body is empty; send a JSON object.');
+  if (text.trim() === '') throw new MalformedBodyError(errorText('emptyBody'));
   try {
     return { format, data: JSON.parse(text) as unknown, raw: text };
   } catch {
-    throw new MalformedBodyError('The body is not valid JSON.');
+    throw new MalformedBodyError(errorText('notJson'));
   }
 }
 

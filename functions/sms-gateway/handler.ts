@@ -15,17 +15,19 @@ import { createGatewayOutbox } from '../adapters/sms-outbox.ts';
 import { httpErrorResponses } from '../http/errors.ts';
 import { header, readBody } from '../http/request.ts';
 import { jsonResponse } from '../http/responses.ts';
+import { errorText } from '../../shared/messages.ts';
+import type { Localized } from '../../shared/i18n.ts';
 
 const gatewaySecret = await loadChannelSecret({ arnVariable: 'SMS_GATEWAY_SECRET_ARN', localVariable: 'SMS_GATEWAY_SECRET' });
 const outboundUrl = process.env.SMS_GATEWAY_OUTBOUND_URL;
 const intake = await createSmsIntake(outboundUrl ? createGatewayOutbox(outboundUrl, gatewaySecret) : undefined);
 
-const signatureMessages: Record<SignatureProblem, string> = {
-  missing_signature: `The ${gatewaySignatureHeaders.signature} header is missing.`,
-  missing_timestamp: `The ${gatewaySignatureHeaders.timestamp} header is missing.`,
-  malformed_timestamp: `The ${gatewaySignatureHeaders.timestamp} header must be Unix time in seconds.`,
-  stale_timestamp: `The ${gatewaySignatureHeaders.timestamp} header is more than 5 minutes from the server's clock.`,
-  bad_signature: `The ${gatewaySignatureHeaders.signature} header does not match the body.`,
+const signatureMessages: Record<SignatureProblem, Localized> = {
+  missing_signature: errorText('missingSignature', { header: gatewaySignatureHeaders.signature }),
+  missing_timestamp: errorText('missingSignature', { header: gatewaySignatureHeaders.timestamp }),
+  malformed_timestamp: errorText('malformedTimestamp', { header: gatewaySignatureHeaders.timestamp }),
+  stale_timestamp: errorText('staleTimestamp', { header: gatewaySignatureHeaders.timestamp }),
+  bad_signature: errorText('badSignature', { header: gatewaySignatureHeaders.signature }),
 };
 
 /**
@@ -53,7 +55,7 @@ async function receiveGatewaySms(event: APIGatewayProxyEventV2, context: Context
       reply: result.reply,
     });
   } catch (error) {
-    if (error instanceof IdempotencyAlreadyInProgressError) throw new ConflictError('already_processing', 'This message is being processed; retry in a few seconds.');
+    if (error instanceof IdempotencyAlreadyInProgressError) throw new ConflictError('already_processing', errorText('alreadyProcessing'));
     throw error;
   }
 }

@@ -14,6 +14,7 @@ import { createSmsIntake } from '../adapters/sms-intake.ts';
 import { httpErrorResponses } from '../http/errors.ts';
 import { header, readBody } from '../http/request.ts';
 import { isSignedByTwilio } from './signature.ts';
+import { errorText } from '../../shared/messages.ts';
 
 const authToken = await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' });
 // Twilio sends the reply itself from the TwiML we answer with, so no outbox.
@@ -29,9 +30,9 @@ function twiml(reply: string | null): APIGatewayProxyStructuredResultV2 {
 async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const body = readBody(event, { accept: ['form'] });
   const fields = body.format === 'form' ? body.fields : new URLSearchParams();
-  if (!header(event, 'x-twilio-signature')) throw new UnauthorizedError('missing_signature', 'The X-Twilio-Signature header is missing.');
+  if (!header(event, 'x-twilio-signature')) throw new UnauthorizedError('missing_signature', errorText('missingSignature', { header: 'X-Twilio-Signature' }));
   if (!isSignedByTwilio(authToken, event, fields)) {
-    throw new UnauthorizedError('bad_signature', 'The X-Twilio-Signature header does not match this URL and body.');
+    throw new UnauthorizedError('bad_signature', errorText('badTwilioSignature', { header: 'X-Twilio-Signature' }));
   }
   const message = parseOrThrow(twilioInboundSchema, Object.fromEntries(fields));
   try {
@@ -42,7 +43,7 @@ async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context)
     // A retry of a message already answered gets an empty answer, so the sender gets one reply.
     return twiml(result.duplicate ? null : result.reply);
   } catch (error) {
-    if (error instanceof IdempotencyAlreadyInProgressError) throw new ConflictError('already_processing', 'This message is being processed; retry in a few seconds.');
+    if (error instanceof IdempotencyAlreadyInProgressError) throw new ConflictError('already_processing', errorText('alreadyProcessing'));
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { statusFormPage, tipFormPage } from '../../functions/http/pages.ts';
 import { consoleVendorFiles } from '../definitions.ts';
 import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import type { PackId } from '../../shared/jurisdictions/pack.ts';
+import { consoleSettings } from '../console-settings.ts';
 
 /** Where the officer console lives on the distribution; the app client's callback and sign-out URL. */
 export const consolePath = '/console/';
@@ -330,11 +331,13 @@ export class WebConsole extends Construct {
     // Git-style patterns, anchored at the folder's root: a plain glob such as `index.html` would
     // also drop console/index.html.
     const generated = [runtimeConfigKey, ...pages.keys()].map((key) => `/${key}`);
+    // Type declarations beside the console's modules are for the tests only.
+    const testOnly = ['*.d.ts'];
     const vendor = stageVendorFiles(join(Stage.of(this)?.outdir ?? '.', `vendor-${this.node.addr}`));
     const sources = [
-      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: generated, ignoreMode: IgnoreMode.GIT })] : []),
+      ...(hasFiles(this.#webDirectory) ? [s3deploy.Source.asset(this.#webDirectory, { exclude: [...generated, ...testOnly], ignoreMode: IgnoreMode.GIT })] : []),
       ...[...pages].map(([key, html]) => s3deploy.Source.data(key, html)),
-      s3deploy.Source.jsonData(runtimeConfigKey, { ...config, pack: this.#pack, ...(this.#mapStyleUrl !== undefined && { mapStyleUrl: this.#mapStyleUrl }) }),
+      s3deploy.Source.jsonData(runtimeConfigKey, { ...config, ...consoleSettings(this.#pack, this.#mapStyleUrl) }),
       s3deploy.Source.asset(vendor),
     ];
     // An explicit role and log group, like the functions': no AWS managed policy, logs kept for a while.

@@ -3,6 +3,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { escapeHtml } from '../../functions/http/pages.ts';
 import { readBodyUpTo } from './http-body.ts';
+import { languageFromAcceptHeader, type Language } from '../../shared/i18n.ts';
 import { normalizePhoneNumber } from '../../shared/sms/phone.ts';
 import { gatewaySignatureHeaders, verifyGatewayRequest } from '../../shared/sms/webhook-signature.ts';
 
@@ -34,7 +35,28 @@ function json(response: ServerResponse, statusCode: number, body: unknown): void
   response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-function conversationPage(messages: readonly PhoneMessage[]): string {
+/** The page's words; the local stack's pages speak both languages like the real ones. */
+export const fakePhonesText = {
+  vi: {
+    title: 'Nhà mạng SMS giả lập – tinbao chạy trên máy',
+    heading: 'Nhà mạng SMS giả lập',
+    intro: 'Những gì mỗi điện thoại đã gửi tới tinbao và nhận từ tinbao, chỉ trong hệ thống chạy trên máy.',
+    empty: 'Chưa có tin nhắn nào.',
+    fromPhone: 'điện thoại gửi',
+    toPhone: 'gửi tới điện thoại',
+  },
+  en: {
+    title: 'Fake SMS provider – tinbao local',
+    heading: 'Fake SMS provider',
+    intro: 'What each phone sent to tinbao and received from it, in the local stack only.',
+    empty: 'No messages yet.',
+    fromPhone: 'sent by the phone',
+    toPhone: 'sent to the phone',
+  },
+} as const satisfies Record<Language, Record<string, string>>;
+
+function conversationPage(messages: readonly PhoneMessage[], language: Language): string {
+  const t = fakePhonesText[language];
   const phones = [...new Set(messages.map((message) => message.phone))];
   const sections = phones
     .map((phone) => {
@@ -42,19 +64,19 @@ function conversationPage(messages: readonly PhoneMessage[]): string {
         .filter((message) => message.phone === phone)
         .map(
           (message) =>
-            `<div class="bubble ${message.direction}"><div>${escapeHtml(message.text)}</div><small>${escapeHtml(message.provider)} · ${escapeHtml(message.at)}</small></div>`,
+            `<div class="bubble ${message.direction}"><div>${escapeHtml(message.text)}</div><small>${escapeHtml(message.direction === 'from-phone' ? t.fromPhone : t.toPhone)} · ${escapeHtml(message.provider)} · ${escapeHtml(message.at)}</small></div>`,
         )
         .join('');
       return `<section><h2>${escapeHtml(phone)}</h2>${bubbles}</section>`;
     })
     .join('');
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Fake SMS provider – tinbao local</title><style>
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(t.title)}</title><style>
 body{font:16px/1.4 system-ui,sans-serif;margin:0;background:#eee}main{max-width:28rem;margin:0 auto;padding:1rem}
 section{background:#fff;border-radius:12px;padding:.5rem 1rem 1rem;margin-bottom:1rem}h2{font-size:1rem}
 .bubble{max-width:80%;padding:.5rem .75rem;border-radius:14px;margin:.4rem 0;white-space:pre-wrap;word-wrap:break-word}
 .from-phone{background:#0b84ff;color:#fff;margin-left:auto}.to-phone{background:#e5e5ea;color:#000}small{opacity:.7;font-size:.75rem}
-</style></head><body><main><h1>Fake SMS provider</h1><p>What each phone sent to tinbao and received from it, in the local stack only.</p>${sections || '<p>No messages yet.</p>'}</main></body></html>`;
+</style></head><body><main><h1>${escapeHtml(t.heading)}</h1><p>${escapeHtml(t.intro)}</p>${sections || `<p>${escapeHtml(t.empty)}</p>`}</main></body></html>`;
 }
 
 /**
@@ -74,7 +96,7 @@ export function createFakeSmsProvider(options: { gatewaySecret: string; sns: SNS
     async handle(request, response, url) {
       if (!url.pathname.startsWith('/_local/sms')) return false;
       if (request.method === 'GET' && url.pathname === '/_local/sms') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(conversationPage(messages));
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(conversationPage(messages, languageFromAcceptHeader(url.searchParams.get('lang') ?? request.headers['accept-language'])));
         return true;
       }
       if (request.method === 'GET' && url.pathname === '/_local/sms/messages') {

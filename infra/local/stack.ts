@@ -27,6 +27,7 @@ import {
   type LocalSmsInbound,
 } from './resources.ts';
 import { startSqsPoller, type BatchOutcome, type SqsHandler } from './sqs-poller.ts';
+import { consoleSettings } from '../console-settings.ts';
 
 /**
  * Development secrets of the local stack. They are public on purpose: the local stack holds no
@@ -113,7 +114,7 @@ function observeSmsWebhooks(provider: FakeSmsProvider) {
 /** The console's configuration as the local stack runs it: the local sign-in and the pack's map (S3 holds a generated one in the cloud). */
 function serveConsoleConfig(request: IncomingMessage, response: ServerResponse, url: URL, pack: PackId): boolean {
   if (url.pathname !== '/config.json' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
-  const body = JSON.stringify({ pack, auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+  const body = JSON.stringify({ ...consoleSettings(pack), auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
   response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
   response.end(request.method === 'HEAD' ? undefined : body);
   return true;

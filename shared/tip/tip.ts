@@ -94,6 +94,27 @@ export function awaitsReply(tip: Pick<Tip, 'tipsterWroteAt' | 'officerRepliedAt'
 /** Statuses after which a tip takes no more follow-up messages. */
 export const closedTipStatuses: readonly TipStatus[] = ['RESOLVED', 'REJECTED'];
 
+/** What an officer may do to a tip besides a status change, by its status (roles are checked apart). */
+export type TipAction = 'claim' | 'assign' | 'transfer' | 'extendDeadline';
+
+/** Claim takes a NEW tip; assign gives a tip not yet being verified; an open tip moves and gets more time. */
+const actionStatuses: Readonly<Record<TipAction, readonly TipStatus[]>> = {
+  claim: ['NEW'],
+  assign: ['NEW', 'ASSIGNED'],
+  transfer: ['NEW', 'ASSIGNED', 'IN_PROGRESS'],
+  extendDeadline: ['NEW', 'ASSIGNED', 'IN_PROGRESS'],
+};
+
+/** Whether a tip of this status takes the action. */
+export function takesAction(status: TipStatus, action: TipAction): boolean {
+  return actionStatuses[action].includes(status);
+}
+
+/** The actions a tip of this status takes, for the console to offer. */
+export function allowedActions(status: TipStatus): TipAction[] {
+  return (Object.keys(actionStatuses) as TipAction[]).filter((action) => takesAction(status, action));
+}
+
 /** What the tracking-code record keeps: enough to find the tip and check its secret, no more. */
 export interface TrackingRecord {
   readonly trackingCode: string;

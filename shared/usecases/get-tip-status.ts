@@ -6,6 +6,7 @@ import type { TipRepository, TrackingCodeStore } from '../ports.ts';
 import { parseOrThrow } from '../tip/submission.ts';
 import type { TipStatus } from '../tip/tip.ts';
 import { canonicalTipSecret, parseTrackingCode, type SecretHasher } from '../tip/tracking-code.ts';
+import { errorText } from '../messages.ts';
 
 /** A status request: the tracking code and the secret, both as the tipster typed them. */
 export const statusRequestSchema = z.object({
@@ -46,7 +47,7 @@ export async function getTipStatus(input: unknown, dependencies: GetTipStatusDep
   const trackingCode = parseTrackingCode(request.code) ?? '';
   const record = await dependencies.codes.find(trackingCode);
   const secretMatches = dependencies.hasher.matches(request.secret, record?.secretHash ?? unknownCodeHash);
-  if (!record || !secretMatches) throw new NotFoundError('No tip matches this code and secret.');
+  if (!record || !secretMatches) throw new NotFoundError(errorText('codeAndSecretMismatch'));
 
   const tip = await dependencies.tips.get(record.tipId);
   if (!tip) return { trackingCode, status: 'RECEIVED', unit: null };

@@ -4,6 +4,7 @@ import type { Channel, TipEnvelope, TipFlag, TipSender } from '../tip/envelope.t
 import type { Category } from '../classification/types.ts';
 import type { Language } from '../i18n.ts';
 import { generateTipSecret, generateTrackingCode, type SecretHasher, type TipSecret, type TrackingCode } from '../tip/tracking-code.ts';
+import { errorText } from '../messages.ts';
 
 /** What submitTip needs from the outside world. */
 export interface SubmitTipDependencies {
@@ -141,7 +142,7 @@ export async function submitTipOnce(
     const earlier = await dependencies.ledger.find(token);
     if (earlier && earlier !== 'pending') return earlier;
     // The same form is being sent this very moment (a double click): that sending will answer.
-    throw new ConflictError('in_progress', 'This form is being sent already. Wait a moment, then check the status of your tip.');
+    throw new ConflictError('in_progress', errorText('formBeingSent'));
   }
   let accepted: SubmittedTip;
   try {

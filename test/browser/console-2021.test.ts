@@ -27,7 +27,9 @@ describe('the console on the old map (a deployment with "pack": "hcmc-2021")', (
   it("shows the 22 districts' queues, names, search and map", { timeout: testTimeoutMs }, async () => {
     const browser = await launchBrowser();
     try {
-      assert.deepEqual(await (await fetch(`${origin}/config.json`)).json(), { pack: 'hcmc-2021', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+      const { labels, ...settings } = (await (await fetch(`${origin}/config.json`)).json()) as { labels: { categories: Record<string, unknown> } };
+      assert.deepEqual(settings, { pack: 'hcmc-2021', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+      assert.deepEqual(labels.categories['wanted_person'], { vi: 'Đối tượng truy nã', en: 'Wanted person' });
       const marker = `mã ${Date.now().toString(36)}`;
       await classified(await submitApiTip(`Có người buôn bán ma túy ở hẻm đường Võ Văn Tần (${marker})`, '770'));
 

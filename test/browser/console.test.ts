@@ -4,7 +4,8 @@
  * to an officer's reply on the status page, what another unit's officer cannot see, tip text that
  * looks like HTML staying text, the CSV export, paging, finding a unit by name, and the map
  * (MapLibre GL JS on WebGL, saved as test-results/console-map.png). console-2021.test.ts runs the
- * console on the old map (hcmc-2021, 22 districts).
+ * console on the old map (hcmc-2021, 22 districts); console-live.test.ts the live queue and the
+ * desk's one-click routing.
  *
  * Each test launches its own Chromium with a fresh profile (user data dir) in a temp folder.
  */
@@ -17,6 +18,7 @@ import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LocalStack } from '../../infra/local/stack.ts';
+import { englishOnlyIn } from '../support/catalogue.ts';
 import { startTestStack } from '../support/stack.ts';
 import { consolePages, launchBrowser, optionValues, testTimeoutMs } from './console-support.ts';
 
@@ -48,6 +50,11 @@ afterAll(async () => {
 });
 
 const { apiFromPage, classified, openStatusPage, signIn, submitApiTip, submitTipOnForm, waitForQueueRow } = consolePages(() => origin);
+
+/** config.json as the local stack serves it (the pack, the sign-in, the names of the codes), for a test to change one part. */
+async function serverConfig(): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${origin}/config.json`)).json()) as Record<string, unknown>;
+}
 
 /** Where a marker's centre is on the page (a marker is centred on its unit's label point). */
 async function markerCentre(page: Page, code: string): Promise<{ x: number; y: number }> {
@@ -107,7 +114,12 @@ describe('web/ as the local stack serves it', () => {
     assert.equal((await fetch(`${origin}/assets/location.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
     const config = await fetch(`${origin}/config.json`);
     assert.equal(config.headers.get('content-type'), 'application/json; charset=utf-8');
-    assert.deepEqual(await config.json(), { pack: 'hcmc-2025', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+    const settings = (await config.json()) as { pack: string; auth: unknown; labels: Record<string, Record<string, { vi: string; en: string }>> };
+    assert.deepEqual({ pack: settings.pack, auth: settings.auth }, { pack: 'hcmc-2025', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
+    // The names of the domain's codes come from the server (shared/labels.ts): the console restates none.
+    assert.deepEqual(Object.keys(settings.labels).sort(), ['categories', 'channels', 'events', 'flags', 'reasons', 'rejections', 'routing', 'statuses', 'urgencies']);
+    assert.deepEqual(settings.labels['categories']?.['drugs'], { vi: 'Ma túy', en: 'Drugs' });
+    assert.deepEqual(settings.labels['reasons']?.['routing_candidate'], { vi: 'Chọn từ các đơn vị gợi ý của hệ thống định tuyến', en: 'Chosen from the routing suggestions' });
     const mapFile = await fetch(`${origin}/console/maps/hcmc-2025.geojson`);
     assert.equal(mapFile.headers.get('content-type'), 'application/geo+json');
     const map = (await mapFile.json()) as FeatureCollection & { pack: string };
@@ -229,6 +241,8 @@ describe('the citizen form, the officers console and the status page', () => {
         });
         await officer.reload();
         await officer.locator('#conversation', { hasText: answer }).waitFor();
+        // The tip says the tipster is waiting for an answer.
+        assert.equal(await officer.locator('#tip-awaiting').textContent(), '✉ Người báo đã nhắn');
       }
 
       // officer-27154 (Phường Bàn Cờ) sees nothing of it: not in a queue, 404 for the tip itself.
@@ -247,6 +261,8 @@ describe('the citizen form, the officers console and the status page', () => {
       await other.goto(`${origin}/console/#/tip/${encodeURIComponent(tipId)}`);
       await other.locator('h1', { hasText: 'Không tìm thấy tin báo này' }).waitFor();
       assert.equal(await other.locator('#tip-text').count(), 0);
+      // The server's refusal in the console's language, and nothing of it in English.
+      assert.deepEqual(englishOnlyIn(await other.locator('body').innerText()), []);
 
       assert.deepEqual(browser.dialogs, []);
       assert.deepEqual(browser.pageErrors, []);
@@ -312,6 +328,8 @@ describe('the citizen form, the officers console and the status page', () => {
       await officer.locator('#queue-filters button[type=submit]').click();
       await officer.locator('#queue-results:not([aria-busy])').waitFor();
       assert.equal(await officer.locator('#queue-table tbody tr').count(), 10);
+      // Days left as a person counts them: a tip received a minute ago has 20 of its 20.
+      assert.deepEqual([...new Set(await officer.locator('#queue-table tbody td[data-label="Còn lại"]').allTextContents())], ['20 ngày']);
       await officer.locator('#next-page').click();
       await officer.locator('#queue-table caption', { hasText: 'trang 2' }).waitFor();
       assert.equal(await officer.locator('#queue-table tbody tr').count(), 2);
@@ -322,14 +340,33 @@ describe('the citizen form, the officers console and the status page', () => {
       assert.match(download.suggestedFilename(), /^tinbao-27301-NEW-\d{8}-\d{4}\.csv$/);
       const file = await download.path();
       const csv = readFileSync(file, 'utf8');
-      assert.ok(csv.startsWith('\uFEFFregisterNumber,id,trackingCode,'), csv.slice(0, 80));
+      // Headers and values in the officer's language: names, not codes.
+      assert.ok(
+        csv.startsWith(
+          '\uFEFFSố đăng ký,Mã tin báo,Mã theo dõi,Đơn vị,Tình trạng,Mức khẩn,Loại,Kênh,Tiếp nhận (giờ Việt Nam),Hạn xác minh (giờ Việt Nam),Còn lại (ngày),Quá hạn,Người xử lý,Người gửi SMS,Người báo đã nhắn,Nội dung\r\n',
+        ),
+        csv.slice(0, 300),
+      );
       const lines = csv.slice(1).split('\r\n');
       assert.equal(lines.at(-1), '', 'ends with CRLF');
       assert.equal(lines.length - 2, texts.length, 'one row per tip, all pages');
       assert.ok(csv.includes(`"'=HYPERLINK(""http://evil.example"",""bấm vào""), rồi ""xem"""`), csv);
       assert.ok(csv.includes(`,'@SUM(1+1) có người tụ tập cờ bạc\r\n`), csv);
-      for (const tip of tips) assert.ok(csv.includes(`,${tip.code},27301,NEW,`), tip.code);
+      for (const tip of tips) assert.ok(csv.includes(`,${tip.code},Phường Chợ Quán (27301),Mới,`), tip.code);
+      // A tip received a minute ago has all 20 of its 20 days, as a person counts them.
+      assert.match(csv, /,Trang web,\d{4}-\d\d-\d\d \d\d:\d\d,\d{4}-\d\d-\d\d \d\d:\d\d,20,Không,,,Không,/);
+      assert.doesNotMatch(csv, /,NEW,|,web,|,normal,|,theft,/);
       await officer.locator('#export-status', { hasText: `Đã xuất ${texts.length} dòng` }).waitFor();
+
+      // In English, the file is in English.
+      await officer.getByRole('button', { name: 'English' }).click();
+      await officer.locator('h1', { hasText: 'Tip queue' }).waitFor();
+      await officer.locator('#queue-results:not([aria-busy])').waitFor();
+      const [english] = await Promise.all([officer.waitForEvent('download'), officer.locator('#export-csv').click()]);
+      const englishCsv = readFileSync(await english.path(), 'utf8');
+      assert.ok(englishCsv.startsWith('\uFEFFRegister no.,Tip id,Tracking code,Unit,Status,Urgency,Category,Channel,'), englishCsv.slice(0, 120));
+      for (const tip of tips) assert.ok(englishCsv.includes(`,${tip.code},Cho Quan Ward (27301),New,`), tip.code);
+      assert.match(englishCsv, /,Web form,/);
       assert.deepEqual(browser.pageErrors, []);
     } finally {
       await browser.close();
@@ -479,9 +516,8 @@ describe('the citizen form, the officers console and the status page', () => {
       // The provider is played by request interception: a style of one background layer, no tiles.
       const styleUrl = `${origin}/_test/provider-style.json`;
       const served: string[] = [];
-      await browser.context.route(`${origin}/config.json`, (route) =>
-        route.fulfill({ json: { pack: 'hcmc-2025', mapStyleUrl: styleUrl, auth: { type: 'local', tokenUrl: '/_local/idp/token' } } }),
-      );
+      const provider = await serverConfig();
+      await browser.context.route(`${origin}/config.json`, (route) => route.fulfill({ json: { ...provider, mapStyleUrl: styleUrl } }));
       await browser.context.route(styleUrl, (route) => {
         served.push(route.request().url());
         return route.fulfill({
@@ -517,8 +553,9 @@ describe('the citizen form, the officers console and the status page', () => {
       const cognito = `https://${domain}`;
       const redirectUri = `${origin}/console/`;
       const seen: { challenge?: string; state?: string; verifier?: string; code?: string; logout?: URL } = {};
+      const settings = await serverConfig();
       await browser.context.route(`${origin}/config.json`, (route) =>
-        route.fulfill({ json: { pack: 'hcmc-2025', auth: { type: 'cognito', domain, clientId: 'console-client', region: 'ap-southeast-1' } } }),
+        route.fulfill({ json: { ...settings, auth: { type: 'cognito', domain, clientId: 'console-client', region: 'ap-southeast-1' } } }),
       );
       // In the cloud the console's policy names the Cognito domain for the token request.
       await browser.context.route((url) => url.href.startsWith(redirectUri) && url.pathname === '/console/', async (route) => {
@@ -608,12 +645,38 @@ describe('the citizen form, the officers console and the status page', () => {
       await page.locator('#note-form-result', { hasText: 'Thông tin chưa hợp lệ:' }).waitFor();
       assert.match((await page.locator('#note-form-result').textContent()) ?? '', /Nội dung: /);
 
-      await page.locator('#assign-form').getByLabel('Tên đăng nhập của cán bộ').fill('officer-26743b');
+      // The supervisor picks one of the unit's officers; nothing is picked before they choose.
+      const assignee = page.locator('#assign-form').getByLabel('Cán bộ');
+      assert.deepEqual(await optionValues(page, '#assign-form select[name="assignee"]'), ['', 'officer-26743', 'officer-26743b']);
+      assert.equal(await assignee.inputValue(), '');
+      assert.equal(await assignee.getAttribute('required'), '');
+      // A new tip can only be closed, and the status control proposes nothing until the officer chooses.
+      const newStatus = page.locator('#status-form').getByLabel('Tình trạng mới');
+      assert.deepEqual(await optionValues(page, '#status-form select[name="status"]'), ['', 'REJECTED']);
+      assert.equal(await newStatus.inputValue(), '');
+      assert.equal(await page.locator('#status-form select[name="status"] option:checked').textContent(), '— Chọn tình trạng —');
+      await assignee.selectOption('officer-26743b');
       await page.getByRole('button', { name: 'Giao', exact: true }).click();
       await page.locator('#tip-assignee', { hasText: 'officer-26743b' }).waitFor();
       await saved.waitFor();
+      // "Đã lưu." is shown once and said once: one live region holds it.
+      const liveRegionsWith = (text: string) =>
+        page.evaluate(
+          (wanted) =>
+            Array.from(document.querySelectorAll('[role="status"], [role="alert"], [aria-live]')).filter(
+              (region) => region.getAttribute('aria-live') !== 'off' && (region.textContent ?? '').includes(wanted) && !region.parentElement?.closest('[role="status"], [role="alert"], [aria-live]'),
+            ).length,
+          text,
+        );
+      assert.equal(await liveRegionsWith('Đã lưu.'), 1);
 
-      await page.locator('#status-form').getByLabel('Tình trạng mới').selectOption('IN_PROGRESS');
+      // Assigned: work on it can start, or it can be closed; still nothing chosen in advance.
+      assert.deepEqual(await optionValues(page, '#status-form select[name="status"]'), ['', 'IN_PROGRESS', 'REJECTED']);
+      assert.equal(await newStatus.inputValue(), '');
+      await page.getByRole('button', { name: 'Đổi tình trạng' }).click();
+      assert.equal(await newStatus.evaluate((select) => (select as HTMLSelectElement).validity.valueMissing), true, 'a required choice, not a default');
+      assert.equal(await page.locator('#tip-status').textContent(), 'Đã giao');
+      await newStatus.selectOption('IN_PROGRESS');
       await page.getByRole('button', { name: 'Đổi tình trạng' }).click();
       await page.locator('#tip-status', { hasText: 'Đang xác minh' }).waitFor();
 
@@ -630,7 +693,7 @@ describe('the citizen form, the officers console and the status page', () => {
       await page.locator('#tip-status', { hasText: 'Mới' }).waitFor();
       assert.match((await page.locator('.facts').textContent()) ?? '', /Phường Bàn Cờ \(27154\) · trước đây thuộc Quận 3/);
 
-      await page.locator('#status-form').getByLabel('Tình trạng mới').selectOption('REJECTED');
+      await newStatus.selectOption('REJECTED');
       await page.locator('#status-form').getByLabel('Lý do đóng tin').selectOption('duplicate');
       await page.locator('#status-form').getByLabel('Mã (id) tin báo gốc').fill(originalId);
       await page.locator('#status-form').getByLabel('Ghi chú (không bắt buộc)').fill('Cùng sự việc');

@@ -5,7 +5,7 @@ import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { StaleTipError } from '../../shared/officers/model.ts';
 import { tipStatuses, type Tip, type TipStatus } from '../../shared/tip/tip.ts';
 import { assignTip, changeStatus, claimTip, getTip, listQueue, transferTip } from '../../shared/usecases/officers/tips.ts';
-import { InvalidTransitionError, allowedStatusChanges, routingCandidateReason, statusChanges } from '../../shared/usecases/officers/workflow.ts';
+import { InvalidTransitionError, allowedStatusChanges, extendDeadline, routingCandidateReason, statusChanges } from '../../shared/usecases/officers/workflow.ts';
 import { exampleUnit, flakyTips, memoryTips, officers, otherUnit, storedTip, storedTipIn, tipWorld } from '../support/tip-fakes.ts';
 import { issuesOf, refusal } from '../support/refusals.ts';
 
@@ -311,6 +311,28 @@ describe('the state machine', () => {
         }
       });
     }
+  }
+
+  // The console offers what the tip view says it takes: the view must agree with the use cases.
+  const worldWith = (status: TipStatus) => {
+    const w = tipWorld();
+    w.tips.put(storedTipIn(status, officers.colleague));
+    return w;
+  };
+  const actionRuns = {
+    claim: (w: ReturnType<typeof tipWorld>) => claimTip(officers.unit, tipId, w),
+    assign: (w: ReturnType<typeof tipWorld>) => assignTip(officers.supervisor, tipId, { assignee: officers.unit.username }, w),
+    transfer: (w: ReturnType<typeof tipWorld>) => transferTip(officers.supervisor, tipId, { to: otherUnit, reason: 'Địa bàn của đơn vị khác' }, w),
+    extendDeadline: (w: ReturnType<typeof tipWorld>) => extendDeadline(officers.supervisor, tipId, { days: 5, reason: 'Cần thêm thời gian' }, w),
+  } as const;
+  for (const status of tipStatuses) {
+    it(`a ${status} tip's view lists exactly the actions the use cases take`, async () => {
+      const listed = (await getTip(officers.supervisor, tipId, worldWith(status))).tip.allowedActions;
+      for (const [action, run] of Object.entries(actionRuns)) {
+        const accepted = await run(worldWith(status)).then(() => true, (error: unknown) => (error instanceof ConflictError ? false : Promise.reject(error)));
+        assert.equal(listed.includes(action as (typeof listed)[number]), accepted, `${action} on a ${status} tip`);
+      }
+    });
   }
 
   it('walks a tip from NEW to RESOLVED through claim, with one version per change', async () => {

@@ -329,7 +329,7 @@ describe('requireOfficer', () => {
     const middleware = requireOfficer({
       authenticate: async (header) => {
         seen.push(header);
-        if (header !== 'Bearer good') throw new UnauthorizedError('invalid_token', 'no');
+        if (header !== 'Bearer good') throw new UnauthorizedError('invalid_token', { vi: 'không', en: 'no' });
         return officer;
       },
     });

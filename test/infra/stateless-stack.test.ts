@@ -64,6 +64,7 @@ import {
   testStage,
   type Statement,
 } from './support.ts';
+import { consoleLabels } from '../../shared/labels.ts';
 
 const synthesized = synthesizeTemplates();
 afterAll(() => synthesized.dispose());
@@ -1007,6 +1008,8 @@ describe('web pages and console', () => {
         logoutUri: `${site}${consolePath}`,
       },
       pack: 'hcmc-2025',
+      // The names of the domain's codes, from shared/labels.ts: the console restates none.
+      labels: JSON.parse(JSON.stringify(consoleLabels())),
     });
   });
 

@@ -5,10 +5,9 @@ import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { apiRoutes } from '../../infra/definitions.ts';
 import { gatewaySignatureHeadersFor } from '../../shared/sms/webhook-signature.ts';
-import { eventually, postJson, waitLimitMs } from '../support/helpers.ts';
+import { eventually, officerApi, postJson, waitLimitMs } from '../support/helpers.ts';
 
 let stack: LocalStack;
-const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   stack = await startTestStack({ logLevel: 'WARN' });
@@ -18,21 +17,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function token(username: string): Promise<string> {
-  const cached = tokens.get(username);
-  if (cached) return cached;
-  const issued = await stack.identityProvider.issueToken(username);
-  tokens.set(username, issued);
-  return issued;
-}
-
-async function call(username: string | null, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (username) headers.authorization = `Bearer ${await token(username)}`;
-  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { items?: Array<{ id: string }>; tip?: Record<string, unknown>; events?: Array<Record<string, unknown>> } };
-}
+const call = officerApi(() => stack);
 
 /** Finds a tip in a queue by its tracking code, reading every page (the oldest come first). */
 async function findInQueue(viewer: string, queue: string, status: string, trackingCode: string): Promise<string | undefined> {
@@ -121,7 +106,7 @@ describe('authorisation: every officer route × role × unit', () => {
   });
 
   it('refuses a forged or expired token with 401', async () => {
-    const forged = `${(await token('officer-26743')).slice(0, -4)}AAAA`;
+    const forged = `${(await stack.identityProvider.issueToken('officer-26743')).slice(0, -4)}AAAA`;
     const response = await fetch(`${stack.apiUrl}/queue?queue=26743`, { headers: { authorization: `Bearer ${forged}` } });
     assert.equal(response.status, 401);
     const expired = await stack.identityProvider.issueToken('officer-26743', { expiresInSeconds: -60 });

@@ -146,7 +146,7 @@ describe('SMS from a Vietnamese gateway', () => {
     const stale = await sendGateway({ from: phone.local, text: 'tin bao cu' }, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     assert.equal(stale.status, 401);
     assert.equal(stale.json.error, 'stale_timestamp');
-    assert.match(String(stale.json.message), /5 minutes/);
+    assert.match(String(stale.json.message), /5 phút/);
     const missingFields = await sendGateway({ from: '', text: '' }, { body: JSON.stringify({ messageId: 'x', text: 'hi', from: 'not a phone', receivedAt: 'yesterday' }) });
     assert.equal(missingFields.status, 400);
     assert.deepEqual(missingFields.json.issues?.map((issue) => [issue.field, issue.reason]).sort(), [['from', 'badPhone'], ['receivedAt', 'notDateTime'], ['to', 'required']]);

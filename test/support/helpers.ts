@@ -92,3 +92,29 @@ export function captureLogLines(): { lines: string[]; restore(): void } {
   }) as typeof process.stdout.write;
   return { lines, restore: () => void (process.stdout.write = original) };
 }
+
+/** What an officer's API call answers: the status and the parsed JSON body ({} when empty). */
+export interface OfficerAnswer {
+  readonly status: number;
+  readonly json: Record<string, unknown> & { items?: Array<{ id: string }>; tip?: Record<string, unknown>; events?: Array<Record<string, unknown>> };
+}
+
+/**
+ * Calls the officers' API as a seeded local user (null: with no token), with one token per
+ * user for the whole test file, issued by the local stack's identity provider.
+ */
+export function officerApi(stack: () => { apiUrl: string; identityProvider: { issueToken(username: string): Promise<string> } }) {
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string) => {
+    let issued = tokens.get(username);
+    if (!issued) tokens.set(username, (issued = stack().identityProvider.issueToken(username)));
+    return issued;
+  };
+  return async function call(username: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<OfficerAnswer> {
+    const sent: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    if (username) sent.authorization = `Bearer ${await token(username)}`;
+    const response = await fetch(`${stack().apiUrl}${path}`, { method, headers: sent, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, json: (text ? JSON.parse(text) : {}) as OfficerAnswer['json'] };
+  };
+}

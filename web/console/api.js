@@ -4,7 +4,7 @@
 import { signOut, tokenUsable } from './auth.js';
 import { h } from './dom.js';
 import { state, t } from './state.js';
-import { errorMessages, fieldNames, nameOf, statusNames } from './names.js';
+import { fieldNames } from './names.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -28,7 +28,7 @@ export async function api(method, path, body) {
     response = await fetch(`${apiBase()}${path}`, {
       method,
       cache: 'no-store',
-      // Field errors come back in the console's language.
+      // The server's messages and field errors come back in the console's language.
       headers: { authorization: `Bearer ${state.token}`, 'accept-language': state.language, ...(body !== undefined && { 'content-type': 'application/json' }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
@@ -44,7 +44,7 @@ export async function api(method, path, body) {
   return data;
 }
 
-/** An error as the officer reads it: the server's message, each bad field, what is allowed. */
+/** An error as the officer reads it: the server's message (in the officer's language), or each bad field. */
 export function errorContent(error) {
   const body = error instanceof ApiError ? error.body : {};
   const lines = [];
@@ -58,12 +58,9 @@ export function errorContent(error) {
   } else {
     const fallback =
       error.status === 403 ? t().errorForbidden : error.status === 404 ? t().notFound : error.status === 409 ? t().errorConflict : t().errorServer;
-    const known = typeof body.error === 'string' && Object.hasOwn(errorMessages, body.error) ? errorMessages[body.error][state.language] : undefined;
-    lines.push(known ?? (typeof body.message === 'string' && body.message ? body.message : fallback));
-    const allowed = body.details?.allowed;
-    if (Array.isArray(allowed)) {
-      lines.push(allowed.length > 0 ? t().allowedStatuses(allowed.map((status) => nameOf(statusNames, status, state.language)).join(', ')) : t().noStatusChange);
-    }
+    // The server words its refusals in the request's language (Accept-Language), a refused status
+    // change with what is allowed; only an answer without a message gets the console's own words.
+    lines.push(typeof body.message === 'string' && body.message.trim() ? body.message : fallback);
   }
   return lines.map((line) => h('p', { text: line }));
 }

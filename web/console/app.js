@@ -10,6 +10,8 @@
 import { finishCognitoSignIn, isCognitoReturn, officer, renderSignIn, restoreSession, setAuthHooks, signedOutMessage, signOut, tokenUsable } from './auth.js';
 import { h } from './dom.js';
 import { renderMap } from './map.js';
+import { setLabels } from './names.js';
+import { resetLive } from './queue-live.js';
 import { renderQueue } from './queue.js';
 import { defaultPack, keys, parseRoute, setRouter, state, t } from './state.js';
 import { renderTip } from './tip.js';
@@ -96,6 +98,8 @@ async function start() {
   setRouter(route);
   setAuthHooks({
     signedIn: () => {
+      // Another officer, or the same one again: the first look at the queues announces nothing.
+      resetLive();
       renderChrome();
       route();
     },
@@ -107,6 +111,8 @@ async function start() {
   renderChrome();
   try {
     state.config = await loadJson('/config.json');
+    // The names of the domain's codes come with the configuration (shared/labels.ts on the server).
+    setLabels(state.config?.labels);
     // The deployment's pack names the map file: its units are the queues.
     await loadPack(typeof state.config?.pack === 'string' ? state.config.pack : defaultPack);
   } catch {

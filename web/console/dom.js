@@ -63,10 +63,15 @@ export function timeElement(value) {
   return h('time', { datetime: String(value ?? '') }, formatTime(value));
 }
 
-/** Says something to screen readers and sighted users alike, in the header's live region. */
-export function announce(message) {
+/**
+ * Says something to screen readers, in the header's live region, and shows it there too unless
+ * the view shows it already (`seen: false`): one announcement, one place on screen.
+ */
+export function announce(message, { seen = true } = {}) {
   const region = document.getElementById('announcer');
-  if (region) region.textContent = message ?? '';
+  if (!region) return;
+  region.classList.toggle('unseen', !seen);
+  region.textContent = message ?? '';
 }
 
 /** What the view on screen holds that must be let go when another replaces it (a map's WebGL context). */

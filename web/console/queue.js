@@ -1,87 +1,61 @@
-// The queue view: one queue and status, page by page, with the whole filtered queue as CSV.
+// The queue view: one queue and status, page by page, kept up to date while it is on screen
+// (queue-live.js), with the whole filtered queue as CSV (queue-export.js). On narrow screens each
+// row is a card whose cells carry their column's name (data-label).
 
 import { api, errorContent } from './api.js';
 import { officer } from './auth.js';
-import { downloadCsv, toCsv } from './csv.js';
 import { field, h, option, show, timeElement } from './dom.js';
-import { allStatuses, cityQueue, defaultPageSize, exportPageSize, maxExportRows, pageSizes, queueHref, rerender, state, t, tipHref } from './state.js';
+import { allStatuses, cityQueue, defaultPageSize, pageSizes, queueHref, rerender, state, t, tipHref } from './state.js';
 import { categoryNames, nameOf, statusNames, urgencyNames } from './names.js';
+import { exportQueue, queueParams } from './queue-export.js';
+import { awaitingMarker, daysLeftContent } from './marks.js';
+import { liveQueue, urgentBanner } from './queue-live.js';
 import { unitSearch } from './search.js';
 import { queueName, queueOptions, visibleQueues } from './units.js';
 
-function daysLeftCell(item) {
-  if (item.overdue) {
-    return h('strong', { class: 'overdue' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), t().overdue(Math.max(1, -Number(item.daysLeft))));
-  }
-  return h('span', { class: Number(item.daysLeft) <= 3 ? 'due-soon' : '' }, t().daysLeft(Number(item.daysLeft)));
-}
+const columns = () => [t().colRegister, t().colUrgency, t().colDaysLeft, t().colCategory, t().colExcerpt, t().colAssignee, t().colReceived];
+
+/** What a row shows, to tell whether a refreshed row changed. */
+const rowSignatures = new WeakMap();
 
 function queueRow(item) {
-  return h(
+  const [register, urgency, daysLeft, category, excerpt, assignee, received] = columns();
+  const row = h(
     'tr',
-    { class: item.overdue ? 'is-overdue' : '' },
-    h('th', { scope: 'row' }, h('a', { href: tipHref(item.id), class: 'register' }, item.registerNumber || item.trackingCode)),
-    h('td', {}, h('span', { class: `urgency urgency-${String(item.urgency)}` }, nameOf(urgencyNames, item.urgency, state.language))),
-    h('td', {}, daysLeftCell(item)),
-    h('td', {}, nameOf(categoryNames, item.category, state.language)),
-    h('td', { class: 'excerpt' }, item.excerpt),
-    h('td', {}, item.assignee ?? t().nobody),
-    h('td', {}, timeElement(item.receivedAt)),
+    { class: item.overdue ? 'is-overdue' : '', 'data-id': item.id },
+    h(
+      'th',
+      { scope: 'row', 'data-label': register },
+      h('a', { href: tipHref(item.id), class: 'register' }, item.registerNumber || item.trackingCode),
+      item.awaitingReply ? [' ', awaitingMarker()] : null,
+    ),
+    h('td', { 'data-label': urgency }, h('span', { class: `urgency urgency-${String(item.urgency)}` }, nameOf(urgencyNames, item.urgency, state.language))),
+    h('td', { 'data-label': daysLeft }, daysLeftContent(item)),
+    h('td', { 'data-label': category }, nameOf(categoryNames, item.category, state.language)),
+    h('td', { class: 'excerpt', 'data-label': excerpt }, item.excerpt),
+    h('td', { 'data-label': assignee }, item.assignee ?? t().nobody),
+    h('td', { 'data-label': received }, timeElement(item.receivedAt)),
   );
+  rowSignatures.set(row, JSON.stringify(item));
+  return row;
 }
 
-function queueParams(queue, status, cursor, limit) {
-  const params = new URLSearchParams({ queue, status });
-  if (cursor) params.set('cursor', cursor);
-  if (limit) params.set('limit', String(limit));
-  return params;
-}
-
-const csvHeader = ['registerNumber', 'id', 'trackingCode', 'queue', 'status', 'urgency', 'category', 'channel', 'receivedAt', 'dueAt', 'daysLeft', 'overdue', 'assignee', 'senderAlias', 'excerpt'];
-
-/** Every row of the filtered queue, page after page, as CSV. */
-async function exportQueue(queue, status, button, progress) {
-  button.disabled = true;
-  const rows = [];
-  let cursor = '';
-  let truncated = false;
-  try {
-    do {
-      const page = await api('GET', `/queue?${queueParams(queue, status, cursor, exportPageSize)}`);
-      for (const item of page.items ?? []) {
-        rows.push([
-          item.registerNumber,
-          item.id,
-          item.trackingCode,
-          item.queue,
-          item.status,
-          item.urgency,
-          item.category,
-          item.channel,
-          item.receivedAt,
-          item.dueAt,
-          Number(item.daysLeft),
-          item.overdue ? 'yes' : 'no',
-          item.assignee ?? '',
-          item.senderAlias ?? '',
-          item.excerpt,
-        ]);
-      }
-      cursor = page.nextCursor ?? '';
-      progress.textContent = t().exporting(rows.length);
-      if (rows.length >= maxExportRows && cursor) {
-        truncated = true;
-        break;
-      }
-    } while (cursor);
-    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-    downloadCsv(`tinbao-${queue}-${status}-${stamp}.csv`, toCsv(csvHeader, rows));
-    progress.textContent = truncated ? t().exportTooMany(rows.length) : t().exported(rows.length);
-  } catch (error) {
-    progress.replaceChildren(...errorContent(error));
-  } finally {
-    button.disabled = false;
-  }
+/**
+ * Makes the rows of `tbody` those of `items`, in order, touching only rows that changed: a row
+ * the officer has focused or selected text in stays the same element unless its tip changed.
+ */
+function syncRows(tbody, items) {
+  const existing = new Map([...tbody.rows].map((row) => [row.dataset.id, row]));
+  const focusedId = tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.id : undefined;
+  const rows = items.map((item) => {
+    const old = existing.get(item.id);
+    return old && rowSignatures.get(old) === JSON.stringify(item) ? old : queueRow(item);
+  });
+  rows.forEach((row, index) => {
+    if (tbody.rows[index] !== row) tbody.insertBefore(row, tbody.rows[index] ?? null);
+  });
+  while (tbody.rows.length > rows.length) tbody.rows[rows.length].remove();
+  if (focusedId !== undefined && !tbody.contains(document.activeElement)) rows.find((row) => row.dataset.id === focusedId)?.querySelector('a')?.focus();
 }
 
 /** The queue an officer starts with: the city desk's own for the desk, else their first unit. */
@@ -111,6 +85,7 @@ export async function renderQueue(params, stale) {
   const progress = h('p', { class: 'progress', role: 'status', 'aria-live': 'polite', id: 'export-status' });
   const exportButton = h('button', { type: 'button', id: 'export-csv', onclick: () => exportQueue(queue, status, exportButton, progress) }, t().exportCsv);
   const results = h('div', { id: 'queue-results', 'aria-busy': 'true' }, h('p', { text: t().loading }));
+  const updated = h('p', { class: 'updated hint', id: 'queue-updated' });
   const filters = h(
     'form',
     {
@@ -138,11 +113,50 @@ export async function renderQueue(params, stale) {
   // Officers of many queues (the desk has every unit's) find one by its name.
   const search = queues.length > 2 ? unitSearch({ codes: queues, hrefFor: (code) => queueHref(code, status, 1, limit), id: 'queue-search' }) : null;
   const heading = h('h1', { tabindex: '-1', text: `${t().queueTitle}: ${queueName(queue)}` });
-  show(h('section', { class: 'queue' }, heading, search, filters, progress, results), t().queueTitle);
+  const banner = urgentBanner();
+  show(h('section', { class: 'queue' }, heading, banner.element, search, filters, progress, results, updated), t().queueTitle);
+
+  const path = `/queue?${queueParams(queue, status, cursor, limit)}`;
+  const caption = t().caption(queueName(queue), nameOf(statusNames, status, state.language), pageNumber);
+  let shown;
+  /** Shows a page of the queue: the first time whole, then only what changed. */
+  const showPage = (page) => {
+    // Another filter is on its way: the answer for this one is no longer wanted.
+    if (shown !== undefined && results.hasAttribute('aria-busy')) return;
+    if (page.nextCursor) state.paging.cursors[pageNumber] = page.nextCursor;
+    const items = page.items ?? [];
+    const signature = JSON.stringify([items, page.nextCursor ?? null]);
+    if (signature === shown) return;
+    const tbody = results.querySelector('#queue-table tbody');
+    const pagerKey = `${pageNumber > 1}|${Boolean(page.nextCursor)}`;
+    if (items.length > 0 && tbody) {
+      syncRows(tbody, items);
+      if (results.dataset.pager !== pagerKey) results.querySelector('.pager')?.replaceWith(pager(page));
+    } else {
+      const table = h(
+        'table',
+        { class: 'queue-table', id: 'queue-table' },
+        h('caption', { text: caption }),
+        h('thead', {}, h('tr', {}, columns().map((label) => h('th', { scope: 'col', text: label })))),
+        h('tbody', {}),
+      );
+      if (items.length > 0) syncRows(table.tBodies[0], items);
+      results.replaceChildren(items.length > 0 ? table : h('p', { class: 'empty', text: t().empty }), pager(page));
+    }
+    results.dataset.pager = pagerKey;
+    shown = signature;
+  };
+  const pager = (page) =>
+    h(
+      'nav',
+      { class: 'pager', 'aria-label': caption },
+      pageNumber > 1 ? h('a', { href: queueHref(queue, status, pageNumber - 1, limit), id: 'previous-page' }, t().previousPage) : null,
+      page.nextCursor ? h('a', { href: queueHref(queue, status, pageNumber + 1, limit), id: 'next-page' }, t().nextPage) : null,
+    );
 
   let page;
   try {
-    page = await api('GET', `/queue?${queueParams(queue, status, cursor, limit)}`);
+    page = await api('GET', path);
   } catch (error) {
     if (stale() || error.status === 401) return;
     results.replaceChildren(h('div', { class: 'alert', role: 'alert' }, errorContent(error)));
@@ -150,26 +164,7 @@ export async function renderQueue(params, stale) {
     return;
   }
   if (stale()) return;
-  if (page.nextCursor) state.paging.cursors[pageNumber] = page.nextCursor;
-  const items = page.items ?? [];
-  const caption = t().caption(queueName(queue), nameOf(statusNames, status, state.language), pageNumber);
-  const table = h(
-    'table',
-    { class: 'queue-table', id: 'queue-table' },
-    h('caption', { text: caption }),
-    h(
-      'thead',
-      {},
-      h('tr', {}, [t().colRegister, t().colUrgency, t().colDaysLeft, t().colCategory, t().colExcerpt, t().colAssignee, t().colReceived].map((label) => h('th', { scope: 'col', text: label }))),
-    ),
-    h('tbody', {}, items.map(queueRow)),
-  );
-  const pager = h(
-    'nav',
-    { class: 'pager', 'aria-label': caption },
-    pageNumber > 1 ? h('a', { href: queueHref(queue, status, pageNumber - 1, limit), id: 'previous-page' }, t().previousPage) : null,
-    page.nextCursor ? h('a', { href: queueHref(queue, status, pageNumber + 1, limit), id: 'next-page' }, t().nextPage) : null,
-  );
-  results.replaceChildren(items.length > 0 ? table : h('p', { class: 'empty', text: t().empty }), pager);
+  showPage(page);
   results.removeAttribute('aria-busy');
+  liveQueue({ stale, path, queue, status, cursor, page, showPage, banner, updated });
 }

@@ -9,15 +9,12 @@ export const keys = {
   language: 'tinbao.console.language',
 };
 
+/** The statuses the queue filter lists, in the order of the work. */
 export const allStatuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED', 'REJECTED'];
-export const openStatuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS'];
 /** The queue of the city duty desk: every tip no unit can safely claim. */
 export const cityQueue = 'CITY';
 /** The map in force, when config.json names none. */
 export const defaultPack = 'hcmc-2025';
-/** Where changeStatus may take a tip from each status (the server's state machine; display only). */
-export const statusChanges = { NEW: ['REJECTED'], ASSIGNED: ['IN_PROGRESS', 'REJECTED'], IN_PROGRESS: ['RESOLVED', 'REJECTED'], RESOLVED: [], REJECTED: [] };
-export const rejectionReasons = ['false', 'duplicate', 'spam'];
 /** Rows per page the officer may choose; the API allows 1 to 100. */
 export const pageSizes = [10, 25, 50, 100];
 export const defaultPageSize = 25;

@@ -1,11 +1,12 @@
 // The actions on a tip, each a form of its own with a result line: claim, assign (supervisor),
 // transfer, change status, internal note, reply to the tipster, extend the deadline (supervisor).
-// What the officer's role allows is shown; the API decides.
+// What the officer's role allows is shown; the API decides. The status changes offered are the
+// tip's own `allowedStatusChanges`: the state machine lives on the server only.
 
 import { errorContent } from './api.js';
 import { officer } from './auth.js';
 import { field, h, option } from './dom.js';
-import { openStatuses, rejectionReasons, state, statusChanges, t } from './state.js';
+import { state, t } from './state.js';
 import { nameOf, rejectionNames, statusNames } from './names.js';
 import { allQueues, queueOptions } from './units.js';
 
@@ -61,10 +62,10 @@ function claimAction(act) {
   return h('div', { class: 'action claim' }, claimButton, claimResult);
 }
 
-function statusAction(tip, act) {
-  const allowed = statusChanges[tip.status] ?? [];
-  const target = h('select', { name: 'status', required: true }, allowed.map((code) => option(code, nameOf(statusNames, code, state.language))));
-  const rejection = h('select', { name: 'reason', required: true }, option('', '—'), rejectionReasons.map((code) => option(code, nameOf(rejectionNames, code, state.language))));
+function statusAction(allowed, act) {
+  // Nothing is chosen until the officer chooses: a status change is never one Enter away.
+  const target = h('select', { name: 'status', required: true }, option('', t().chooseStatus, true), allowed.map((code) => option(code, nameOf(statusNames, code, state.language))));
+  const rejection = h('select', { name: 'reason', required: true }, option('', t().chooseReason, true), Object.keys(rejectionNames).map((code) => option(code, nameOf(rejectionNames, code, state.language))));
   const duplicateOf = h('input', { name: 'duplicateOf', autocomplete: 'off', spellcheck: 'false', maxlength: '64' });
   const note = h('textarea', { name: 'note', rows: '2', maxlength: '1000' });
   const reason = h('textarea', { name: 'reason', rows: '2', maxlength: '500' });
@@ -79,7 +80,7 @@ function statusAction(tip, act) {
     noteField.hidden = !rejecting;
     duplicateField.hidden = !(rejecting && rejection.value === 'duplicate');
     duplicateOf.required = !duplicateField.hidden;
-    reasonField.hidden = rejecting;
+    reasonField.hidden = rejecting || target.value === '';
   };
   target.addEventListener('change', sync);
   rejection.addEventListener('change', sync);
@@ -102,20 +103,31 @@ function statusAction(tip, act) {
 }
 
 /**
- * The actions the officer may try on this tip. `act(suffix, body)` posts to the tip's action and
- * shows the answer. `transferTo(code)`, when the tip can move, picks a unit in the transfer form.
+ * The supervisor's choice of an officer of the tip's queue (GET /queue/officers), never a typed
+ * name. `officers` is undefined when the list could not be had: then there is no assignment.
  */
-export function tipActions(tip, act) {
+function assignAction(tip, officers, act) {
+  const choices = officers.filter((username) => username !== tip.assignee);
+  if (choices.length === 0) return h('div', { class: 'action', id: 'assign-form' }, h('fieldset', {}, h('legend', { text: t().assignTitle }), h('p', { class: 'hint', text: t().noOfficers })));
+  const assignee = h('select', { name: 'assignee', required: true }, option('', t().chooseOfficer, true), choices.map((username) => option(username, username)));
+  return actionForm({ id: 'assign-form', title: t().assignTitle, button: t().assign, controls: field(t().assignee, assignee), send: () => act('assign', { assignee: assignee.value }) });
+}
+
+/**
+ * The actions the officer may try on this tip. `act(suffix, body)` posts to the tip's action and
+ * shows the answer. `officers` are the usernames a supervisor may assign the tip to. `transferTo(code)`,
+ * when the tip can move, picks a unit in the transfer form.
+ */
+export function tipActions(tip, act, { officers } = {}) {
   const me = officer();
-  const open = openStatuses.includes(tip.status);
+  const allowed = Array.isArray(tip.allowedStatusChanges) ? tip.allowedStatusChanges.filter((code) => typeof code === 'string') : [];
+  // What the tip takes now comes with it (shared/tip/tip.ts): the console restates no rule.
+  const takes = (action) => Array.isArray(tip.allowedActions) && tip.allowedActions.includes(action);
   const actions = [];
   let transferTo;
-  if (tip.status === 'NEW') actions.push(claimAction(act));
-  if (me.supervisor && (tip.status === 'NEW' || tip.status === 'ASSIGNED')) {
-    const assignee = h('input', { name: 'assignee', required: true, autocomplete: 'off', spellcheck: 'false' });
-    actions.push(actionForm({ id: 'assign-form', title: t().assignTitle, button: t().assign, controls: field(t().assignee, assignee), send: () => act('assign', { assignee: assignee.value.trim() }) }));
-  }
-  if (open) {
+  if (takes('claim')) actions.push(claimAction(act));
+  if (me.supervisor && Array.isArray(officers) && takes('assign')) actions.push(assignAction(tip, officers, act));
+  if (takes('transfer')) {
     const targets = allQueues().filter((code) => code !== tip.queue);
     const to = h('select', { name: 'to', required: true }, option('', '—'), queueOptions(targets));
     const reason = h('textarea', { name: 'reason', required: true, minlength: '5', maxlength: '500', rows: '2' });
@@ -133,7 +145,7 @@ export function tipActions(tip, act) {
       }),
     );
   }
-  if ((statusChanges[tip.status] ?? []).length > 0) actions.push(statusAction(tip, act));
+  if (allowed.length > 0) actions.push(statusAction(allowed, act));
   {
     const text = h('textarea', { name: 'text', required: true, rows: '3', maxlength: '5000' });
     actions.push(actionForm({ id: 'note-form', title: t().noteTitle, hint: t().noteHint, button: t().addNote, controls: field(t().note, text), send: () => act('notes', { text: text.value }) }));
@@ -142,7 +154,7 @@ export function tipActions(tip, act) {
     const text = h('textarea', { name: 'text', required: true, rows: '3', maxlength: '1000' });
     actions.push(actionForm({ id: 'reply-form', title: t().replyTitle, hint: t().replyHint, button: t().sendReply, controls: field(t().reply, text), send: () => act('messages', { text: text.value }) }));
   }
-  if (me.supervisor && open) {
+  if (me.supervisor && takes('extendDeadline')) {
     const days = h('input', { name: 'days', type: 'number', min: '1', max: '62', step: '1', required: true, inputmode: 'numeric' });
     const reason = h('textarea', { name: 'reason', required: true, minlength: '5', maxlength: '500', rows: '2' });
     actions.push(

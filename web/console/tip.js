@@ -3,58 +3,14 @@
 // and the audit trail. The tip's text and every other value from the server is set as text.
 
 import { api, errorContent } from './api.js';
+import { officer } from './auth.js';
 import { announce, definition, formatTime, h, show, timeElement } from './dom.js';
 import { queueHref, state, t, tipHref } from './state.js';
-import { categoryNames, channelNames, eventNames, flagNames, nameOf, reasonNames, rejectionNames, routingNames, statusNames, urgencyNames } from './names.js';
+import { categoryNames, channelNames, eventNames, flagNames, nameOf, rejectionNames, statusNames, urgencyNames } from './names.js';
+import { awaitingMarker, daysLeftContent } from './marks.js';
+import { candidateList, reasonText, routingDescription, routingMethod } from './routing-words.js';
 import { tipActions } from './tip-actions.js';
 import { formerly, otherPack, queueLabel, queueName } from './units.js';
-
-function deadlineText(tip) {
-  return tip.overdue
-    ? h('strong', { class: 'overdue' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), t().overdue(Math.max(1, -Number(tip.daysLeft))))
-    : h('span', {}, t().daysLeft(Number(tip.daysLeft)));
-}
-
-function evidenceText(evidence, nameOfCode = queueName) {
-  if (evidence?.kind === 'text') return `${t().evidence}: “${String(evidence.span)}”`;
-  if (evidence?.kind === 'point') return `${t().evidence}: ${Number(evidence.lat)}, ${Number(evidence.lon)}`;
-  if (evidence?.kind === 'code') return `${t().evidence}: ${nameOfCode(evidence.code)}`;
-  return '';
-}
-
-/** A recorded reason in the officer's words: a code the system wrote, or the officer's own text. */
-function reasonText(reason) {
-  for (const names of [reasonNames, rejectionNames, routingNames]) if (Object.hasOwn(names, reason)) return nameOf(names, reason, state.language);
-  return String(reason);
-}
-
-function routingDescription(routing) {
-  if (!routing) return '';
-  if (routing.unit === null) return t().routingUndecided(Array.isArray(routing.candidates) ? routing.candidates.length : 0);
-  const parts = [t().routingText(nameOf(routingNames, routing.method, state.language), Math.round(Number(routing.confidence) * 100)), evidenceText(routing.evidence)];
-  return parts.filter(Boolean).join('; ');
-}
-
-/** The units the routing found plausible, with what it read, each one click from its queue (an audited transfer). */
-function candidateList(tip, routeTo) {
-  const candidates = (Array.isArray(tip.routing?.candidates) ? tip.routing.candidates : []).filter((candidate) => typeof candidate?.unit === 'string' && candidate.unit !== tip.queue);
-  if (candidates.length === 0) return null;
-  return h(
-    'ul',
-    { class: 'candidates', id: 'routing-candidates' },
-    candidates.map((candidate) =>
-      h(
-        'li',
-        {},
-        h('strong', { text: queueLabel(candidate.unit) }),
-        ` – ${[t().routingText(nameOf(routingNames, candidate.method, state.language), Math.round(Number(candidate.confidence) * 100)), evidenceText(candidate.evidence)].filter(Boolean).join('; ')} `,
-        routeTo
-          ? h('button', { type: 'button', class: 'small route-to', 'data-unit': candidate.unit, 'aria-label': t().routeTo(queueName(candidate.unit)), onclick: () => routeTo(candidate.unit) }, t().routeToShort)
-          : null,
-      ),
-    ),
-  );
-}
 
 /** Where the tip lies on the other generation's map (old districts or new wards), with names when that map loads. */
 function otherGenerationText(other, maps) {
@@ -66,7 +22,7 @@ function otherGenerationText(other, maps) {
   const units = Array.isArray(other.units) ? other.units : [];
   const place = other.unit ? nameOfCode(other.unit) : units.length > 0 ? t().oneOf(units.map(nameOfCode).join(', ')) : t().noPlace;
   const map = (state.language === 'en' ? names?.nameEn : names?.name) ?? other.pack;
-  return `${place} (${nameOf(routingNames, other.method, state.language)}) – ${map}`;
+  return `${place} (${routingMethod(other.method)}) – ${map}`;
 }
 
 /** A unit's name on another pack's map (loaded in `maps`), else its code. */
@@ -88,15 +44,23 @@ function snapshotText(snapshot, maps) {
   return parts.join(', ');
 }
 
+/** Who did it: an officer's username, the tipster, or a part of the system, in words. */
+function actorName(actor) {
+  const words = t().actors;
+  if (actor === 'tipster') return words.tipster;
+  if (typeof actor === 'string' && actor.startsWith('system:')) return words[actor.slice('system:'.length)] ?? words.system;
+  return String(actor ?? '');
+}
+
 function eventItem(event, maps) {
   const change = event.before || event.after ? `${snapshotText(event.before, maps) || '—'} → ${snapshotText(event.after, maps) || '—'}` : '';
   return h(
     'li',
     { class: `event event-${String(event.type).toLowerCase()}` },
-    h('p', { class: 'event-head' }, timeElement(event.at), ' · ', h('strong', { text: nameOf(eventNames, event.type, state.language) }), ' · ', event.actor, event.public ? h('span', { class: 'badge', text: t().public }) : null),
+    h('p', { class: 'event-head' }, timeElement(event.at), ' · ', h('strong', { text: nameOf(eventNames, event.type, state.language) }), ' · ', actorName(event.actor), event.public ? h('span', { class: 'badge', text: t().public }) : null),
     change ? h('p', { class: 'event-change', text: change }) : null,
     event.reason !== undefined
-      ? h('p', { class: 'event-reason' }, `${event.type === 'CLASSIFIED' ? t().routedHow : t().reason}: `, reasonText(event.reason))
+      ? h('p', { class: 'event-reason' }, `${event.type === 'CLASSIFIED' ? t().routedHow : t().reason}: `, reasonText(event, maps))
       : null,
     event.text !== undefined ? h('p', { class: 'event-text', text: event.text }) : null,
   );
@@ -108,13 +72,17 @@ function facts(tip, maps, routeTo) {
   return h(
     'dl',
     { class: 'facts' },
-    definition(t().fieldStatus, h('span', { class: `status status-${String(tip.status).toLowerCase()}`, id: 'tip-status' }, nameOf(statusNames, tip.status, state.language))),
+    definition(
+      t().fieldStatus,
+      h('span', { class: `status status-${String(tip.status).toLowerCase()}`, id: 'tip-status' }, nameOf(statusNames, tip.status, state.language)),
+      tip.awaitingReply ? [' ', awaitingMarker('tip-awaiting')] : null,
+    ),
     definition(t().fieldQueue, h('span', { id: 'tip-queue', text: queueLabel(tip.queue) }), was ? h('span', { class: 'hint-inline', text: ` · ${was}` }) : null),
     definition(t().fieldUrgency, h('span', { class: `urgency urgency-${String(tip.urgency)}` }, nameOf(urgencyNames, tip.urgency, state.language))),
     definition(t().fieldCategory, nameOf(categoryNames, tip.category, state.language)),
     definition(t().fieldAssignee, h('span', { id: 'tip-assignee' }, tip.assignee ?? t().nobody)),
     definition(t().fieldReceived, timeElement(tip.receivedAt)),
-    definition(t().fieldDue, timeElement(tip.dueAt), ' · ', deadlineText(tip)),
+    definition(t().fieldDue, timeElement(tip.dueAt), ' · ', h('span', { id: 'tip-days-left' }, daysLeftContent(tip))),
     definition(t().fieldChannel, nameOf(channelNames, tip.channel, state.language)),
     tip.senderAlias ? definition(t().fieldSender, tip.senderAlias) : null,
     definition(t().fieldTracking, tip.trackingCode),
@@ -170,6 +138,28 @@ async function otherMaps(detail) {
   return new Map(wanted.map((pack, index) => [pack, loaded[index]]).filter(([, names]) => names));
 }
 
+/**
+ * The officers a supervisor may give the tip to: those of its queue (GET /queue/officers).
+ * Undefined for other officers, for a tip that cannot be assigned, and when the list cannot be
+ * had: then the tip page offers no assignment.
+ */
+async function assignableOfficers(tip) {
+  if (!officer().supervisor || (tip.status !== 'NEW' && tip.status !== 'ASSIGNED')) return undefined;
+  try {
+    const answer = await api('GET', `/queue/officers?${new URLSearchParams({ queue: tip.queue })}`);
+    const officers = Array.isArray(answer?.officers) ? answer.officers : [];
+    return officers.map((entry) => entry?.username).filter((username) => typeof username === 'string' && username);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the tip page needs besides the tip: the other maps it names, the officers to assign to. */
+async function extras(detail) {
+  const [maps, officers] = await Promise.all([otherMaps(detail), assignableOfficers(detail.tip)]);
+  return { maps, officers };
+}
+
 /** What became of a reply to the tipster, in the officer's words; undefined for other actions. */
 function deliveryMessage(answer) {
   if (typeof answer?.delivered !== 'boolean') return undefined;
@@ -177,7 +167,7 @@ function deliveryMessage(answer) {
   return answer.delivered ? words.sent : (words[answer.reason] ?? words.send_failed);
 }
 
-function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
+function renderTipDetail(detail, { maps, officers }, stale, { message, focus = true } = {}) {
   if (stale()) return;
   const tip = detail.tip;
   const events = Array.isArray(detail.events) ? detail.events : [];
@@ -186,9 +176,9 @@ function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
   const act = async (suffix, body, done = t().done) => {
     const answer = await api('POST', `${path}/${suffix}`, body);
     const next = answer?.tip ? answer : await api('GET', path);
-    renderTipDetail(next, await otherMaps(next), stale, { message: deliveryMessage(answer) ?? done, focus: false });
+    renderTipDetail(next, await extras(next), stale, { message: deliveryMessage(answer) ?? done, focus: false });
   };
-  const { actions, transferTo } = tipActions(tip, act);
+  const { actions, transferTo } = tipActions(tip, act, { officers });
   // Only a tip that can move offers its candidates as one-click transfers.
   const routeTo = transferTo ? (code) => act('transfer', { to: code, suggested: true }, t().routedTo(queueName(code))) : undefined;
   const title = t().tipTitle(tip.registerNumber || tip.trackingCode);
@@ -197,26 +187,28 @@ function renderTipDetail(detail, maps, stale, { message, focus = true } = {}) {
     { class: 'tip', 'aria-labelledby': 'tip-title' },
     h('p', {}, h('a', { href: queueHref(tip.queue, tip.status) }, t().backToQueue)),
     h('h1', { id: 'tip-title', tabindex: '-1', text: title }),
-    h('p', { class: 'notice', role: 'status', id: 'tip-message', text: message ?? '' }),
+    // Seen here; heard once, from the header's live region (a region made with its text already is not read out).
+    h('p', { class: 'notice', id: 'tip-message', text: message ?? '' }),
     facts(tip, maps, routeTo),
     h('h2', { text: t().tipText }),
     h('p', { class: 'tip-text', id: 'tip-text', lang: tip.language === 'en' ? 'en' : 'vi', text: tip.text }),
     h('h2', { text: t().actionsTitle }),
     h('div', { class: 'actions' }, actions),
     h('h2', { text: t().conversationTitle }),
+    tip.awaitingReply ? h('p', { class: 'hint' }, awaitingMarker(), ' ', t().awaitingReplyHint) : null,
     conversationList(events),
     h('h2', { text: t().auditTitle }),
     h('ol', { class: 'audit', id: 'audit' }, events.map((event) => eventItem(event, maps))),
   );
   show(view, title, { focus });
-  if (message) announce(message);
+  if (message) announce(message, { seen: false });
 }
 
 export async function renderTip(id, stale) {
   show(h('section', {}, h('h1', { tabindex: '-1', text: t().loading })), t().loading, { focus: false });
   try {
     const detail = await api('GET', `/tips/${encodeURIComponent(id)}`);
-    renderTipDetail(detail, await otherMaps(detail), stale);
+    renderTipDetail(detail, await extras(detail), stale);
   } catch (error) {
     if (stale() || error.status === 401) return;
     show(

@@ -2,7 +2,6 @@
  * The citizen pages' words in Vietnamese and English. Every page takes its strings from here;
  * field names and refusal reasons come from shared/i18n.ts, like the JSON answers'.
  */
-import type { Category } from '../../../shared/classification/types.ts';
 import type { Language } from '../../../shared/i18n.ts';
 import { tipTextLimits } from '../../../shared/tip/submission.ts';
 import type { TipStatusView } from '../../../shared/usecases/get-tip-status.ts';
@@ -138,24 +137,6 @@ export const text = {
 } as const;
 
 
-
-/** Category names as citizens read them. */
-export const categoryNames: Record<Category, Record<Language, string>> = {
-  drugs: { vi: 'Ma túy', en: 'Drugs' },
-  gambling: { vi: 'Cờ bạc', en: 'Gambling' },
-  theft: { vi: 'Trộm cắp', en: 'Theft' },
-  robbery: { vi: 'Cướp, cướp giật', en: 'Robbery, snatching' },
-  fraud: { vi: 'Lừa đảo', en: 'Fraud' },
-  violence: { vi: 'Đánh nhau, cố ý gây thương tích', en: 'Violence, assault' },
-  weapons: { vi: 'Vũ khí', en: 'Weapons' },
-  wanted_person: { vi: 'Đối tượng truy nã', en: 'Wanted person' },
-  prostitution: { vi: 'Mại dâm', en: 'Prostitution' },
-  illegal_residence: { vi: 'Cư trú bất hợp pháp', en: 'Illegal residence' },
-  loan_sharking: { vi: 'Cho vay nặng lãi, tín dụng đen', en: 'Loan sharking' },
-  street_racing: { vi: 'Đua xe trái phép', en: 'Street racing' },
-  public_disorder: { vi: 'Gây rối trật tự công cộng', en: 'Public disorder' },
-  other: { vi: 'Khác', en: 'Other' },
-};
 
 /** Statuses in words a tipster understands. */
 export const statusNames: Record<TipStatusView['status'], Record<Language, string>> = {

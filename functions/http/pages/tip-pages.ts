@@ -5,7 +5,8 @@ import { describeFieldReason, fieldLabels, type Language } from '../../../shared
 import type { Jurisdiction } from '../../../shared/jurisdictions/index.ts';
 import { contactMaxLength, tipTextLimits } from '../../../shared/tip/submission.ts';
 import { escapeHtml, formatTime, layout, otherLanguage, prefix } from './layout.ts';
-import { categoryNames, text } from './strings.ts';
+import { categoryNames } from '../../../shared/labels.ts';
+import { text } from './strings.ts';
 
 type Unit = Jurisdiction['units'][number];
 

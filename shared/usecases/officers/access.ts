@@ -15,6 +15,7 @@ import { StaleTipError, type Officer, type TipEvent } from '../../officers/model
 import type { Clock, IdGenerator, TipChange, TipRepository } from '../../ports.ts';
 import type { Tip } from '../../tip/tip.ts';
 import { codePointLength } from '../../tip/submission.ts';
+import { actionWords, errorText, type ActionWord } from '../../messages.ts';
 
 /** What the reading use cases need. */
 export interface TipReadDependencies {
@@ -64,7 +65,7 @@ export function isAssignee(officer: Officer, tip: Pick<Tip, 'assignee'>): boolea
 
 /** The same answer for a tip that does not exist and one the officer may not see. */
 export function tipNotFound(): NotFoundError {
-  return new NotFoundError('No tip with this id.');
+  return new NotFoundError(errorText('tipNotFound'));
 }
 
 /** The tip, if the officer may see it; otherwise a 404 that does not say whether it exists. */
@@ -76,13 +77,13 @@ export async function loadVisibleTip(officer: Officer, tipId: unknown, tips: Pic
 }
 
 /** Refuses anyone but a supervisor, with a 403 (call after the tip is known to be visible). */
-export function requireSupervisor(officer: Officer, action: string): void {
-  if (!officer.supervisor) throw new ForbiddenError(`Only a supervisor may ${action}.`);
+export function requireSupervisor(officer: Officer, action: ActionWord): void {
+  if (!officer.supervisor) throw new ForbiddenError(errorText('supervisorOnly', { action: actionWords[action] }));
 }
 
 /** A 409 for a change to a tip that is resolved or rejected. */
-export function closedTip(action: string): ConflictError {
-  return new ConflictError('closed', `The tip is closed: it cannot be ${action}.`);
+export function closedTip(action: ActionWord): ConflictError {
+  return new ConflictError('closed', errorText('closedTip', { action: actionWords[action] }));
 }
 
 /**
@@ -100,7 +101,7 @@ export async function commitChange(tips: Pick<TipRepository, 'update'>, change: 
 
 /** Another officer changed the tip while this change was being made. */
 export function concurrentChange(): ConflictError {
-  return new ConflictError('concurrent_change', 'The tip was changed by someone else. Reload it and try again.');
+  return new ConflictError('concurrent_change', errorText('concurrentChange'));
 }
 
 /** How often an event that changes nothing else (a note, a message) is retried after a lost race. */

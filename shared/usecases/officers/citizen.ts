@@ -21,6 +21,7 @@ import { getTipStatus, statusRequestSchema, type GetTipStatusDependencies, type 
 import { recordTipsterMessage, type TextReadingPort } from '../tipster-message.ts';
 import { boundedText } from './access.ts';
 import { isPublicEvent, oldestFirst } from './views.ts';
+import { errorText } from '../../messages.ts';
 
 /** Counts uses of a key in a sliding or fixed window (DynamoDB counters in the cloud). */
 export interface RateLimiter {
@@ -103,7 +104,7 @@ async function authenticate(
   try {
     const status = await getTipStatus(request, deps, language);
     const record = await deps.codes.find(status.trackingCode);
-    if (!record) throw new NotFoundError('No tip matches this code and secret.');
+    if (!record) throw new NotFoundError(errorText('codeAndSecretMismatch'));
     return { status, tipId: record.tipId };
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
@@ -138,8 +139,8 @@ export async function getTipConversation(input: unknown, deps: GetTipConversatio
 
 const tipsterMessageSchema = statusRequestSchema.extend({ text: boundedText(tipsterMessageLimits) });
 
-const notReady = () => new ConflictError('not_ready', 'The tip is still being routed. Please try again in a minute.');
-const closed = () => new ConflictError('closed', 'The tip is closed and takes no more messages.');
+const notReady = () => new ConflictError('not_ready', errorText('notReady'));
+const closed = () => new ConflictError('closed', errorText('closedForMessages'));
 
 function checkOpen(tip: Tip | undefined): Tip {
   if (!tip) throw notReady();

@@ -27,6 +27,7 @@ import {
   type TipReadDependencies,
 } from './access.ts';
 import { oldestFirst, toTipView, toEventView, toQueueRow, type TipDetailView, type EventView, type QueuePageView } from './views.ts';
+import { errorText } from '../../messages.ts';
 
 export { assignTip, changeStatus, claimTip, extendDeadline, transferTip, allowedStatusChanges, statusChanges, InvalidTransitionError } from './workflow.ts';
 export type { AssignTipDependencies } from './workflow.ts';
@@ -65,7 +66,7 @@ export async function listQueue(officer: Officer, input: unknown, deps: TipReadD
   const [onlyUnit, ...otherUnits] = officer.units;
   const queue = request.queue ?? (onlyUnit !== undefined && otherUnits.length === 0 ? onlyUnit : undefined);
   if (queue === undefined) throw new ValidationError([{ field: 'queue', reason: 'required' }]);
-  if (!canSeeQueue(officer, queue)) throw new ForbiddenError('You may not see this queue.');
+  if (!canSeeQueue(officer, queue)) throw new ForbiddenError(errorText('queueForbidden'));
 
   const page = await deps.tips.queue({ pack: deps.jurisdiction.id, queue, status: request.status, limit: request.limit ?? queuePageLimits.default, cursor: request.cursor });
   const now = deps.clock.now();
@@ -92,8 +93,8 @@ export async function listQueueOfficers(officer: Officer, input: unknown, deps: 
   let schema = officersSchemas.get(deps.jurisdiction.id);
   if (!schema) officersSchemas.set(deps.jurisdiction.id, (schema = buildOfficersSchema(deps)));
   const { queue } = parseOrThrow(schema, input ?? {});
-  requireSupervisor(officer, 'list the officers of a queue');
-  if (!canSeeQueue(officer, queue)) throw new ForbiddenError('You may not see this queue.');
+  requireSupervisor(officer, 'listQueueOfficers');
+  if (!canSeeQueue(officer, queue)) throw new ForbiddenError(errorText('queueForbidden'));
   const members = await deps.directory.members(queue === cityDeskQueue ? officerGroups.cityDesk : officerGroups.unit(queue));
   const usernames = [...new Set(members.map((member) => member.username))].sort((a, b) => a.localeCompare(b, 'vi'));
   return { queue, officers: usernames.map((username) => ({ username })) };

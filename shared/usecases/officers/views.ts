@@ -6,7 +6,7 @@ import type { Category, OtherGeneration, RoutingCandidate, RoutingDecision, Rout
 import type { Language } from '../../i18n.ts';
 import type { DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
 import type { Channel, TipFlag } from '../../tip/envelope.ts';
-import { allowedStatusChanges, awaitsReply, type Tip, type TipStatus } from '../../tip/tip.ts';
+import { allowedActions, allowedStatusChanges, awaitsReply, type Tip, type TipAction, type TipStatus } from '../../tip/tip.ts';
 import { daysLeft, isOverdue } from './deadline.ts';
 
 /** How much of the tip's text a queue row shows, in code points. */
@@ -62,6 +62,8 @@ export interface TipView extends TipHeader {
   readonly version: number;
   /** The statuses an officer may set now (changeStatus); empty for a closed tip. */
   readonly allowedStatusChanges: readonly TipStatus[];
+  /** The other actions the tip takes now (claim, assign, transfer, extendDeadline); roles still decide who may. */
+  readonly allowedActions: readonly TipAction[];
   readonly text: string;
   readonly language: Language;
   readonly classifiedAt: string;
@@ -171,6 +173,7 @@ export function toTipView(tip: Tip, now: Date): TipView {
     version: tip.version,
     // What the status control offers: the state machine lives in shared/tip/tip.ts only.
     allowedStatusChanges: [...allowedStatusChanges(tip.status)],
+    allowedActions: allowedActions(tip.status),
     text: tip.text,
     language: tip.language,
     classifiedAt: tip.classifiedAt,

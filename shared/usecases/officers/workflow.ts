@@ -20,7 +20,7 @@ import type { FieldReason } from '../../i18n.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
 import { maxDeadlineExtensions, maxExtensionMonths, rejectionReasons, type Officer, type RejectionReason, type TipEvent } from '../../officers/model.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
-import { allowedStatusChanges, closedTipStatuses, tipStatuses, type Tip, type TipStatus } from '../../tip/tip.ts';
+import { allowedStatusChanges, closedTipStatuses, takesAction, tipStatuses, type Tip, type TipStatus } from '../../tip/tip.ts';
 import {
   boundedInteger,
   boundedText,
@@ -40,6 +40,9 @@ import {
 } from './access.ts';
 import { addDays, maxExtensionDays } from './deadline.ts';
 import { toTipView, type TipView } from './views.ts';
+import type { SystemReason } from '../../labels.ts';
+import { statusNames } from '../../labels.ts';
+import { errorText, joinLocalized } from '../../messages.ts';
 
 // ---- The state machine ---------------------------------------------------------------------
 
@@ -61,8 +64,8 @@ export class InvalidTransitionError extends ConflictError {
     super(
       'invalid_transition',
       allowed.length > 0
-        ? `A ${from} tip cannot become ${to}; it can become ${allowed.join(' or ')}.`
-        : `A ${from} tip is closed and cannot become ${to}.`,
+        ? errorText('invalidTransition', { from: statusNames[from], to: statusNames[to], allowed: joinLocalized(allowed.map((status) => statusNames[status])) })
+        : errorText('closedTransition', { from: statusNames[from], to: statusNames[to] }),
       { from, to, allowed: [...allowed] },
     );
     this.from = from;
@@ -93,7 +96,7 @@ function validation(field: string, reason: FieldIssue['reason'], limit?: number)
   return new ValidationError([limit === undefined ? { field, reason } : { field, reason, limit }]);
 }
 
-const alreadyClaimed = () => new ConflictError('already_claimed', 'Another officer has already taken this tip.');
+const alreadyClaimed = () => new ConflictError('already_claimed', errorText('alreadyClaimed'));
 
 /** How often a claim is tried again when the tip changed but is still unclaimed. */
 const maxClaimAttempts = 3;
@@ -148,11 +151,11 @@ export interface AssignTipDependencies extends TipDependencies {
  */
 export async function assignTip(supervisor: Officer, tipId: string, input: unknown, deps: AssignTipDependencies): Promise<TipView> {
   const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
-  requireSupervisor(supervisor, 'assign tips');
+  requireSupervisor(supervisor, 'assignTips');
   const { assignee: username } = parseOrThrow(assignSchema, input ?? {});
   if (isClosed(tip.status)) throw closedTip('assigned');
-  if (tip.status === 'IN_PROGRESS') {
-    throw new ConflictError('in_progress', 'Work on this tip has started; it can no longer be reassigned. Transfer it instead.');
+  if (!takesAction(tip.status, 'assign')) {
+    throw new ConflictError('in_progress', errorText('reassignInProgress'));
   }
   const assignee = await deps.directory.find(username);
   if (!assignee) throw validation('assignee', 'unknownOfficer');
@@ -196,7 +199,7 @@ function transferSchema(deps: Pick<TipDependencies, 'jurisdiction'>) {
 }
 
 /** The reason recorded when an officer sends a tip to one of its routing candidates in one click. */
-export const routingCandidateReason = 'routing_candidate';
+export const routingCandidateReason: SystemReason = 'routing_candidate';
 
 /**
  * Moves an open tip to another unit's queue or to the city desk, where it starts again as NEW
@@ -207,7 +210,7 @@ export async function transferTip(officer: Officer, tipId: string, input: unknow
   const schemas = transferSchema(deps);
   const suggested = (input as { suggested?: unknown } | null)?.suggested === true;
   const { to, reason: written } = suggested ? parseOrThrow(schemas.suggested, input) : parseOrThrow(schemas.written, input ?? {});
-  if (isClosed(tip.status)) throw closedTip('transferred');
+  if (!takesAction(tip.status, 'transfer')) throw closedTip('transferred');
   if (to === tip.queue) throw validation('to', 'sameQueue');
   if (suggested && !(tip.routing.pack === deps.jurisdiction.id && tip.routing.candidates.some((c) => c.unit === to))) throw validation('to', 'notACandidate');
   const reason = written ?? routingCandidateReason;
@@ -276,7 +279,7 @@ export async function changeStatus(officer: Officer, tipId: string, input: unkno
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const held = tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS';
   if (held && !isAssignee(officer, tip) && !officer.supervisor) {
-    throw new ForbiddenError('Only the officer holding this tip or a supervisor may change its status.');
+    throw new ForbiddenError(errorText('statusHolderOnly'));
   }
   const change = parseOrThrow(statusChangeSchema, input ?? {});
   if (!allowedStatusChanges(tip.status).includes(change.status)) throw new InvalidTransitionError(tip.status, change.status);
@@ -324,12 +327,12 @@ const extensionSchema = z.object({
  */
 export async function extendDeadline(supervisor: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
   const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
-  requireSupervisor(supervisor, 'extend deadlines');
+  requireSupervisor(supervisor, 'extendDeadlines');
   const { days, reason } = parseOrThrow(extensionSchema, input ?? {});
-  if (isClosed(tip.status)) throw closedTip('given a longer deadline');
+  if (!takesAction(tip.status, 'extendDeadline')) throw closedTip('extended');
   const extensions = tip.deadlineExtensions ?? [];
   if (extensions.length >= maxDeadlineExtensions) {
-    throw new ConflictError('extension_limit', `The deadline of a tip can be extended at most ${maxDeadlineExtensions} times.`, {
+    throw new ConflictError('extension_limit', errorText('extensionLimit', { n: maxDeadlineExtensions }), {
       max: maxDeadlineExtensions,
     });
   }
