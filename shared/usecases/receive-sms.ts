@@ -160,5 +160,9 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
     : newMatter
       ? smsReplies.newMatterAccepted(accepted.trackingCode, accepted.secret)
       : smsReplies.tipAccepted(accepted.trackingCode, accepted.secret);
-  return { kind: 'tip', tipId: accepted.tipId, trackingCode: accepted.trackingCode, flagged, reply: replyUnlessOptedOut(reply), ...(newMatter && { newMatter }) };
+  // A new report is answered even after HUY: the answer carries its code and secret, the only way
+  // to follow the tip up, and it answers the sender's own message. HUY keeps officers' replies,
+  // status answers and follow-up confirmations silent until BAT. The warning about the hourly
+  // limit is not an acknowledgement and stays silent.
+  return { kind: 'tip', tipId: accepted.tipId, trackingCode: accepted.trackingCode, flagged, reply: flagged ? replyUnlessOptedOut(reply) : reply, ...(newMatter && { newMatter }) };
 }

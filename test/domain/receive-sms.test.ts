@@ -174,14 +174,16 @@ describe('receiveSms', () => {
     assert.match(String(onOldMap.reply), /da giao can bo\. Don vi: Quan 3\./);
   });
 
-  it('sends nothing after HUY except its confirmation, and resumes after BAT', async () => {
+  it('after HUY answers only a new report (with its code, the one way to follow it up), and resumes after BAT', async () => {
     const w = world();
     const stop = await receiveSms(sms('STOP'), w);
     assert.equal(stop.kind, 'stop');
     assert.ok(stop.reply);
     const tip = await receiveSms(sms('co danh bac o quan 8'), w);
     assert.equal(tip.kind, 'tip', 'an opted-out sender can still report');
-    assert.equal(tip.reply, null);
+    assert.ok(tip.kind === 'tip' && String(tip.reply).includes(tip.trackingCode), 'the new report is answered with its code');
+    assert.equal((await receiveSms(sms('nguoi danh bac mac ao xanh'), w)).reply, null, 'a follow-up is not confirmed after HUY');
+    assert.equal((await receiveSms(sms(`TT ${tip.kind === 'tip' ? tip.trackingCode : ''}`), w)).reply, null, 'nor a status question');
     assert.equal((await receiveSms(sms('huỷ'), w)).reply, null, 'a second HUY is not confirmed again');
     const start = await receiveSms(sms('BAT'), w);
     assert.ok(start.reply);

@@ -200,6 +200,22 @@ describe('SMS from a Vietnamese gateway', () => {
     assert.deepEqual([again.urgency, again.tipsterWroteAt], [gamblingTip.urgency, undefined], 'the gambling tip is untouched');
   });
 
+  it('answers a robbery reported after HUY with its own new code, and texts it, while officers stay silent', async () => {
+    const phone = newPhone();
+    const first = await sendGateway({ from: phone.local, text: 'Có sòng bạc trong hẻm 12 đường Trần Hưng Đạo quận 5, tối nào cũng đông' });
+    await storedTip(String(first.json.trackingCode));
+    await sendGateway({ from: phone.local, text: 'HUY' });
+    const sentBefore = outboundTo(phone.e164).length;
+    const robbery = await sendGateway({ from: phone.local, text: 'Cướp giật vừa xảy ra ở ngã tư Hàng Xanh, hai thanh niên đi xe máy giật túi xách' });
+    assert.equal(robbery.json.outcome, 'tip');
+    const code = String(robbery.json.trackingCode);
+    assert.notEqual(code, first.json.trackingCode);
+    assert.match(String(robbery.json.reply), new RegExp(code));
+    await eventually(async () => (outboundTo(phone.e164).length > sentBefore ? true : undefined), waitLimitMs, 'the acknowledgement texted');
+    const robberyTip = await storedTip(code);
+    assert.deepEqual([robberyTip.category, robberyTip.urgency], ['robbery', 'high']);
+  });
+
   it('adds more about the same thing to the open tip, raises its urgency and shows the officers that the tipster wrote', async () => {
     const phone = newPhone();
     const first = await sendGateway({ from: phone.local, text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ phường Bàn Cờ' });
