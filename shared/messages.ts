@@ -56,6 +56,10 @@ export const errorMessages = {
   tokenExpired: { vi: 'Mã truy cập đã hết hạn: hãy đăng nhập lại.', en: 'The access token has expired: sign in again.' },
   tokenInvalid: { vi: 'Mã truy cập không hợp lệ: hãy đăng nhập lại.', en: 'The access token is not valid: sign in again.' },
   internalError: { vi: 'Lỗi hệ thống.', en: 'Internal error.' },
+  unavailable: {
+    vi: 'Hệ thống tạm thời gián đoạn; yêu cầu chưa được thực hiện. Vui lòng thử lại sau ít giây.',
+    en: 'The service is briefly unavailable; your request was not carried out. Please try again in a few seconds.',
+  },
 } as const satisfies Record<string, Localized>;
 
 /** Actions named in refusals ("Only a supervisor may …", "it cannot be …"). */

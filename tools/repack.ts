@@ -25,7 +25,7 @@ Moves every open tip of one map (pack) to the units of another: each is read aga
 text, point and old unit; one that resolves to one unit goes to its queue, any other to the
 city desk with its candidates. Register numbers, statuses and deadlines are kept; every move is
 audited; closed tips stay as they are. Packs: ${packIds.join(', ')}.
-  --url URL        the running local stack (default http://127.0.0.1:3000), when --table is not given
+  --url URL        the running local stack's local-only address (default http://127.0.0.1:3001), when --table is not given
   --table NAME     the tips table, in the cloud (the stateful stack's TipsTable)
   --endpoint URL   a DynamoDB endpoint other than AWS's, with --table
   --region REGION  AWS region, with --table (default: AWS_REGION, else ${localRegion})`;
@@ -41,7 +41,7 @@ function parse() {
       options: {
         from: { type: 'string' },
         to: { type: 'string' },
-        url: { type: 'string', default: 'http://127.0.0.1:3000' },
+        url: { type: 'string', default: 'http://127.0.0.1:3001' },
         table: { type: 'string', default: process.env.TABLE_NAME || undefined },
         endpoint: { type: 'string', default: process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined },
         region: { type: 'string', default: process.env.AWS_REGION ?? localRegion },

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { officerFromClaims } from '../../shared/officers/model.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
+import { awsClientSettings } from './aws-client-settings.ts';
 
 /** Officers from the Cognito user pool: their subject and groups, for assignment. */
 export function createCognitoOfficerDirectory(client: CognitoIdentityProviderClient, userPoolId: string): OfficerDirectory {
@@ -62,6 +63,6 @@ export function createLocalOfficerDirectory(issuer: string): OfficerDirectory {
 /** Cognito when the function knows its user pool, else the local identity provider. */
 export function createOfficerDirectory(environment: { USER_POOL_ID?: string | undefined; OFFICER_JWT_ISSUER: string }): OfficerDirectory {
   return environment.USER_POOL_ID
-    ? createCognitoOfficerDirectory(new CognitoIdentityProviderClient({}), environment.USER_POOL_ID)
+    ? createCognitoOfficerDirectory(new CognitoIdentityProviderClient(awsClientSettings), environment.USER_POOL_ID)
     : createLocalOfficerDirectory(environment.OFFICER_JWT_ISSUER);
 }

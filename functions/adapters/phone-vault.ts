@@ -1,6 +1,7 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { PhoneVault } from '../../shared/ports.ts';
 import { createSealer } from './sealer.ts';
+import { awsClientSettings } from './aws-client-settings.ts';
 
 /** Binds ciphertexts to their purpose, so a sealed number cannot be passed off as other data. */
 const encryptionContext = { purpose: 'tinbao-tipster-phone' };
@@ -46,7 +47,7 @@ export function createLocalPhoneVault(keyBase64: string): PhoneVault & { open(se
 export function createPhoneVault(environment: { PHONE_KEY_ARN?: string | undefined; PHONE_SEALING_KEY?: string | undefined }): PhoneVault & {
   open(sealed: string): Promise<string>;
 } {
-  if (environment.PHONE_KEY_ARN) return createKmsPhoneVault(new KMSClient({}), environment.PHONE_KEY_ARN);
+  if (environment.PHONE_KEY_ARN) return createKmsPhoneVault(new KMSClient(awsClientSettings), environment.PHONE_KEY_ARN);
   if (environment.PHONE_SEALING_KEY) return createLocalPhoneVault(environment.PHONE_SEALING_KEY);
   throw new Error('Set PHONE_KEY_ARN (cloud) or PHONE_SEALING_KEY (local stack)');
 }

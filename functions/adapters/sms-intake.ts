@@ -14,7 +14,8 @@ import { createDynamoTipRepository, createDynamoTrackingCodeStore } from './dyna
 import { commonEnvironment, pepperEnvironment, readEnvironment } from './environment.ts';
 import { keyFromPepper, loadTrackingPepper } from './pepper.ts';
 import { createPhoneVault } from './phone-vault.ts';
-import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from './runtime.ts';
+import { dynamoDbClient, logger, metrics, ulidGenerator } from './runtime.ts';
+import { sqsClient } from './sqs-client.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 import { createSqsTipQueue } from './sqs-tip-queue.ts';
 import { lazyTextReader } from './text-reader.ts';

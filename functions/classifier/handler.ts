@@ -12,6 +12,7 @@ import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { dynamoDbClient, logger, metrics } from '../adapters/runtime.ts';
+import { UnreadableMessageError } from '../adapters/unreadable-message.ts';
 
 const environment = readEnvironment(commonEnvironment);
 
@@ -33,7 +34,7 @@ async function classifyRecord(record: SQSRecord): Promise<void> {
   } catch (error) {
     // Never log the body: it holds the tip text. The redrive policy parks the message in the DLQ.
     logger.error('unreadable tip message', { messageId: record.messageId, errorName: (error as Error).name });
-    throw error;
+    throw new UnreadableMessageError();
   }
   const { tip, outcome } = await classifyTip(envelope, dependencies);
   logger.info('tip classified', { tipId: tip.id, outcome, pack: tip.pack, unit: tip.unit, method: tip.routing.method, urgency: tip.urgency });
@@ -43,7 +44,12 @@ async function classifyRecord(record: SQSRecord): Promise<void> {
 /** The Lambda entry point: an SQS batch with partial batch responses. */
 export const handler = middy(
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, classifyRecord, processor, { context }),
+    processPartialResponse(event, classifyRecord, processor, {
+      context,
+      // A batch whose every record failed answers all as failures instead of throwing an error
+      // that holds each record's error (and the runtime would log them).
+      throwOnFullBatchFailure: false,
+    }),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -8,6 +8,7 @@ import { describeFieldReason, type Language } from '../../shared/i18n.ts';
 import { errorMessages } from '../../shared/messages.ts';
 import { invalidSubmissionPage, messagePage } from './pages.ts';
 import { requestLanguage, wantsHtml } from './request.ts';
+import { isDependencyUnavailable, unavailableRetryAfterSeconds } from './unavailable.ts';
 
 /** The shape middy's http-error-handler renders: it exposes the message only when `expose` is set. */
 interface HttpErrorLike {
@@ -76,10 +77,26 @@ export function httpErrorResponses(
         return;
       }
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
+      const language = requestLanguage(event);
+      if (isDependencyUnavailable(error)) {
+        // A dependency that is down or stalled: nothing was accepted, and the caller may try again.
+        logger.warn('dependency unavailable', { correlationId, errorName: error?.name });
+        metrics.addMetric('RequestsUnavailable', MetricUnit.Count, 1);
+        const retryAfter = { 'Retry-After': String(unavailableRetryAfterSeconds) };
+        const rendered: HttpErrorLike = pages && wantsHtml(event)
+          ? { statusCode: 503, expose: true, message: messagePage(language, 'unavailable', errorMessages.unavailable[language]), headers: { ...htmlHeaders, ...retryAfter } }
+          : {
+              statusCode: 503,
+              expose: true,
+              message: JSON.stringify({ error: 'unavailable', message: errorMessages.unavailable[language], correlationId }),
+              headers: { ...jsonHeaders, ...retryAfter },
+            };
+        request.error = Object.assign(new Error('Service unavailable'), rendered);
+        return;
+      }
       // Only the error's class and stack: SDK messages never carry tip text, but be strict anyway.
       logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
       metrics.addMetric('RequestsFailed', MetricUnit.Count, 1);
-      const language = requestLanguage(event);
       const rendered: HttpErrorLike = pages && wantsHtml(event)
         ? { statusCode: 500, expose: true, message: messagePage(language, 'serverError', correlationId), headers: htmlHeaders }
         : {

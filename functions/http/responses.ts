@@ -1,10 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-/** Headers every answer carries: no caching of tip data, no sniffing, no framing. */
+/**
+ * Headers every answer carries: no caching of tip data. The security headers (CSP, nosniff, no
+ * framing, no referrer…) are the securityHeaders middleware's, on success and error answers alike.
+ */
 const baseHeaders = {
   'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
 } as const;
 
 /** A JSON answer. */
@@ -16,13 +17,6 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   };
 }
 
-/**
- * Pages load nothing from elsewhere. Their only script is /assets/location.js (same origin, never
- * inline), so `script-src 'self'` and no 'unsafe-inline' for scripts.
- */
-const pageSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /** An HTML page answer. */
 export function htmlResponse(statusCode: number, html: string): APIGatewayProxyStructuredResultV2 {
   return {
@@ -30,8 +24,6 @@ export function htmlResponse(statusCode: number, html: string): APIGatewayProxyS
     headers: {
       ...baseHeaders,
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': pageSecurityPolicy,
-      'x-frame-options': 'DENY',
     },
     body: html,
   };

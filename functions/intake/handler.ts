@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { FieldIssue } from '../../shared/errors.ts';
@@ -16,7 +17,8 @@ import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { keyFromPepper, loadTrackingPepper } from '../adapters/pepper.ts';
-import { dynamoDbClient, logger, metrics, sqsClient, ulidGenerator } from '../adapters/runtime.ts';
+import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
+import { sqsClient } from '../adapters/sqs-client.ts';
 import { createSealer } from '../adapters/sealer.ts';
 import { createSqsTipQueue } from '../adapters/sqs-tip-queue.ts';
 import { httpErrorResponses } from '../http/errors.ts';
@@ -100,6 +102,8 @@ function typedValues(event: APIGatewayProxyEventV2): FormValues {
 export const handler = middy(intake)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  // Before the error handler, so that error answers get the same headers as the others.
+  .use(securityHeaders())
   .use(httpErrorHandler({ logger: false }))
   .use(
     httpErrorResponses(logger, metrics, {

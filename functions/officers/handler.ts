@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -26,6 +27,7 @@ import { httpErrorResponses } from '../http/errors.ts';
 import { requireOfficer, type OfficerContext } from '../http/officer-auth.ts';
 import { readBody } from '../http/request.ts';
 import { jsonResponse } from '../http/responses.ts';
+import { awsClientSettings } from '../adapters/aws-client-settings.ts';
 
 const environment = readEnvironment({
   ...commonEnvironment,
@@ -64,7 +66,7 @@ const dependencies = {
   notifier: createTipsterNotifier({
     senders: createDynamoSmsSenderStore(documents, environment.TABLE_NAME),
     vault: createPhoneVault(environment),
-    outboxFor: (provider) => createReplyOutbox(provider, outboundSettings, () => new PinpointSMSVoiceV2Client({})),
+    outboxFor: (provider) => createReplyOutbox(provider, outboundSettings, () => new PinpointSMSVoiceV2Client(awsClientSettings)),
   }),
 };
 const authenticator = createOfficerAuthenticator(officerAuthSettings(environment));
@@ -135,6 +137,8 @@ async function officerApi(event: APIGatewayProxyEventV2, context: OfficerContext
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, OfficerContext>(officerApi)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  // Before the error handler, so that error answers get the same headers as the others.
+  .use(securityHeaders())
   .use(httpErrorHandler({ logger: false }))
   .use(httpErrorResponses(logger, metrics, { pages: false }))
   .use(requireOfficer(authenticator));

@@ -8,6 +8,8 @@ import { endUserMessagingInboundSchema } from '../../shared/sms/inbound.ts';
 import { logger, metrics } from '../adapters/runtime.ts';
 import { createSmsIntake } from '../adapters/sms-intake.ts';
 import { createReplyOutbox, type SmsOutbox } from '../adapters/sms-outbox.ts';
+import { awsClientSettings } from '../adapters/aws-client-settings.ts';
+import { UnreadableMessageError } from '../adapters/unreadable-message.ts';
 
 /**
  * Replies go out with SendTextMessage from the configured number. The local stack has no End
@@ -17,7 +19,7 @@ function outbox(): SmsOutbox | undefined {
   const chosen = createReplyOutbox(
     'aws',
     { originationIdentity: process.env.SMS_ORIGINATION_IDENTITY, fakeOutboundUrl: process.env.SMS_LOCAL_FAKE_OUTBOUND_URL, gatewaySecret: process.env.SMS_GATEWAY_SECRET },
-    () => new PinpointSMSVoiceV2Client({}),
+    () => new PinpointSMSVoiceV2Client(awsClientSettings),
   );
   if (!chosen) logger.warn('no SMS origination identity configured: AWS SMS tips are accepted but not acknowledged');
   return chosen;
@@ -34,7 +36,7 @@ async function receiveRecord(record: SQSRecord, context: Context): Promise<void>
   } catch (error) {
     // Never log the body: it holds a phone number and the tip. The DLQ keeps it for a person.
     logger.error('unreadable inbound sms', { messageId: record.messageId, errorName: (error as Error).name });
-    throw error;
+    throw new UnreadableMessageError();
   }
   await intake.process(
     {
@@ -52,7 +54,12 @@ async function receiveRecord(record: SQSRecord, context: Context): Promise<void>
 /** The Lambda entry point: an SQS batch with partial batch responses. */
 export const handler = middy(
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, (record: SQSRecord) => receiveRecord(record, context), processor, { context }),
+    processPartialResponse(event, (record: SQSRecord) => receiveRecord(record, context), processor, {
+      context,
+      // A batch whose every record failed answers all as failures instead of throwing an error
+      // that holds each record's error (and the runtime would log them).
+      throwOnFullBatchFailure: false,
+    }),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

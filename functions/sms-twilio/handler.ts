@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 import { ConflictError, UnauthorizedError } from '../../shared/errors.ts';
@@ -52,5 +53,7 @@ async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context)
 export const handler = middy(receiveTwilioSms)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  // Before the error handler, so that error answers get the same headers as the others.
+  .use(securityHeaders())
   .use(httpErrorHandler({ logger: false }))
   .use(httpErrorResponses(logger, metrics, { pages: false }));

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { systemClock } from '../../shared/ports.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
@@ -61,6 +62,8 @@ async function tipsterConversation(event: APIGatewayProxyEventV2): Promise<APIGa
 export const handler = middy(tipsterConversation)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  // Before the error handler, so that error answers get the same headers as the others.
+  .use(securityHeaders())
   .use(httpErrorHandler({ logger: false }))
   .use(
     httpErrorResponses(logger, metrics, {

@@ -14,6 +14,7 @@ import { consoleVendorFiles } from '../definitions.ts';
 import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import type { PackId } from '../../shared/jurisdictions/pack.ts';
 import { consoleSettings } from '../console-settings.ts';
+import { consoleSecurityPolicy as sharedConsoleSecurityPolicy, hstsMaxAgeSeconds, pageSecurityPolicy } from '../../functions/http/security-headers.ts';
 
 /** Where the officer console lives on the distribution; the app client's callback and sign-out URL. */
 export const consolePath = '/console/';
@@ -27,30 +28,22 @@ export const webLogRetentionDays = 90;
 /** Old versions of the pages are kept this long after a deploy replaces them, to roll back by hand. */
 export const noncurrentVersionDays = 30;
 
-/** Two years of HSTS, the usual recommendation; `preload` is not set (the domain is CloudFront's, not the police's). */
-export const hstsMaxAge = Duration.days(730);
+/** HSTS as every answer sends it (functions/http/security-headers.ts): two years, no preload. */
+export const hstsMaxAge = Duration.seconds(hstsMaxAgeSeconds);
 
 /**
- * The citizen pages' Content-Security-Policy, as the local stack serves them
- * (infra/local/static-files.ts; the drift test compares): nothing from elsewhere, their one script
- * from this origin, forms posting to this origin. Their stylesheet is inline, rendered by
- * functions/http/pages.ts like the pages the functions answer with, hence 'unsafe-inline' for
- * styles only; never for scripts.
+ * The citizen pages' Content-Security-Policy: the one the functions send with their pages
+ * (functions/http/security-headers.ts), which the local stack also serves (the drift test compares).
  */
-export const citizenPageSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const citizenPageSecurityPolicy = pageSecurityPolicy;
 
 /**
- * The officer console's Content-Security-Policy, as the local stack serves it: its own script and
- * stylesheet only (nothing inline), images also as data: URLs, and requests only to this origin
- * (the API is served under it) and to the hosted sign-in, for the token exchange. With a map
- * style from a tile provider, the style's origin may also be fetched, and its raster tiles are
- * drawn through blob: URLs.
+ * The officer console's Content-Security-Policy (functions/http/security-headers.ts): requests to
+ * this origin and to the hosted sign-in, for the token exchange, and with a tile provider's map
+ * style to the style's origin too.
  */
 export function consoleSecurityPolicy(signInOrigin: string, mapStyleOrigin?: string): string {
-  const connect = ["'self'", signInOrigin, ...(mapStyleOrigin ? [mapStyleOrigin] : [])].join(' ');
-  const images = mapStyleOrigin ? "'self' data: blob:" : "'self' data:";
-  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src ${connect}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  return sharedConsoleSecurityPolicy([signInOrigin], mapStyleOrigin);
 }
 
 /** Where the console's browser libraries are served (consoleVendorFiles), under transport headers only. */
@@ -137,6 +130,11 @@ export interface WebConsoleProps {
    * units over it. Without one the map is the units alone, with no tile server.
    */
   readonly mapStyleUrl?: string | undefined;
+  /**
+   * The CloudFront-scope WAF web ACL the distribution is associated with (edge-firewall.ts): a
+   * per-client rate limit on the citizen routes and AWS managed exploit rules.
+   */
+  readonly webAclArn: string;
 }
 
 /** The citizen pages, rendered for the deployment's pack by the same code the local stack serves. */
@@ -157,7 +155,8 @@ export function citizenPages(pack: PackId): ReadonlyMap<string, string> {
  * paths to the HTTP API uncached. The pages' forms post to their own origin and work without
  * JavaScript; the console calls the API on its own origin, so the API needs no CORS. HTTP is
  * redirected to HTTPS; every answer carries HSTS, nosniff, no referrer and no framing, and the
- * pages their Content-Security-Policy (the API's HTML answers bring their own).
+ * pages their Content-Security-Policy (the API's HTML answers bring their own). Every request
+ * passes the web ACL first (`webAclArn`).
  *
  * CloudFront's own viewer logs are deliberately off: they always record the visitor's IP address
  * and user agent, which would place a citizen on the tip pages; see the acknowledgement below.
@@ -281,6 +280,7 @@ export class WebConsole extends Construct {
       comment: `tinbao ${props.stage}: citizen pages, officer console and their API`,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      webAclId: props.webAclArn,
       defaultBehavior: staticBehavior(this.pageHeaders),
       additionalBehaviors: {
         [`${consolePath}*`]: staticBehavior(this.consoleHeaders),
@@ -293,13 +293,6 @@ export class WebConsole extends Construct {
       reason:
         'No geo restriction on purpose: Vietnamese citizens abroad, travellers and foreign residents must be able to report ' +
         'a crime in Ho Chi Minh City from wherever they are, and blocking countries would not stop an attacker using a VPN.',
-    });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'A web ACL for CloudFront must be created in us-east-1, while both stacks are deployed in one region and synthesize ' +
-        'offline. Requests that reach the API behind it meet the HTTP API stage throttle, the body limit and the handlers\' ' +
-        'checks, as they do on the API\'s own URL. Attach a us-east-1 WAF web ACL from a separate stack when one is needed.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR3',

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { apiRoutes, matchRoutePath, type FunctionName } from '../definitions.ts';
 import { readBodyUpTo } from './http-body.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { invoke } from './lambda-context.ts';
+import { pageHeaderValues } from '../../functions/http/security-headers.ts';
 
 /** A Lambda handler for HTTP API events, as the functions export it. */
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -80,12 +81,8 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown): 
   response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-const pageHeaders = {
-  'content-type': 'text/html; charset=utf-8',
-  // The pages' only script is /assets/location.js, served from the same origin.
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-};
+/** The pages rendered here get every answer's security headers, as the functions send them. */
+const pageHeaders = { ...pageHeaderValues, 'content-type': 'text/html; charset=utf-8' };
 
 /**
  * Serves the HTTP API's routes by invoking the real handlers with API Gateway v2 events, and the
@@ -130,7 +127,7 @@ export function createApiServer(
       }
       const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url, candidates[0]?.parameters ?? {});
       hooks.observe?.(event);
-      sendResult(response, await handler(event, lambdaContext(route.function)));
+      sendResult(response, await invoke(route.function, handler, event));
     } catch {
       // What API Gateway answers when the function itself crashes.
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });

@@ -57,7 +57,7 @@ export interface IssueTokenOptions {
 
 /** A running local identity provider. */
 export interface LocalIdentityProvider {
-  /** The `iss` of its tokens, e.g. `http://127.0.0.1:3000/_local/idp`. */
+  /** The `iss` of its tokens, e.g. `http://127.0.0.1:3001/_local/idp` (the local-only port). */
   readonly issuer: string;
   /** Where its public keys are: `<issuer>/.well-known/jwks.json`. */
   readonly jwksUri: string;
@@ -67,10 +67,16 @@ export interface LocalIdentityProvider {
   /** The public keys, as served at `jwksUri`. */
   readonly jwks: { readonly keys: readonly JWK[] };
   /**
-   * Serves GET <issuer path>/.well-known/jwks.json and POST <issuer path>/token; false when the
-   * request is not for the identity provider (for the local API server's extraRoutes).
+   * Serves everything under the issuer's path: GET .well-known/jwks.json, POST token, and the
+   * user directory (users/<name>, groups/<group>/users); false when the request is not for the
+   * identity provider. The local stack serves this on its local-only port.
    */
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
+  /**
+   * Serves only POST <issuer path>/token, the sign-in, and false for every other request: what
+   * the API's origin may answer, since the console signs in from there (see infra/local/stack.ts).
+   */
+  handleSignIn(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
   /** Signs an access token for a known user, as a successful sign-in would. */
   issueToken(username: string, options?: IssueTokenOptions): Promise<string>;
 }
@@ -123,8 +129,9 @@ function readCredentials(contentType: string | undefined, raw: string): { userna
 }
 
 /**
- * Starts a local identity provider for `issuer` (e.g. `${apiUrl}/_local/idp`): generates an RS256
- * key pair, named by its JWK thumbprint, and serves its routes under the issuer's path.
+ * Starts a local identity provider for `issuer` (e.g. `${localUrl}/_local/idp`, on the local
+ * stack's local-only port): generates an RS256 key pair, named by its JWK thumbprint, and serves
+ * its routes under the issuer's path.
  */
 export async function createLocalIdentityProvider(options: { issuer: string; users?: readonly LocalOfficerUser[]; pack?: PackId }): Promise<LocalIdentityProvider> {
   const issuer = options.issuer.replace(/\/+$/, '');
@@ -189,6 +196,11 @@ export async function createLocalIdentityProvider(options: { issuer: string; use
     json(response, 200, { access_token: await issueToken(user.username), token_type: 'Bearer', expires_in: localTokenLifetimeSeconds });
   }
 
+  async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if ((request.method ?? 'GET') !== 'POST') json(response, 405, { message: 'Method Not Allowed' }, { allow: 'POST' });
+    else await token(request, response);
+  }
+
   return {
     issuer,
     jwksUri: `${issuer}/.well-known/jwks.json`,
@@ -196,6 +208,11 @@ export async function createLocalIdentityProvider(options: { issuer: string; use
     users,
     jwks,
     issueToken,
+    async handleSignIn(request, response, url) {
+      if (url.pathname !== tokenPath) return false;
+      await signIn(request, response);
+      return true;
+    },
     async handle(request, response, url) {
       if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return false;
       const method = request.method ?? 'GET';
@@ -205,8 +222,7 @@ export async function createLocalIdentityProvider(options: { issuer: string; use
         return true;
       }
       if (url.pathname === tokenPath) {
-        if (method !== 'POST') json(response, 405, { message: 'Method Not Allowed' }, { allow: 'POST' });
-        else await token(request, response);
+        await signIn(request, response);
         return true;
       }
       // The user directory, as Cognito's AdminGetUser and AdminListGroupsForUser answer it.

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionName } from '../definitions.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { invoke } from './lambda-context.ts';
 import { localRegion } from './ports.ts';
 
 /** An SQS-triggered Lambda handler. */
@@ -35,7 +35,62 @@ export interface SqsPollerOptions {
    */
   readonly retryDelaySeconds?: number | undefined;
   readonly onBatch?: (outcome: BatchOutcome) => void;
-  readonly onError?: (error: unknown) => void;
+  /** Told of each failure, as a summary that never holds an error's message (see PollerFailure). */
+  readonly onError?: (failure: PollerFailure) => void;
+}
+
+/**
+ * A failure of the local event source, told without the error's message or stack: Node's
+ * JSON.parse error quotes the start of the body (`Unexpected token 'Z', "ZQDCD8P1 n"... is not
+ * valid JSON`), a body holds a tip's text or a phone number, and a poison message fails again on
+ * every receive. The class, the ids and the counts say what happened; the DLQ keeps the message.
+ */
+export interface PollerFailure {
+  readonly functionName: FunctionName;
+  /** `invoke`: the handler threw, so every record of the batch comes back; `poll`: receiving, deleting or retrying failed. */
+  readonly stage: 'invoke' | 'poll';
+  /** The error's class, e.g. `FullBatchFailureError` or `TimeoutError`. */
+  readonly errorName: string;
+  /** The classes of the records' errors inside it (Powertools' FullBatchFailureError), e.g. `SyntaxError`. */
+  readonly recordErrorNames?: readonly string[];
+  /** A system error code (e.g. `ECONNREFUSED`), when the error has one. */
+  readonly code?: string;
+  readonly messageIds: readonly string[];
+  readonly received: number;
+  readonly failed: number;
+}
+
+function errorClass(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+/** What may be told about an error: its class and a code, never its message. */
+function describeError(error: unknown): Pick<PollerFailure, 'errorName' | 'recordErrorNames' | 'code'> {
+  const recordErrors = (error as { recordErrors?: unknown } | undefined)?.recordErrors;
+  const code = (error as { code?: unknown } | undefined)?.code ?? (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return {
+    errorName: errorClass(error),
+    ...(Array.isArray(recordErrors) && { recordErrorNames: [...new Set(recordErrors.map(errorClass))] }),
+    // Only codes shaped like system error codes: a free-form string could carry anything.
+    ...(typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) && { code }),
+  };
+}
+
+/**
+ * Writes a failure as one JSON line on stderr, where the functions' Powertools loggers write
+ * their ERROR lines, as Lambda's runtime writes a failed invocation into the function's log.
+ */
+export function logPollerFailure(failure: PollerFailure): void {
+  const { functionName, ...details } = failure;
+  const line = {
+    level: 'ERROR',
+    message: failure.stage === 'invoke' ? 'local event source: invocation failed, the batch comes back' : 'local event source: polling failed',
+    timestamp: new Date().toISOString(),
+    service: 'tinbao-local-event-source',
+    function_name: `tinbao-local-${functionName}`,
+    ...details,
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 /** A running poller. */
@@ -80,6 +135,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const { client, queueUrl, queueArn, handler } = options;
   const abort = new AbortController();
   let running = true;
+  const report = (failure: Omit<PollerFailure, 'functionName'>) => options.onError?.({ functionName: options.functionName, ...failure });
 
   const pollOnce = async (): Promise<void> => {
     const { Messages = [] } = await client.send(
@@ -96,11 +152,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     const records = Messages.map((message) => toSqsRecord(message, queueArn));
     let failedIds: Set<string>;
     try {
-      const response = await handler({ Records: records }, lambdaContext(options.functionName));
+      const response = await invoke(options.functionName, handler, { Records: records });
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
-      options.onError?.(error);
-      failedIds = new Set(records.map((record) => record.messageId));
+      const messageIds = records.map((record) => record.messageId);
+      report({ stage: 'invoke', ...describeError(error), messageIds, received: records.length, failed: records.length });
+      failedIds = new Set(messageIds);
     }
     const succeeded = records.filter((record) => !failedIds.has(record.messageId));
     const failed = records.filter((record) => failedIds.has(record.messageId));
@@ -129,7 +186,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         await pollOnce();
       } catch (error) {
         if (!running) break;
-        options.onError?.(error);
+        report({ stage: 'poll', ...describeError(error), messageIds: [], received: 0, failed: 0 });
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server as NetServer, type AddressInfo } from 'node:net';
+import { Server as NetServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -14,8 +14,10 @@ import { createApiServer, type HttpHandler } from './api-server.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createFakeSmsProvider, type FakeSmsProvider } from './fake-sms-provider.ts';
 import { createLocalIdentityProvider, localOfficerClientId, type LocalIdentityProvider } from './identity-provider.ts';
+import { overlappingInvocations } from './lambda-context.ts';
+import { createLocalOnlyServer, listenOnLoopback, localStackInfo } from './local-routes.ts';
 import { localStaticPaths, serveStatic, serveVendor } from './static-files.ts';
-import { localCredentials, localRegion, localStackInfoPath } from './ports.ts';
+import { localCredentials, localRegion } from './ports.ts';
 import {
   ensureIdempotencyTable,
   ensureIntakeQueues,
@@ -26,7 +28,7 @@ import {
   type LocalQueues,
   type LocalSmsInbound,
 } from './resources.ts';
-import { startSqsPoller, type BatchOutcome, type SqsHandler } from './sqs-poller.ts';
+import { logPollerFailure, startSqsPoller, type BatchOutcome, type PollerFailure, type SqsHandler } from './sqs-poller.ts';
 import { consoleSettings } from '../console-settings.ts';
 
 /**
@@ -51,8 +53,13 @@ export interface LocalEmulators {
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
-  /** HTTP port; 0 picks a free one. */
+  /** HTTP port of the API and the pages; 0 picks a free one. */
   readonly port?: number;
+  /**
+   * Port of the local-only server (fake SMS provider, identity provider, stack info), never the
+   * API's; 0 picks a free one. Default: the next port after `port` (3001), or 0 when `port` is 0.
+   */
+  readonly localPort?: number;
   /** Keep DynamoDB and SQS data here across restarts; in memory when absent. */
   readonly dataDir?: string | undefined;
   /**
@@ -68,7 +75,8 @@ export interface LocalStackOptions {
   readonly retryDelaySeconds?: number | undefined;
   /** Log level of the functions' Powertools loggers. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  readonly onPollerError?: (error: unknown) => void;
+  /** Told of each failed poll or invocation of the event sources; by default a JSON line on stderr, with no error message in it (none when logLevel is SILENT). */
+  readonly onPollerError?: (failure: PollerFailure) => void;
   /** Called after each batch the classifier handled. */
   readonly onBatch?: (outcome: BatchOutcome) => void;
 }
@@ -76,6 +84,12 @@ export interface LocalStackOptions {
 /** A running local stack. */
 export interface LocalStack {
   readonly apiUrl: string;
+  /**
+   * The local-only server, on 127.0.0.1 beside the API and never on its address: the fake SMS
+   * phones (`/_local/sms`), the identity provider (`/_local/idp`, the officers' token issuer),
+   * and `/_local/stack` for tools.
+   */
+  readonly localUrl: string;
   /** The pack the stack routes to. */
   readonly pack: PackId;
   readonly dynamoDbEndpoint: string;
@@ -114,17 +128,11 @@ function observeSmsWebhooks(provider: FakeSmsProvider) {
 /** The console's configuration as the local stack runs it: the local sign-in and the pack's map (S3 holds a generated one in the cloud). */
 function serveConsoleConfig(request: IncomingMessage, response: ServerResponse, url: URL, pack: PackId): boolean {
   if (url.pathname !== '/config.json' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  // Relative: the console posts the officer's name and password to its own origin, the API's
+  // (see consoleSignIn in startLocalStack).
   const body = JSON.stringify({ ...consoleSettings(pack), auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
   response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
   response.end(request.method === 'HEAD' ? undefined : body);
-  return true;
-}
-
-/** Tells local tools where this stack keeps its tips (loopback only, like everything here). */
-function serveLocalStackInfo(request: IncomingMessage, response: ServerResponse, url: URL, info: { pack: PackId; tableName: string; dynamoDbEndpoint: string }): boolean {
-  if (url.pathname !== localStackInfoPath || request.method !== 'GET') return false;
-  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(JSON.stringify(info));
   return true;
 }
 
@@ -208,36 +216,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Routes are served as soon as the server listens; handlers are added once imported.
     const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
     const pages: Record<string, () => string> = {};
-    // The issuer's URL includes the port, known only once the server listens.
+    // The issuer's URL includes the local-only port, known only once that server listens.
     const identity: { provider?: LocalIdentityProvider } = {};
     // The officer console and other static assets, as S3 and CloudFront serve them in the cloud.
     const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths });
     // The console's browser libraries (MapLibre GL JS), from node_modules as the deployment ships them.
     const vendorFiles = serveVendor(fileURLToPath(new URL('../../node_modules/', import.meta.url)));
+    // The console signs in from the API's origin (config.json's tokenUrl is relative), so only
+    // the token endpoint answers there, as Cognito's sign-in does in the cloud: it gives nothing
+    // without an officer's name and password. Moving it to the local-only port would need CORS
+    // for the API's origin and the port in config.json, to expose nothing more.
+    const consoleSignIn = async (request: IncomingMessage, response: ServerResponse, url: URL) =>
+      (await identity.provider?.handleSignIn(request, response, url)) ?? false;
     const server = createApiServer(handlers, pages, {
       extraRoutes: async (request, response, url) =>
         serveConsoleConfig(request, response, url, pack) ||
-        serveLocalStackInfo(request, response, url, { pack, tableName: names.table, dynamoDbEndpoint }) ||
         (await staticFiles(request, response, url)) ||
         (await vendorFiles(request, response, url)) ||
-        (await smsProvider.handle(request, response, url)) ||
-        ((await identity.provider?.handle(request, response, url)) ?? false),
+        (await consoleSignIn(request, response, url)),
       observe: observeSmsWebhooks(smsProvider),
     });
-    await new Promise<void>((listening, failed) => {
-      server.once('error', failed);
-      server.listen(options.port ?? 3000, '127.0.0.1', () => listening());
-    });
-    stoppers.push(
-      () =>
-        new Promise<void>((closed) => {
-          server.closeAllConnections();
-          server.close(() => closed());
-        }),
-    );
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const identityProvider = await createLocalIdentityProvider({ issuer: `${apiUrl}/_local/idp`, pack });
+    const localServer = createLocalOnlyServer([
+      (request, response, url) => smsProvider.handle(request, response, url),
+      async (request, response, url) => (await identity.provider?.handle(request, response, url)) ?? false,
+      localStackInfo({ pack, tableName: names.table, dynamoDbEndpoint }),
+    ]);
+    const port = options.port ?? 3000;
+    const api = await listenOnLoopback(server, port);
+    stoppers.push(api.close);
+    const local = await listenOnLoopback(localServer, options.localPort ?? (port === 0 ? 0 : port + 1));
+    stoppers.push(local.close);
+    const { url: apiUrl } = api;
+    const { url: localUrl } = local;
+    const identityProvider = await createLocalIdentityProvider({ issuer: `${localUrl}/_local/idp`, pack });
     identity.provider = identityProvider;
+    // Invocations of all the functions overlap in this one process: Powertools keeps each one's
+    // state (the logger's function name, the batch processor's records) apart in a store per invocation.
+    stoppers.push(overlappingInvocations());
 
     // The functions read their configuration at cold start, exactly as in Lambda.
     Object.assign(process.env, {
@@ -255,8 +270,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TRACKING_PEPPER: localSecrets.trackingPepper,
       SMS_GATEWAY_SECRET: localSecrets.smsGatewaySecret,
       // Locally the fake provider is the gateway, and also stands in for Twilio's and AWS's outbound APIs.
-      SMS_GATEWAY_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
-      SMS_LOCAL_FAKE_OUTBOUND_URL: `${apiUrl}/_local/sms/outbound`,
+      SMS_GATEWAY_OUTBOUND_URL: `${localUrl}/_local/sms/outbound`,
+      SMS_LOCAL_FAKE_OUTBOUND_URL: `${localUrl}/_local/sms/outbound`,
       TWILIO_AUTH_TOKEN: localSecrets.twilioAuthToken,
       PHONE_SEALING_KEY: localSecrets.phoneSealingKey,
       OFFICER_JWT_ISSUER: identityProvider.issuer,
@@ -289,6 +304,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       '/en/status': () => pageModule.statusFormPage('en'),
     });
 
+    const onPollerError = options.onPollerError ?? (options.logLevel === 'SILENT' ? undefined : logPollerFailure);
     const classifierPoller = startSqsPoller({
       client: sqs,
       queueUrl: queues.intakeQueueUrl,
@@ -297,7 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: 'classifier',
       batchSize: classifierEventSource.batchSize,
       retryDelaySeconds: options.retryDelaySeconds,
-      onError: options.onPollerError,
+      onError: onPollerError,
       onBatch: options.onBatch,
     });
     stoppers.push(() => classifierPoller.stop());
@@ -309,12 +325,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: 'smsAws',
       batchSize: smsAwsEventSource.batchSize,
       retryDelaySeconds: options.retryDelaySeconds,
-      onError: options.onPollerError,
+      onError: onPollerError,
     });
     stoppers.push(() => smsPoller.stop());
 
     return {
       apiUrl,
+      localUrl,
       pack,
       dynamoDbEndpoint,
       sqsEndpoint,

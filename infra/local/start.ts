@@ -3,16 +3,19 @@ import { defaultPackId, isPackId, jurisdiction, packIds } from '../../shared/jur
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';
 
-const usage = `Usage: npm start -- [--port PORT] [--data-dir DIR] [--pack PACK]
+const usage = `Usage: npm start -- [--port PORT] [--local-port PORT] [--data-dir DIR] [--pack PACK]
 
 Runs tinbao on this machine: DynamoDB Local, SQS (fauxqs), the HTTP API and the classifier.
-  --port PORT      HTTP port of the API and the citizen pages (default 3000; 0 picks a free one)
-  --data-dir DIR   keep tips and queued messages in DIR across restarts (default: in memory)
-  --pack PACK      the map to route to: ${packIds.join(', ')} (default ${defaultPackId})`;
+  --port PORT        HTTP port of the API and the citizen pages (default 3000; 0 picks a free one)
+  --local-port PORT  port of the local-only pages, never the API's: fake SMS phones, identity
+                     provider, stack info for tools (default: the port after --port; 0 with --port 0)
+  --data-dir DIR     keep tips and queued messages in DIR across restarts (default: in memory)
+  --pack PACK        the map to route to: ${packIds.join(', ')} (default ${defaultPackId})`;
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'local-port': { type: 'string' },
     'data-dir': { type: 'string' },
     pack: { type: 'string', default: defaultPackId },
     help: { type: 'boolean', short: 'h' },
@@ -32,9 +35,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a whole number from 0 to 65535, not "${values.port}".\n\n${usage}`);
   process.exit(2);
 }
+const localPort = values['local-port'] === undefined ? (port === 0 ? 0 : port + 1) : Number(values['local-port']);
+if (!Number.isInteger(localPort) || localPort < 0 || localPort > 65535 || (localPort === port && port !== 0)) {
+  console.error(`--local-port must be a whole number from 0 to 65535 other than --port, not "${values['local-port'] ?? localPort}".\n\n${usage}`);
+  process.exit(2);
+}
 
 console.log('Starting DynamoDB Local, SQS and the functions…');
-const stack = await startLocalStack({ port, pack, dataDir: values['data-dir'], onPollerError: (error) => console.error('classifier poller:', error) }).catch(
+// A failed invocation of the classifier is logged by the local event source as one JSON line
+// beside the functions' own: its class, message ids and counts, never a body (sqs-poller.ts).
+const stack = await startLocalStack({ port, localPort, pack, dataDir: values['data-dir'] }).catch(
   (error: unknown) => {
     if (error instanceof JavaMissingError) {
       console.error(error.message);
@@ -50,9 +60,11 @@ tinbao is running locally.
   Citizen form (en):  ${stack.apiUrl}/en
   Tip status page:    ${stack.apiUrl}/status
   Officer console:    ${stack.apiUrl}/console/   (e.g. officer-${example}, desk, supervisor; password tinbao-local)
-  Fake SMS phones:    ${stack.apiUrl}/_local/sms
   API:                ${stack.apiUrl}   (citizen: /tips, /tips/status; SMS: /sms/inbound, /sms/twilio; officers: /queue, /tips/{id}/…)
+  Local only:         ${stack.localUrl}   (this machine's tools, not the API: /_local/sms, /_local/idp, /_local/stack)
+  Fake SMS phones:    ${stack.localUrl}/_local/sms
   Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-${example}
+  Repack:             npm run repack -- --url ${stack.localUrl} --from … --to …
   Map:                ${stack.pack}: ${jurisdiction(stack.pack).nameEn}
   DynamoDB Local:     ${stack.dynamoDbEndpoint}   table ${stack.tableName}
   SQS (fauxqs):       ${stack.queues.intakeQueueUrl}

@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { consoleVendorFiles } from '../definitions.ts';
+import { consoleHeaderValues, consoleSecurityPolicy as sharedConsoleSecurityPolicy, pageHeaderValues, pageSecurityPolicy } from '../../functions/http/security-headers.ts';
 
 /**
  * Serves the files under `web/` the way S3 behind CloudFront does in the cloud: the officers'
@@ -26,26 +27,21 @@ export const staticContentTypes: Readonly<Record<string, string>> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/**
- * The officers' console: its own script and stylesheet only, API calls to this origin. In the
- * cloud, with Cognito, connect-src also names the Cognito domain (the token endpoint). The map's
- * MapLibre GL JS is its CSP build, loaded from this origin with its worker (see consoleVendorFiles):
- * without a worker-src, workers fall under script-src 'self', so the policy needs no blob:.
- */
-export const consoleSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** The console's Content-Security-Policy locally: the cloud's without the hosted sign-in (functions/http/security-headers.ts). */
+export const consoleSecurityPolicy = sharedConsoleSecurityPolicy();
+const consoleHeaders = consoleHeaderValues();
 
 /** The static citizen pages: the same policy as the pages the functions render. */
-export const staticPageSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const staticPageSecurityPolicy = pageSecurityPolicy;
 
-/** Headers every static answer carries. */
-const baseHeaders = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  // Local development: always revalidate, so an edited file shows on reload.
-  'cache-control': 'no-cache',
-} as const;
+/** Local development: always revalidate, so an edited file shows on reload. */
+const baseHeaders = { 'cache-control': 'no-cache' } as const;
+
+/**
+ * The console's libraries get the transport headers only, as CloudFront's behaviour for them
+ * sends: a worker obeys its own file's CSP, so the pages' policy would stop MapLibre's worker.
+ */
+const vendorHeaders = Object.fromEntries(Object.entries(pageHeaderValues).filter(([name]) => name !== 'Content-Security-Policy'));
 
 /** Serves files under a folder; false when the request is not for one (for extraRoutes). */
 export type StaticHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
@@ -143,16 +139,14 @@ export function serveStatic(webRoot: string, options: StaticOptions = {}): Stati
     if (!info?.file) return false;
 
     const extension = extname(real).toLowerCase();
+    // The same security headers as every answer of the functions, the console's CSP under /console.
+    const underConsole = relative === 'console' || relative.startsWith('console/');
     const headers: Record<string, string> = {
+      ...(underConsole ? consoleHeaders : pageHeaderValues),
       ...baseHeaders,
       'content-type': staticContentTypes[extension] ?? 'application/octet-stream',
       'content-length': String(info.size),
     };
-    if (extension === '.html') {
-      const underConsole = relative === 'console' || relative.startsWith('console/');
-      headers['content-security-policy'] = underConsole ? consoleSecurityPolicy : staticPageSecurityPolicy;
-      headers['x-frame-options'] = 'DENY';
-    }
     await sendFile(response, method, real, headers);
     return true;
   };
@@ -172,6 +166,7 @@ export function serveVendor(nodeModules: string): StaticHandler {
     const info = await fileInfo(file);
     if (!info?.file) return false;
     await sendFile(response, method, file, {
+      ...vendorHeaders,
       ...baseHeaders,
       'content-type': staticContentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': String(info.size),

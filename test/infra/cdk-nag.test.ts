@@ -33,7 +33,7 @@ const deploymentGrantFindings = [
 // The rules read the templates, not the bundles: bundling is skipped (the wiring test below bundles as app.ts does).
 const built = buildTestApp({ nagChecks: true, context: skipBundling });
 afterAll(() => built.dispose());
-const stacks: Stack[] = [built.stateful, built.stateless];
+const stacks: Stack[] = [built.stateful, built.stateless, built.stateless.edge];
 
 /** The site bucket's objects, as cdk-nag names them in a finding. */
 const siteObjectsFinding = `AwsSolutions-IAM5[Resource::<${logicalIdOf(built.stateless.web.bucket)}.Arn>/*]`;
@@ -46,9 +46,8 @@ const acknowledgedRules = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:pool/*]',
   'AwsSolutions-SMG4',
-  // The web distribution: no geo restriction by design, no WAF (us-east-1 only), no viewer logs (they hold IPs), default certificate.
+  // The web distribution: no geo restriction by design, no viewer logs (they hold IPs), default certificate. It has a web ACL (CFR2).
   'AwsSolutions-CFR1',
-  'AwsSolutions-CFR2',
   'AwsSolutions-CFR3',
   'AwsSolutions-CFR4',
   // BucketDeployment: its grants on the asset and site buckets, and the runtime the CDK builds its handler for.
@@ -79,7 +78,6 @@ const acknowledgedWhere: Record<string, readonly string[]> = {
   ),
   'AwsSolutions-SMG4': ['TrackingPepper', 'SmsGatewaySecret', 'TwilioAuthToken'].map((name) => `Tinbao-${testStage}-Stateful/${name}`),
   'AwsSolutions-CFR1': [`${stateless}/Web/Distribution`],
-  'AwsSolutions-CFR2': [`${stateless}/Web/Distribution`],
   'AwsSolutions-CFR3': [`${stateless}/Web/Distribution`],
   'AwsSolutions-CFR4': [`${stateless}/Web/Distribution`],
   ...Object.fromEntries([...deploymentGrantFindings, siteObjectsFinding].map((rule) => [rule, [deploymentPolicy]])),
@@ -185,15 +183,19 @@ describe('cdk-nag AwsSolutions', () => {
     assert.match(reasonAt('AwsSolutions-SMG4', '/TwilioAuthToken'), /Twilio console/);
   });
 
-  it('needs no APIG4 acknowledgement for officer routes, and says why the distribution has no WAF, viewer logs or geo restriction', () => {
+  it('needs no APIG4 acknowledgement for officer routes, and says why the distribution has no viewer logs or geo restriction', () => {
     const reasonAt = (rule: string, suffix: string) => acknowledgements().find((entry) => entry.rule === rule && entry.path.endsWith(suffix))?.reason ?? '';
     const officerRoutes = apiRoutes.filter((route) => route.auth === 'officer').map(routePath);
     assert.ok(officerRoutes.length > 0);
     for (const path of officerRoutes) assert.equal(reasonAt('AwsSolutions-APIG4', path), '', `${path} is acknowledged instead of authorized`);
-    assert.match(reasonAt('AwsSolutions-CFR2', '/Web/Distribution'), /us-east-1/);
     assert.match(reasonAt('AwsSolutions-CFR3', '/Web/Distribution'), /IP address/);
     assert.match(reasonAt('AwsSolutions-CFR1', '/Web/Distribution'), /abroad/);
     assert.match(reasonAt('AwsSolutions-CFR4', '/Web/Distribution'), /certificate/);
+  });
+
+  it('finds a web ACL on the distribution (CFR2) without being told to overlook its absence', () => {
+    const cfr2 = findings(built.app, true).filter((finding) => finding.rule === 'AwsSolutions-CFR2');
+    assert.deepEqual(cfr2, [], `the distribution has no web ACL:${describeFindings(cfr2)}`);
   });
 
   it('acknowledges nothing that is not a real finding, and no rule broader than the finding it answers', () => {

@@ -217,6 +217,13 @@ for (const pair of queuePairs) {
       assert.equal(deadLetterQueue.MessageRetentionPeriod, pair.definition.deadLetterQueue.retentionPeriodSeconds);
     });
 
+    it('keeps a dead-lettered message longer than the queue keeps it: SQS carries its first enqueue time into the DLQ', () => {
+      const queueRetention = queue.MessageRetentionPeriod as number;
+      const deadLetterRetention = deadLetterQueue.MessageRetentionPeriod as number;
+      assert.ok(deadLetterRetention > queueRetention, `DLQ ${deadLetterRetention}s <= queue ${queueRetention}s: a redriven tip could expire in the DLQ`);
+      assert.equal(deadLetterQueue.RedrivePolicy, undefined, 'a DLQ redrives nowhere');
+    });
+
     it('encrypts both queues with the customer managed key', () => {
       assert.deepEqual(queue.KmsMasterKeyId, arnOf(keyId));
       assert.deepEqual(deadLetterQueue.KmsMasterKeyId, arnOf(keyId));

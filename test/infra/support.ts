@@ -50,12 +50,19 @@ export const skipBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 export interface Templates extends SynthesizedApp {
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
+  /** The stateless stack's companion in us-east-1: the CloudFront web ACL. */
+  readonly edgeTemplate: Template;
 }
 
-/** Builds and synthesizes the app once and returns both stacks' templates. */
+/** Builds and synthesizes the app once and returns its stacks' templates. */
 export function synthesizeTemplates(options: Omit<BuildAppOptions, 'outdir' | 'stage'> = {}): Templates {
   const built = buildTestApp(options);
-  return { ...built, statefulTemplate: Template.fromStack(built.stateful), statelessTemplate: Template.fromStack(built.stateless) };
+  return {
+    ...built,
+    statefulTemplate: Template.fromStack(built.stateful),
+    statelessTemplate: Template.fromStack(built.stateless),
+    edgeTemplate: Template.fromStack(built.stateless.edge),
+  };
 }
 
 /** The CloudFormation logical ID of a construct's default child (its L1 resource). */
@@ -72,6 +79,7 @@ export interface TemplateResource {
   readonly Properties?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
+  readonly DependsOn?: string[];
 }
 
 /** One resource of a template by logical ID; fails the test if absent. */
@@ -103,6 +111,20 @@ export function exportedValue(producer: Template, value: unknown): unknown {
   const output = Object.values(outputs).find((candidate) => candidate.Export?.Name === exportName);
   assert.ok(output, `the producer exports nothing named ${JSON.stringify(exportName)}`);
   return output.Value;
+}
+
+/**
+ * A template value of a consumer stack with every cross-stack reference in it (`Fn::ImportValue`)
+ * resolved to what it points at in the producer template; anything else is left as it is.
+ */
+export function resolvedAgainst(producer: Template): (value: unknown) => unknown {
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!value || typeof value !== 'object') return value;
+    if ('Fn::ImportValue' in value) return exportedValue(producer, value);
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]));
+  };
+  return resolve;
 }
 
 /** An IAM policy statement as it appears in a template. */

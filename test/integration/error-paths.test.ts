@@ -12,6 +12,9 @@ import { toSqsRecord } from '../../infra/local/sqs-poller.ts';
 import { encodeEnvelope } from '../../shared/tip/envelope.ts';
 import { generateTrackingCode } from '../../shared/tip/tracking-code.ts';
 import { postForm, postJson } from '../support/helpers.ts';
+import { pageSecurityPolicy } from '../../functions/http/security-headers.ts';
+import { unavailableRetryAfterSeconds } from '../../functions/http/unavailable.ts';
+import { errorMessages } from '../../shared/messages.ts';
 
 // The emulators cannot be made to fail on demand; aws-sdk-client-mock forces these paths on the
 // functions' own clients while everything else stays real.
@@ -30,11 +33,39 @@ async function trackingCodeItems(): Promise<number> {
   return Items.length;
 }
 
-describe('when SQS refuses a tip', () => {
-  it('answers an opaque 500 with a correlation id, and leaves no tracking code behind', async () => {
-    const { sqsClient } = await import('../../functions/adapters/runtime.ts');
+describe('when SQS is unavailable', () => {
+  it('answers 503 with Retry-After in the request language, and leaves no tracking code behind', async () => {
+    const { sqsClient } = await import('../../functions/adapters/sqs-client.ts');
     const sqsMock = mockClient(sqsClient);
-    sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable: internal detail'), { name: 'ServiceUnavailable' }));
+    sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable: internal detail'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
+    try {
+      const codesBefore = await trackingCodeItems();
+      const response = await postJson(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), String(unavailableRetryAfterSeconds));
+      assert.equal(response.json.error, 'unavailable');
+      assert.equal(response.json.message, errorMessages.unavailable.vi);
+      assert.match(String(response.json.correlationId), /^[0-9a-f-]{36}$/);
+      assert.ok(!response.text.includes('internal detail'), 'the cause is not exposed');
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(await trackingCodeItems(), codesBefore, 'the reserved code was released');
+
+      const page = await postForm(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45', language: 'en' });
+      assert.equal(page.status, 503);
+      assert.equal(page.headers.get('retry-after'), String(unavailableRetryAfterSeconds));
+      assert.ok(page.text.includes(errorMessages.unavailable.en));
+      assert.equal(page.headers.get('content-security-policy'), pageSecurityPolicy);
+    } finally {
+      sqsMock.restore();
+    }
+  });
+});
+
+describe('when SQS refuses a tip for a reason no retry mends', () => {
+  it('answers an opaque 500 with a correlation id, and leaves no tracking code behind', async () => {
+    const { sqsClient } = await import('../../functions/adapters/sqs-client.ts');
+    const sqsMock = mockClient(sqsClient);
+    sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('Invalid parameter: internal detail'), { name: 'InvalidParameterValue', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
     try {
       const codesBefore = await trackingCodeItems();
       const response = await postJson(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
@@ -48,6 +79,7 @@ describe('when SQS refuses a tip', () => {
       const page = await postForm(`${stack.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45', language: 'en' });
       assert.equal(page.status, 500);
       assert.match(page.text, /Your tip was not recorded/);
+      assert.equal(page.headers.get('content-security-policy'), pageSecurityPolicy);
     } finally {
       sqsMock.restore();
     }

@@ -107,7 +107,7 @@ describe('npm run repack', () => {
       const tips = createDynamoTipRepository(createDocumentClient(stack.dynamoDb), stack.tableName, 1825);
       const id = await oldTip('Trộm xe máy trước nhà ở phường 5, quận 3', tips);
       // Not spawnSync: the stack answering the command runs in this process.
-      const result = await run(['tools/repack.ts', '--from', 'hcmc-2021', '--to', 'hcmc-2025', '--url', stack.apiUrl], {
+      const result = await run(['tools/repack.ts', '--from', 'hcmc-2021', '--to', 'hcmc-2025', '--url', stack.localUrl], {
         ...process.env,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         TABLE_NAME: '',

@@ -306,7 +306,7 @@ describe('SMS from Twilio', () => {
 describe('SMS through AWS End User Messaging', () => {
   it('arrives on the SNS topic, reaches the queue raw, becomes a tip and is acknowledged with SendTextMessage', async () => {
     const phone = newPhone();
-    const published = await fetch(`${stack.apiUrl}/_local/sms/aws-inbound`, { method: 'POST', body: JSON.stringify({ from: phone.e164, text: 'Co nguoi tang tru vu khi o Go Vap' }) });
+    const published = await fetch(`${stack.localUrl}/_local/sms/aws-inbound`, { method: 'POST', body: JSON.stringify({ from: phone.e164, text: 'Co nguoi tang tru vu khi o Go Vap' }) });
     assert.equal(published.status, 202);
     const ack = await eventually(async () => outboundTo(phone.e164)[0], waitLimitMs, 'the acknowledgement');
     const code = /(TB-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(ack)?.[1];

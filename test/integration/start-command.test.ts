@@ -22,6 +22,8 @@ afterAll(() => {
 interface Started {
   readonly child: ChildProcess;
   readonly apiUrl: string;
+  /** The local-only server: fake SMS phones, identity provider, stack info. */
+  readonly localUrl: string;
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
   readonly output: () => string;
@@ -38,9 +40,10 @@ async function start(args: string[], how: 'node' | 'npm' = 'node'): Promise<Star
   const urls = await eventually(async () => {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     const apiUrl = /API:\s+(http:\/\/\S+)/.exec(output)?.[1];
+    const localUrl = /Local only:\s+(http:\/\/\S+)/.exec(output)?.[1];
     const dynamoDbUrl = /DynamoDB Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
     const sqsUrl = /SQS \(fauxqs\):\s+(http:\/\/\S+)/.exec(output)?.[1];
-    return apiUrl && dynamoDbUrl && sqsUrl ? { apiUrl, dynamoDbUrl, sqsUrl } : undefined;
+    return apiUrl && localUrl && dynamoDbUrl && sqsUrl ? { apiUrl, localUrl, dynamoDbUrl, sqsUrl } : undefined;
   }, 90_000, 'the start command to print its URLs');
   return { child, ...urls, output: () => output };
 }
@@ -78,6 +81,10 @@ describe('npm start', () => {
   it('prints its URLs, serves the pipeline, keeps data with --data-dir, and stops every child on Ctrl-C', async () => {
     const first = await start(['--port', '0', '--data-dir', dataDir]);
     assert.match(first.output(), /Citizen form \(vi\):\s+http:\/\/127\.0\.0\.1:\d+\//);
+    // The fake phones are on the local-only address, never the API's.
+    assert.match(first.output(), new RegExp(`Fake SMS phones:\\s+${first.localUrl}/_local/sms\\s`));
+    assert.equal((await fetch(`${first.localUrl}/_local/sms`)).status, 200);
+    assert.equal((await fetch(`${first.apiUrl}/_local/sms`)).status, 404);
     const accepted = await postJson(`${first.apiUrl}/tips`, { text: 'Có người bán ma túy trong hẻm 45 Lê Văn Sỹ', unit: '27154' });
     assert.equal(accepted.status, 202);
     const credentials = { code: accepted.json.trackingCode, secret: accepted.json.secret };
@@ -105,9 +112,10 @@ describe('npm start', () => {
     const stack = descendants(npm);
     assert.ok(stack.some((pid) => commandLine(pid).includes('java')), 'DynamoDB Local runs under npm start');
 
-    // The API, DynamoDB Local and fauxqs, and anything else the stack listens on.
+    // The API, the local-only server, DynamoDB Local and fauxqs, and anything else the stack listens on.
     const sockets = listeningSocketsOf(stack);
-    for (const url of [running.apiUrl, running.dynamoDbUrl, running.sqsUrl]) {
+    assert.notEqual(portOf(running.localUrl), portOf(running.apiUrl));
+    for (const url of [running.apiUrl, running.localUrl, running.dynamoDbUrl, running.sqsUrl]) {
       assert.ok(sockets.some((socket) => socket.port === portOf(url)), `something of the stack listens on ${url}`);
     }
     assert.deepEqual(
@@ -139,14 +147,20 @@ describe('npm start', () => {
     await allGone(children, 'every child stops on SIGHUP');
   });
 
-  it('refuses a bad --port with a usage message', async () => {
-    const child = spawn(process.execPath, ['infra/local/start.ts', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    assert.equal(code, 2);
-    assert.match(stderr, /--port must be a whole number/);
-  });
+  for (const [args, refusal] of [
+    [['--port', 'eighty'], /--port must be a whole number/],
+    [['--port', '3000', '--local-port', '3000'], /--local-port must be a whole number from 0 to 65535 other than --port/],
+  ] as const) {
+    it(`refuses ${args.join(' ')} with a usage message`, async () => {
+      const child = spawn(process.execPath, ['infra/local/start.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 2);
+      assert.match(stderr, refusal);
+      assert.match(stderr, /--local-port PORT/);
+    });
+  }
 
   // npm start, and npm test (whose first step is tools/preflight.ts), on a PATH with this Node.js but no java.
   for (const [what, script] of [

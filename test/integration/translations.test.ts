@@ -34,7 +34,8 @@ function assertVietnamese(what: string, text: string): void {
 }
 
 async function page(path: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${stack.apiUrl}${path}`, { ...init, headers: { 'accept-language': 'vi', accept: 'text/html', ...init.headers } });
+  const base = path.startsWith('/_local/') ? stack.localUrl : stack.apiUrl;
+  const response = await fetch(`${base}${path}`, { ...init, headers: { 'accept-language': 'vi', accept: 'text/html', ...init.headers } });
   return { status: response.status, text: visibleText(await response.text()) };
 }
 
@@ -85,7 +86,7 @@ describe('citizen pages in Vietnamese', () => {
   });
 
   it('the local fake phones page', async () => {
-    await postJson(`${stack.apiUrl}/_local/sms/aws-inbound`, { from: '+84901234567', text: 'hi' });
+    await postJson(`${stack.localUrl}/_local/sms/aws-inbound`, { from: '+84901234567', text: 'hi' });
     const phones = await eventually(async () => {
       const shown = await page('/_local/sms');
       return shown.text.includes('+84901234567') ? shown : undefined;

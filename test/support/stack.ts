@@ -28,6 +28,6 @@ export function uniquePrefix(label = 'test'): string {
 }
 
 /** Starts a local stack for one test file on the shared emulators. */
-export function startTestStack(options: Omit<LocalStackOptions, 'emulators' | 'namePrefix' | 'port'> = {}): Promise<LocalStack> {
-  return startLocalStack({ port: 0, ...options, emulators: sharedEmulators(), namePrefix: uniquePrefix() });
+export function startTestStack(options: Omit<LocalStackOptions, 'emulators' | 'namePrefix' | 'port' | 'localPort'> = {}): Promise<LocalStack> {
+  return startLocalStack({ port: 0, localPort: 0, ...options, emulators: sharedEmulators(), namePrefix: uniquePrefix() });
 }

@@ -133,9 +133,9 @@ export function invalidSubmissionPage(language: Language, issues: readonly Field
 }
 
 /** A page for a request that could not be served: a plain message, nothing internal. */
-export function messagePage(language: Language, kind: 'notFound' | 'serverError' | 'badRequest', detail?: string): string {
+export function messagePage(language: Language, kind: 'notFound' | 'serverError' | 'badRequest' | 'unavailable', detail?: string): string {
   const t = text[language];
-  const title = kind === 'notFound' ? t.notFoundTitle : kind === 'serverError' ? t.serverErrorTitle : t.errorTitle;
+  const title = kind === 'notFound' ? t.notFoundTitle : kind === 'serverError' ? t.serverErrorTitle : kind === 'unavailable' ? t.unavailableTitle : t.errorTitle;
   const message = kind === 'notFound' ? t.notFound : kind === 'serverError' ? `${t.serverError} ${detail ?? ''}` : (detail ?? '');
   return layout(language, title, `<h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="${prefix(language)}/">${escapeHtml(t.back)}</a></p>`);
 }

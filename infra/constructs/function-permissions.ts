@@ -1,0 +1,245 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { tipTable, type FunctionName } from '../definitions.ts';
+import type { TinbaoFunction } from './tinbao-function.ts';
+
+/** The functions that take tips by SMS. */
+export const smsFunctionNames = ['smsGateway', 'smsTwilio', 'smsAws'] as const satisfies readonly FunctionName[];
+
+/**
+ * What the SMS functions do on the tips table: read and write the sender's conversation state
+ * (follow-up window, hourly count) and reserve or release tracking codes. No Query, Scan or Update.
+ */
+const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * The DynamoDB actions each function may call on the tips table, and nothing else.
+ * TransactWriteItems is authorised per item: Put needs PutItem, Update needs UpdateItem,
+ * ConditionCheck needs ConditionCheckItem.
+ * - intake only reserves and releases tracking codes (the tip itself travels on the queue);
+ * - status reads a tip and its public messages (Query on the tip's partition), counts a tracking
+ *   code's messages (UpdateItem on `RATE#…` counters), and writes a tipster's message in a
+ *   transaction (Put of the event, ConditionCheck that the tip exists);
+ * - the classifier reads a unit's register counter, then in one transaction advances it (Update)
+ *   and stores the tip and its first event (Put);
+ * - officers read tips and their trail (GetItem, Query; the queue indexes are granted separately)
+ *   and change a tip with its audit event in one transaction (Put, ConditionCheck); never Update,
+ *   Delete or Scan.
+ */
+export const tableActions = {
+  intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  status: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  classifier: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  smsGateway: smsTableActions,
+  smsTwilio: smsTableActions,
+  smsAws: smsTableActions,
+  officers: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+} as const satisfies Record<FunctionName, readonly string[]>;
+
+/** The indexes officers query: a unit's queue by status and urgency, and the tips one officer holds. */
+export const officerIndexNames = tipTable.globalSecondaryIndexes.map((index) => index.indexName);
+
+/** What the officers function asks Cognito about a colleague before assigning a tip (functions/adapters/officer-directory.ts). */
+export const officerDirectoryActions = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsersInGroup'] as const;
+
+/** What Powertools idempotency calls on its table (get, conditional put, update on completion, delete on failure). */
+export const idempotencyTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * Intake may touch only tracking-code and form-token items: partition keys `CODE#<code>` and
+ * `FORM#<hash>` (functions/adapters/dynamo-tip-store.ts, dynamo-submission-ledger.ts).
+ */
+export const intakeLeadingKeys = ['CODE#*', 'FORM#*'] as const;
+
+/** The End User Messaging resource types smsAws and officers may send from when no origination identity ARN is configured. */
+export const originationWildcards = ['phone-number', 'pool'] as const;
+
+/** What the functions are allowed to touch: the stateful stack's resources. */
+export interface FunctionPermissionsProps {
+  readonly functions: Readonly<Record<FunctionName, TinbaoFunction>>;
+  readonly table: dynamodb.ITable;
+  readonly idempotencyTable: dynamodb.ITable;
+  readonly intakeQueue: sqs.IQueue;
+  /** Encrypts the tables, the queues and the secrets. */
+  readonly key: kms.IKey;
+  /** Seals tipsters' phone numbers. */
+  readonly phoneKey: kms.IKey;
+  readonly trackingPepper: secretsmanager.ISecret;
+  readonly smsGatewaySecret: secretsmanager.ISecret;
+  readonly twilioAuthToken: secretsmanager.ISecret;
+  readonly userPool: cognito.IUserPool;
+  /** The End User Messaging identity replies go out from (context `smsOriginationIdentity`); only an ARN narrows the grant. */
+  readonly smsOriginationIdentity?: string | undefined;
+}
+
+/**
+ * Gives each function's role exactly what its handler calls: every grant is a named statement on
+ * a named resource, added to the role's default policy (test/infra/iam.test.ts asserts the
+ * (action, resource) pairs of every role). The queue consumers' SQS actions are granted with their
+ * event source mappings (`consumeQueue`); their use of the data key to read the queue is here.
+ */
+export function grantFunctionPermissions(props: FunctionPermissionsProps): void {
+  const { functions, table, idempotencyTable, intakeQueue, key, phoneKey, trackingPepper, smsGatewaySecret, twilioAuthToken, userPool, smsOriginationIdentity } = props;
+  const { intake, status, classifier, smsAws, officers } = functions;
+  const stack = Stack.of(intake);
+
+  /** KMS use only on the data key, and only when a named service calls KMS on the function's behalf. */
+  const viaServices = (...services: string[]) => ({
+    StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`) },
+  });
+  const readPepper = new iam.PolicyStatement({
+    sid: 'ReadTrackingPepper',
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [trackingPepper.secretArn],
+  });
+
+  intake.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReserveAndReleaseTrackingCodes',
+      actions: [...tableActions.intake],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...intakeLeadingKeys] } },
+    }),
+  );
+  intake.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'QueueTips', actions: ['sqs:SendMessage'], resources: [intakeQueue.queueArn] }));
+  intake.role.addToPrincipalPolicy(readPepper);
+  intake.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      // GenerateDataKey and Decrypt: SQS SSE-KMS on SendMessage. Decrypt: the pepper secret and the table.
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: viaServices('sqs', 'secretsmanager', 'dynamodb'),
+    }),
+  );
+
+  status.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: 'ReadTipsAndTakeTipsterMessages', actions: [...tableActions.status], resources: [table.tableArn] }),
+  );
+  status.role.addToPrincipalPolicy(readPepper);
+  status.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: viaServices('secretsmanager', 'dynamodb'),
+    }),
+  );
+
+  classifier.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: 'StoreClassifiedTips', actions: [...tableActions.classifier], resources: [table.tableArn] }),
+  );
+  classifier.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      // Decrypt: the intake queue's messages (received by its event source mapping) and the table.
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: viaServices('sqs', 'dynamodb'),
+    }),
+  );
+
+  // SMS intake: the three SMS channels share one set of grants; the two webhooks also read their own channel secret.
+  const channelSecrets: Record<(typeof smsFunctionNames)[number], iam.PolicyStatement | undefined> = {
+    smsGateway: new iam.PolicyStatement({
+      sid: 'ReadGatewaySecret',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [smsGatewaySecret.secretArn],
+    }),
+    smsTwilio: new iam.PolicyStatement({
+      sid: 'ReadTwilioAuthToken',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [twilioAuthToken.secretArn],
+    }),
+    smsAws: undefined, // End User Messaging delivers through SNS and SQS: there is no signature to check.
+  };
+  for (const name of smsFunctionNames) {
+    const role = functions[name].role;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'KeepSmsConversations', actions: [...tableActions[name]], resources: [table.tableArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'RecordIdempotency', actions: [...idempotencyTableActions], resources: [idempotencyTable.tableArn] }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'QueueTips', actions: ['sqs:SendMessage'], resources: [intakeQueue.queueArn] }));
+    role.addToPrincipalPolicy(readPepper);
+    const channelSecret = channelSecrets[name];
+    if (channelSecret) role.addToPrincipalPolicy(channelSecret);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SealPhoneNumbers',
+        // Encrypt only: the SMS intake functions never read a phone number back; officers' replies do (below).
+        actions: ['kms:Encrypt'],
+        resources: [phoneKey.keyArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        // GenerateDataKey and Decrypt: SQS SSE-KMS on SendMessage (and, for smsAws, on receiving the SMS inbound queue).
+        // Decrypt: the secrets and both tables.
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: viaServices('sqs', 'secretsmanager', 'dynamodb'),
+      }),
+    );
+  }
+
+  // Replies go out through End User Messaging from the configured identity: that one ARN when the
+  // context names an ARN, otherwise any phone number or pool of this account and region.
+  const sendFrom = smsOriginationIdentity?.startsWith('arn:')
+    ? [smsOriginationIdentity]
+    : originationWildcards.map((resourceType) => `arn:${stack.partition}:sms-voice:${stack.region}:${stack.account}:${resourceType}/*`);
+  for (const sender of [smsAws, officers]) {
+    sender.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReplyBySms', actions: ['sms-voice:SendTextMessage'], resources: sendFrom }));
+    if (smsOriginationIdentity?.startsWith('arn:')) continue;
+    for (const resourceType of originationWildcards) {
+      Validations.of(sender.role.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resourceType}/*]`,
+        reason:
+          'No origination identity ARN is configured (context smsOriginationIdentity is unset or an ID), so replies may ' +
+          `go out from any End User Messaging ${resourceType} of this account and region, for sms-voice:SendTextMessage ` +
+          'only. Set smsOriginationIdentity to the phone number or pool ARN to narrow it to that one resource.',
+      });
+    }
+  }
+
+  // Officers: work tips, open a sealed number only to reply to its tipster, and look up colleagues.
+  officers.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WorkTips', actions: [...tableActions.officers], resources: [table.tableArn] }));
+  officers.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadQueues',
+      actions: ['dynamodb:Query'],
+      resources: officerIndexNames.map((indexName) => `${table.tableArn}/index/${indexName}`),
+    }),
+  );
+  officers.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'OpenSealedNumbers',
+      // The one function that may decrypt with the phone key: it calls KMS itself, so no kms:ViaService.
+      actions: ['kms:Decrypt'],
+      resources: [phoneKey.keyArn],
+    }),
+  );
+  officers.role.addToPrincipalPolicy(
+    // Replies go out through the provider the tipster used: the gateway's secret signs them, Twilio's token authenticates them.
+    new iam.PolicyStatement({
+      sid: 'ReadChannelSecrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [smsGatewaySecret.secretArn, twilioAuthToken.secretArn],
+    }),
+  );
+  officers.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'FindOfficers', actions: [...officerDirectoryActions], resources: [userPool.userPoolArn] }));
+  officers.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      // Decrypt: the gateway secret and the table.
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: viaServices('secretsmanager', 'dynamodb'),
+    }),
+  );
+}
