@@ -51,6 +51,25 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, 
   return { statusCode: error.statusCode, expose: true, message: JSON.stringify(body), headers: { ...jsonHeaders, ...retryAfter } };
 }
 
+/** The two answers that say nothing of their cause: a dependency down (503), and anything else (500). */
+const opaqueAnswers = {
+  unavailable: { statusCode: 503, code: 'unavailable', page: 'unavailable', text: 'unavailable', logMessage: 'Service unavailable', retryAfterSeconds: unavailableRetryAfterSeconds },
+  internal: { statusCode: 500, code: 'internal_error', page: 'serverError', text: 'internalError', logMessage: 'Internal error', retryAfterSeconds: undefined },
+} as const;
+
+/** An opaque answer as a page (the 500 page shows the correlation id) or JSON with the correlation id. */
+function renderOpaque(answer: (typeof opaqueAnswers)[keyof typeof opaqueAnswers], event: APIGatewayProxyEventV2, pages: boolean, correlationId: string): HttpErrorLike {
+  const language = requestLanguage(event);
+  const text = errorMessages[answer.text][language];
+  const retryAfter: Record<string, string> = answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) };
+  if (pages && wantsHtml(event)) {
+    // The 500 page says the tip was not recorded and gives the id to quote; the 503 page says to try again.
+    const detail = answer.page === 'serverError' ? correlationId : text;
+    return { statusCode: answer.statusCode, expose: true, message: messagePage(language, answer.page, detail), headers: { ...htmlHeaders, ...retryAfter } };
+  }
+  return { statusCode: answer.statusCode, expose: true, message: JSON.stringify({ error: answer.code, message: text, correlationId }), headers: { ...jsonHeaders, ...retryAfter } };
+}
+
 /**
  * The one place errors become HTTP answers. Domain errors become their 4xx with a safe,
  * translated message; anything else is logged and becomes an opaque 500 that carries only a
@@ -77,35 +96,18 @@ export function httpErrorResponses(
         return;
       }
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
-      const language = requestLanguage(event);
-      if (isDependencyUnavailable(error)) {
+      const unavailable = isDependencyUnavailable(error);
+      if (unavailable) {
         // A dependency that is down or stalled: nothing was accepted, and the caller may try again.
         logger.warn('dependency unavailable', { correlationId, errorName: error?.name });
         metrics.addMetric('RequestsUnavailable', MetricUnit.Count, 1);
-        const retryAfter = { 'Retry-After': String(unavailableRetryAfterSeconds) };
-        const rendered: HttpErrorLike = pages && wantsHtml(event)
-          ? { statusCode: 503, expose: true, message: messagePage(language, 'unavailable', errorMessages.unavailable[language]), headers: { ...htmlHeaders, ...retryAfter } }
-          : {
-              statusCode: 503,
-              expose: true,
-              message: JSON.stringify({ error: 'unavailable', message: errorMessages.unavailable[language], correlationId }),
-              headers: { ...jsonHeaders, ...retryAfter },
-            };
-        request.error = Object.assign(new Error('Service unavailable'), rendered);
-        return;
+      } else {
+        // Only the error's class and stack: SDK messages never carry tip text, but be strict anyway.
+        logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
+        metrics.addMetric('RequestsFailed', MetricUnit.Count, 1);
       }
-      // Only the error's class and stack: SDK messages never carry tip text, but be strict anyway.
-      logger.error('unhandled error', { correlationId, errorName: error?.name, stack: error?.stack });
-      metrics.addMetric('RequestsFailed', MetricUnit.Count, 1);
-      const rendered: HttpErrorLike = pages && wantsHtml(event)
-        ? { statusCode: 500, expose: true, message: messagePage(language, 'serverError', correlationId), headers: htmlHeaders }
-        : {
-            statusCode: 500,
-            expose: true,
-            message: JSON.stringify({ error: 'internal_error', message: errorMessages.internalError[language], correlationId }),
-            headers: jsonHeaders,
-          };
-      request.error = Object.assign(new Error('Internal error'), rendered);
+      const answer = unavailable ? opaqueAnswers.unavailable : opaqueAnswers.internal;
+      request.error = Object.assign(new Error(answer.logMessage), renderOpaque(answer, event, pages, correlationId));
     },
   };
 }

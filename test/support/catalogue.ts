@@ -59,6 +59,14 @@ export function catalogueTexts(language: Language): string[] {
  * "English" link are the same in both).
  */
 export function englishOnlyFragments(): string[] {
+  cachedFragments ??= computeEnglishOnlyFragments();
+  return cachedFragments;
+}
+
+let cachedFragments: string[] | undefined;
+let cachedMatchers: Array<[string, RegExp]> | undefined;
+
+function computeEnglishOnlyFragments(): string[] {
   const vietnamese = new Set(catalogueTexts('vi').flatMap(pieces));
   const english = new Set(catalogueTexts('en').flatMap(pieces));
   return [...english].filter((piece) => !vietnamese.has(piece) && /\p{L}{4,}/u.test(piece) && !/[\p{Script=Latin}&&[^\x00-\x7F]]/v.test(piece));
@@ -74,7 +82,8 @@ function pieces(text: string): string[] {
 /** The English-only catalogue pieces found in a page's visible text, as whole words. */
 export function englishOnlyIn(pageText: string): string[] {
   const normalised = pageText.replace(/\s+/g, ' ');
-  return englishOnlyFragments().filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(piece)}(?![\\p{L}\\p{N}])`, 'u').test(normalised));
+  cachedMatchers ??= englishOnlyFragments().map((piece) => [piece, new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(piece)}(?![\\p{L}\\p{N}])`, 'u')]);
+  return cachedMatchers.filter(([, matcher]) => matcher.test(normalised)).map(([piece]) => piece);
 }
 
 function escapeRegExp(text: string): string {
