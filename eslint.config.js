@@ -9,6 +9,16 @@ import tseslint from 'typescript-eslint';
  */
 const upwardImport = (layers, message) => ({ regex: `^(\\.\\.?/)+(\\.\\./)*(${layers.join('|')})/`, message });
 
+/**
+ * `import { z } from 'zod'` (or its default export) binds zod's whole namespace, and esbuild then
+ * bundles all 64 of its locales into every function (about 350 KB that the citizens never see:
+ * their messages are ours, shared/messages.ts). A namespace import lets esbuild keep what is used.
+ */
+const zodAsNamespace = {
+  selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > :matches(ImportSpecifier[importKind!='type'], ImportDefaultSpecifier)",
+  message: "Import zod as a namespace, import * as z from 'zod', so the bundles leave its locales out.",
+};
+
 /** Vitest's ways of not running a test; forbidden, because a test that does not run cannot fail. */
 const notRunning = ['only', 'skip', 'todo', 'skipIf', 'runIf', 'fails'];
 
@@ -21,6 +31,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      'no-restricted-syntax': ['error', zodAsNamespace],
     },
   },
   {

@@ -10,7 +10,6 @@
  * run goes on; the exit code is 1 if any line was bad.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { classifierFor } from '../shared/classification/engine.ts';
 import type { ClassifierInput, TipClassification } from '../shared/classification/types.ts';
@@ -76,34 +75,76 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const classifier = classifierFor(pack);
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const output = new BatchedOutput();
   let lineNumber = 0;
   let bad = 0;
-  try {
-    for await (const line of lines) {
-      lineNumber++;
-      if (!line.trim()) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch (error) {
-        bad++;
-        console.error(`${file}:${lineNumber}: not valid JSON (${(error as Error).message})`);
-        continue;
-      }
-      const tip = parseTip(parsed);
-      if ('error' in tip) {
-        bad++;
-        console.error(`${file}:${lineNumber}: ${tip.error}`);
-        continue;
-      }
-      process.stdout.write(JSON.stringify(outputLine(tip.id, classifier.classify(tip.input), values.verbose)) + '\n');
+  const classifyLine = (line: string): void => {
+    lineNumber++;
+    if (!line.trim()) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      bad++;
+      output.flush();
+      console.error(`${file}:${lineNumber}: not valid JSON (${(error as Error).message})`);
+      return;
     }
+    const tip = parseTip(parsed);
+    if ('error' in tip) {
+      bad++;
+      output.flush();
+      console.error(`${file}:${lineNumber}: ${tip.error}`);
+      return;
+    }
+    output.add(JSON.stringify(outputLine(tip.id, classifier.classify(tip.input), values.verbose)));
+  };
+  try {
+    for await (const batch of lines(file)) for (const line of batch) classifyLine(line);
   } catch (error) {
+    output.flush();
     console.error(`${file}: ${(error as Error).message}`);
     process.exit(2);
   }
+  output.flush();
   if (bad > 0) process.exitCode = 1;
+}
+
+/**
+ * The lines of a JSON Lines file (LF or CRLF), a chunk's worth at a time. readline's async
+ * iterator costs a promise and a few events per line: about a fifth of the run's I/O over
+ * 50,000 tips.
+ */
+async function* lines(file: string): AsyncGenerator<string[], void> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, 'utf8') as AsyncIterable<string>) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    yield parts.map(withoutCarriageReturn);
+  }
+  if (rest) yield [withoutCarriageReturn(rest)];
+}
+
+const withoutCarriageReturn = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+/**
+ * Output lines written a few hundred at a time: standard output to a pipe or a file is
+ * synchronous, and one write per tip was one system call per tip. Flushed before every
+ * message on standard error, so a bad line's report still follows the lines before it.
+ */
+class BatchedOutput {
+  private lines: string[] = [];
+
+  add(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length >= 256) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length === 0) return;
+    process.stdout.write(this.lines.join('\n') + '\n');
+    this.lines = [];
+  }
 }
 
 if (import.meta.main) await main();

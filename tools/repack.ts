@@ -17,7 +17,7 @@ import { lexicon } from '../shared/classification/packs.ts';
 import { isPackId, packIds } from '../shared/jurisdictions/index.ts';
 import { systemClock } from '../shared/ports.ts';
 import { repackOpenTips } from '../shared/usecases/repack.ts';
-import { ulid } from 'ulid';
+import { ulidGenerator } from '../functions/adapters/ids.ts';
 
 const usage = `Usage: npm run repack -- --from PACK --to PACK [--url URL | --table NAME [--endpoint URL] [--region REGION]]
 
@@ -88,7 +88,7 @@ try {
     classifier: classifierFor(to),
     crosswalk: unitCrosswalk(lexicon.entries, from, to),
     clock: systemClock,
-    ids: { next: () => ulid() },
+    ids: ulidGenerator,
   });
   console.log(
     `${report.from} → ${report.to}: ${report.seen} open tips, ${report.toUnit} moved to a unit, ${report.toDesk} to the city desk with candidates` +

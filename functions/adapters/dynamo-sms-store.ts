@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
+import { newUlid } from './ids.ts';
 import type { SmsSenderRecord, SmsSenderStore, TipConversation } from '../../shared/ports.ts';
 import { tipKeys } from './dynamo-tip-items.ts';
 
@@ -33,7 +33,7 @@ export function createDynamoTipConversation(documents: DynamoDBDocumentClient, t
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...tipKeys.event(tipId, message.at, ulid()),
+            ...tipKeys.event(tipId, message.at, newUlid()),
             entity: 'event',
             tipId,
             type: 'TIPSTER_MESSAGE',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultPackId, isPackId, jurisdiction, type Jurisdiction } from '../../shared/jurisdictions/index.ts';
 
 /**

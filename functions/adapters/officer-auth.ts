@@ -3,7 +3,7 @@ import { FetchError, JwkValidationError, JwksValidationError, JwtBaseError, JwtE
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnauthorizedError } from '../../shared/errors.ts';
 import { officerFromClaims, type Officer } from '../../shared/officers/model.ts';
 import { errorText } from '../../shared/messages.ts';

@@ -2,7 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock } from '../../shared/ports.ts';
 import type { InboundSms } from '../../shared/sms/inbound.ts';
 import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldIssue } from '../../shared/errors.ts';
 import type { Language } from '../../shared/i18n.ts';
 import { systemClock } from '../../shared/ports.ts';

@@ -129,9 +129,13 @@ const URGENCY_BIT = 16;
 /** One spelling of a cue phrase. */
 interface Spelling {
   readonly spelling: string;
+  /** Its words, split on the first match that needs them rather than on every match. */
+  words?: readonly string[];
   readonly strict: boolean;
   readonly cue: Cue;
 }
+
+const spellingOf = (phrase: string, cue: Cue): Spelling => ({ spelling: phrase, strict: STRICT.has(phrase), cue });
 
 /** What the cue lexicon finds in a tip. */
 export interface CueMatches {
@@ -178,11 +182,11 @@ export class CueLexicon {
     const nameSensitive = (phrase: string): boolean => fold(phrase) === 'dang' || fold(phrase) === 'vua';
     for (const [phrase, { category, weight }] of categoryCues) {
       const cue: Cue = { weight, signals: [], ...(category ? { category } : {}) };
-      this.categoryTrie.add(phrase, { spelling: phrase, strict: STRICT.has(phrase), cue });
+      this.categoryTrie.add(phrase, spellingOf(phrase, cue));
     }
     for (const [phrase, signals] of urgencyCues) {
       const cue: Cue = { weight: 0, signals, ...(nameSensitive(phrase) ? { notBeforeName: true } : {}) };
-      this.urgencyTrie.add(phrase, { spelling: phrase, strict: STRICT.has(phrase), cue });
+      this.urgencyTrie.add(phrase, spellingOf(phrase, cue));
     }
     this.starts.register(this.categoryTrie, CATEGORY_BIT);
     this.starts.register(this.urgencyTrie, URGENCY_BIT);
@@ -226,7 +230,7 @@ function pick(spellings: readonly Spelling[], tokens: readonly Token[], start: n
     // Every word typed with diacritics must be the lexicon's ("đang chạy" is not "đang cháy").
     const words = tokens.slice(start, end).map(rawLower);
     for (const s of spellings) {
-      const expected = s.spelling.split(/\s+/);
+      const expected = (s.words ??= s.spelling.split(/\s+/));
       if (expected.length === words.length && words.every((w, k) => !hasDiacritics(w) || w === expected[k])) {
         cue = s.cue;
         break;

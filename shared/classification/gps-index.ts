@@ -7,6 +7,11 @@
  * - each unit's edges are bucketed into horizontal slabs, so the ray cast from a point (towards
  *   +x, the even–odd rule) only looks at the few edges whose latitude range spans the point's.
  *
+ * Only the grid and the bounding boxes are built with the index; a unit's edges and slabs are
+ * built the first time a point falls inside its grown bounding box. A cold start then pays a
+ * pass over the coordinates, not the slabs of 190 units it may never be asked about, and the
+ * answers are the same (a point outside a unit's grown box is neither inside it nor near it).
+ *
  * Crossings use the half-open rule (an edge counts when one end lies strictly above the ray and
  * the other on or below it), so a ray through a vertex is counted once. Distances to a boundary
  * (for "is this point within the polygons' error of another unit?") are computed only on the
@@ -45,12 +50,16 @@ export interface GpsIndexOptions {
   readonly cellDegrees?: number;
 }
 
-interface UnitIndex {
+/** A unit's bounding box (of its non-degenerate edges' start points). */
+interface UnitBox {
   readonly code: string;
   readonly minX: number;
   readonly minY: number;
   readonly maxX: number;
   readonly maxY: number;
+}
+
+interface UnitIndex extends UnitBox {
   /** x1, y1, x2, y2 per edge. */
   readonly edges: Float64Array;
   readonly slabHeight: number;
@@ -62,7 +71,10 @@ interface UnitIndex {
 export class GpsIndex {
   readonly codes: readonly string[];
   readonly marginMetres: number;
-  private readonly units: readonly UnitIndex[];
+  private readonly boundaries: readonly PackBoundary[];
+  private readonly boxes: readonly UnitBox[];
+  /** Each unit's edges and slabs, once a point has come near it. */
+  private readonly built: (UnitIndex | undefined)[];
   private readonly cell: number;
   private readonly minLon: number;
   private readonly minLat: number;
@@ -77,19 +89,21 @@ export class GpsIndex {
     this.codes = boundaries.map((b) => b.code);
     this.marginMetres = options.marginMetres ?? 300;
     this.cell = options.cellDegrees ?? 0.02;
-    this.units = boundaries.map(indexUnit);
+    this.boundaries = boundaries;
+    this.boxes = boundaries.map(boxOf);
+    this.built = new Array<UnitIndex | undefined>(boundaries.length);
 
     let minLon = Infinity;
     let minLat = Infinity;
     let maxLon = -Infinity;
     let maxLat = -Infinity;
-    for (const unit of this.units) {
+    for (const unit of this.boxes) {
       minLon = Math.min(minLon, unit.minX);
       minLat = Math.min(minLat, unit.minY);
       maxLon = Math.max(maxLon, unit.maxX);
       maxLat = Math.max(maxLat, unit.maxY);
     }
-    if (this.units.length === 0) minLon = minLat = maxLon = maxLat = 0;
+    if (this.boxes.length === 0) minLon = minLat = maxLon = maxLat = 0;
     this.lonScale = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
     this.marginLat = this.marginMetres / METRES_PER_DEGREE;
     const marginLon = this.marginLat / this.lonScale;
@@ -98,24 +112,19 @@ export class GpsIndex {
     this.cols = Math.max(1, Math.ceil((maxLon + marginLon - this.minLon) / this.cell) + 1);
     this.rows = Math.max(1, Math.ceil((maxLat + this.marginLat - this.minLat) / this.cell) + 1);
 
-    // Which units' grown bounding boxes touch each cell, as compressed rows.
-    const lists: number[][] = Array.from({ length: this.cols * this.rows }, () => []);
-    this.units.forEach((unit, u) => {
-      const c0 = this.col(unit.minX - marginLon);
-      const c1 = this.col(unit.maxX + marginLon);
-      const r0 = this.row(unit.minY - this.marginLat);
-      const r1 = this.row(unit.maxY + this.marginLat);
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) lists[r * this.cols + c]?.push(u);
+    // Which units' grown bounding boxes touch each cell, as compressed rows: counted, then
+    // filled in unit order (two passes over typed arrays, not an array per cell: the 2025 map
+    // has about 9,000 cells, Côn Đảo being far south of the rest).
+    const cells = this.cols * this.rows;
+    const spans = this.boxes.map((unit) => [this.col(unit.minX - marginLon), this.col(unit.maxX + marginLon), this.row(unit.minY - this.marginLat), this.row(unit.maxY + this.marginLat)] as const);
+    this.cellStart = new Int32Array(cells + 1);
+    for (const [c0, c1, r0, r1] of spans) for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) (this.cellStart[r * this.cols + c + 1] as number)++;
+    for (let k = 0; k < cells; k++) this.cellStart[k + 1] = (this.cellStart[k + 1] as number) + (this.cellStart[k] as number);
+    this.cellUnits = new Int32Array(this.cellStart[cells] as number);
+    const filled = this.cellStart.slice(0, cells);
+    spans.forEach(([c0, c1, r0, r1], u) => {
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cellUnits[(filled[r * this.cols + c] as number)++] = u;
     });
-    this.cellStart = new Int32Array(lists.length + 1);
-    let total = 0;
-    lists.forEach((list, k) => {
-      this.cellStart[k] = total;
-      total += list.length;
-    });
-    this.cellStart[lists.length] = total;
-    this.cellUnits = new Int32Array(total);
-    lists.forEach((list, k) => this.cellUnits.set(list, this.cellStart[k] as number));
   }
 
   /** The code of the unit containing the point, or null. The hot path: no allocation. */
@@ -123,7 +132,9 @@ export class GpsIndex {
     const k = this.cellOf(lat, lon);
     if (k < 0) return null;
     for (let i = this.cellStart[k] as number; i < (this.cellStart[k + 1] as number); i++) {
-      const unit = this.units[this.cellUnits[i] as number] as UnitIndex;
+      const u = this.cellUnits[i] as number;
+      if (!inBox(this.boxes[u] as UnitBox, lon, lat, 0, 0)) continue;
+      const unit = this.unit(u);
       if (contains(unit, lon, lat)) return unit.code;
     }
     return null;
@@ -135,8 +146,12 @@ export class GpsIndex {
     if (k < 0) return { code: null, borderDistance: Infinity, nearby: [] };
     const nearby: NearbyUnit[] = [];
     const inside: UnitIndex[] = [];
+    const marginLon = this.marginLat / this.lonScale;
     for (let i = this.cellStart[k] as number; i < (this.cellStart[k + 1] as number); i++) {
-      const unit = this.units[this.cellUnits[i] as number] as UnitIndex;
+      const u = this.cellUnits[i] as number;
+      // Outside the grown box the unit neither contains the point nor lies within the margin.
+      if (!inBox(this.boxes[u] as UnitBox, lon, lat, marginLon, this.marginLat)) continue;
+      const unit = this.unit(u);
       const isInside = contains(unit, lon, lat);
       if (isInside) inside.push(unit);
       const distance = this.distanceToBoundary(unit, lon, lat);
@@ -157,10 +172,15 @@ export class GpsIndex {
     return { code, borderDistance, nearby };
   }
 
+  /** A unit's edges and slabs, built on first use. */
+  private unit(u: number): UnitIndex {
+    return (this.built[u] ??= indexUnit(this.boundaries[u] as PackBoundary));
+  }
+
   /** Metres from the point to the unit's nearest edge, or Infinity beyond the margin. */
   private distanceToBoundary(unit: UnitIndex, lon: number, lat: number): number {
     const marginLon = this.marginLat / this.lonScale;
-    if (lon < unit.minX - marginLon || lon > unit.maxX + marginLon || lat < unit.minY - this.marginLat || lat > unit.maxY + this.marginLat) return Infinity;
+    if (!inBox(unit, lon, lat, marginLon, this.marginLat)) return Infinity;
     const slabs = unit.slabStart.length - 1;
     const s0 = Math.max(0, Math.floor((lat - this.marginLat - unit.minY) / unit.slabHeight));
     const s1 = Math.min(slabs - 1, Math.floor((lat + this.marginLat - unit.minY) / unit.slabHeight));
@@ -189,6 +209,44 @@ export class GpsIndex {
   private row(lat: number): number {
     return Math.min(this.rows - 1, Math.max(0, Math.floor((lat - this.minLat) / this.cell)));
   }
+}
+
+/** Whether the point lies in the box grown by the margins (inclusive, as the checks it replaces). */
+function inBox(box: UnitBox, lon: number, lat: number, marginLon: number, marginLat: number): boolean {
+  return !(lon < box.minX - marginLon || lon > box.maxX + marginLon || lat < box.minY - marginLat || lat > box.maxY + marginLat);
+}
+
+/**
+ * The bounding box of one unit, equal to {@link indexUnit}'s: that one skips the start of each
+ * zero-length edge, but the vertex it repeats starts an edge of its own unless the whole ring is
+ * one point, so the box is that of every vertex of the rings that are not a single point. This
+ * plain loop runs for all 33,000 vertices at every cold start.
+ */
+function boxOf(boundary: PackBoundary): UnitBox {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const polygon of boundary.polygons) {
+    for (const ring of polygon) {
+      if (isOnePoint(ring)) continue;
+      for (let i = 0; i < ring.length; i += 2) {
+        const x = ring[i] as number;
+        const y = ring[i + 1] as number;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+  }
+  return { code: boundary.code, minX, minY, maxX, maxY };
+}
+
+/** Whether every vertex of a flat ring is the same point (a ring with no edge). */
+function isOnePoint(ring: readonly number[]): boolean {
+  for (let i = 2; i < ring.length; i += 2) if (ring[i] !== ring[0] || ring[i + 1] !== ring[1]) return false;
+  return true;
 }
 
 /** Edges, bounding box and slabs of one unit. */

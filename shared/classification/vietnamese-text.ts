@@ -67,21 +67,29 @@ const SPACE = 32;
 /** Marks a combining diacritic left in the text: dropped from the token it sits in. */
 const JOIN = 1;
 
-/** code unit → folded ASCII code (SPACE for separators, JOIN for combining marks). */
-const foldTable = buildFoldTable();
+/**
+ * Below U+2000, only Basic Latin, Latin-1, Latin Extended-A and -B (U+0000–U+024F) and Latin
+ * Extended Additional (U+1E00–U+1EFF, the precomposed Vietnamese letters) hold characters that
+ * fold to a–z or 0–9; every other code unit stays a SPACE. Folding only these ranges gives the
+ * same table as folding all 8,192 code units at a tenth of the cold-start cost
+ * (test/domain/fold-table.test.ts compares the two).
+ */
+const FOLDED_RANGES: readonly (readonly [number, number])[] = [
+  [0x0000, 0x024f],
+  [0x1e00, 0x1eff],
+];
+
+/** The fold of one code unit other than a combining mark: its a–z/0–9 code, or SPACE. */
+function foldCodeUnit(c: number): number {
+  const base = String.fromCharCode(c).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const folded = base === 'đ' || base === 'ð' ? 'd' : base;
+  return folded.length === 1 && /[a-z0-9]/.test(folded) ? folded.charCodeAt(0) : SPACE;
+}
 
 function buildFoldTable(): Uint8Array {
   const table = new Uint8Array(0x2000).fill(SPACE);
-  for (let c = 0; c < table.length; c++) {
-    if (c >= 0x300 && c <= 0x36f) {
-      table[c] = JOIN;
-      continue;
-    }
-    const ch = String.fromCharCode(c);
-    const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-    const folded = base === 'đ' || base === 'ð' ? 'd' : base;
-    if (folded.length === 1 && /[a-z0-9]/.test(folded)) table[c] = folded.charCodeAt(0);
-  }
+  for (const [first, last] of FOLDED_RANGES) for (let c = first; c <= last; c++) table[c] = foldCodeUnit(c);
+  table.fill(JOIN, 0x300, 0x370);
   // Vietnamese d with stroke, both cases.
   table[0x0110] = 'd'.charCodeAt(0);
   table[0x0111] = 'd'.charCodeAt(0);
@@ -90,6 +98,9 @@ function buildFoldTable(): Uint8Array {
   table[0x2019] = JOIN;
   return table;
 }
+
+/** code unit → folded ASCII code (SPACE for separators, JOIN for combining marks). */
+const foldTable = buildFoldTable();
 
 const combining = /[\u0300-\u036f]/;
 
@@ -106,7 +117,11 @@ function normaliseInternal(input: string): { source: string; folded: string } {
     const c = source.charCodeAt(i);
     buf[i] = c < 0x2000 ? (foldTable[c] as number) : SPACE;
   }
-  return { source, folded: latin1.decode(buf.subarray(0, n)) };
+  // Short texts (cue phrases, most tips) skip TextDecoder, whose JavaScript wrapper costs more
+  // than the decoding: it showed at cold start, when the tries fold their phrases. The codes are
+  // all ASCII, so both give the same string.
+  const folded = n <= 256 ? String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]) : latin1.decode(buf.subarray(0, n));
+  return { source, folded };
 }
 
 let scratch = new Uint8Array(4096);
@@ -119,9 +134,31 @@ const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <
 export function normalise(input: string): NormalisedText {
   const { source, folded } = normaliseInternal(input);
   const tokens: Token[] = [];
+  let prevEnd = 0;
+  cut(folded, (text, start, end, digit) => {
+    const glued = tokens.length > 0 && start === prevEnd;
+    tokens.push(new Token(source, text, start, end, digit, glued, prevEnd));
+    prevEnd = end;
+  });
+  return { source, folded, tokens };
+}
+
+/** Folds a phrase into its token texts, as {@link normalise} would cut it (without building tokens: the tries fold thousands of phrases at cold start). */
+export function foldTokens(phrase: string): string[] {
+  const texts: string[] = [];
+  cut(normaliseInternal(phrase).folded, (text) => texts.push(text));
+  return texts;
+}
+
+/** A phrase's folded tokens joined by single spaces, as the packs store their forms (`LexiconEntry.folded`). */
+export function foldedPhrase(phrase: string): string {
+  return foldTokens(phrase).join(' ');
+}
+
+/** Cuts folded text into tokens: runs of letters or of digits, combining marks dropped, numbers without leading zeros. */
+function cut(folded: string, emit: (text: string, start: number, end: number, digit: boolean) => void): void {
   const n = folded.length;
   let i = 0;
-  let prevEnd = 0;
   while (i < n) {
     let c = folded.charCodeAt(i);
     if (!isAlnum(c)) {
@@ -147,16 +184,8 @@ export function normalise(input: string): NormalisedText {
     let text = folded.slice(start, end);
     if (hasJoin) text = text.replace(/\u0001/g, '');
     if (digit && text.length > 1 && text.charCodeAt(0) === 48) text = text.replace(/^0+(?=\d)/, '');
-    const glued = tokens.length > 0 && start === prevEnd;
-    tokens.push(new Token(source, text, start, end, digit, glued, prevEnd));
-    prevEnd = end;
+    emit(text, start, end, digit);
   }
-  return { source, folded, tokens };
-}
-
-/** Folds a phrase into its token texts, as {@link normalise} would cut it. */
-export function foldTokens(phrase: string): string[] {
-  return normalise(phrase).tokens.map((t) => t.text);
 }
 
 /** True when the raw token carries any Vietnamese diacritic (so the fold lost information). */

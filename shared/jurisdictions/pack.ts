@@ -107,6 +107,13 @@ export interface LexiconEntry {
   readonly name: string;
   /** Written forms; diacritics, case and punctuation never decide a match. */
   readonly forms: readonly string[];
+  /**
+   * Each form's tokens as the engine folds them, space-separated (`foldedPhrase` in
+   * shared/classification/vietnamese-text.ts), written by `npm run build:pack` so that a cold
+   * start inserts 4,000 forms into the tries without folding them. Entries made by hand (tests)
+   * may leave it out; the engine then folds the forms itself.
+   */
+  readonly folded?: readonly string[];
   readonly abbreviations?: readonly { readonly text: string; readonly kind: AbbreviationKind }[];
   /** `current` for the map in force (2025), `former` for names of earlier maps. */
   readonly generation: 'current' | 'former';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SmsProvider } from '../tip/envelope.ts';
 import { tipTextLimits } from '../tip/submission.ts';
 import { normalizePhoneNumber } from './phone.ts';

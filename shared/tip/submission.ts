@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { categories } from '../classification/types.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { isFieldReason, languages, type FieldReason } from '../i18n.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../errors.ts';
 import { holderOf } from '../jurisdictions/index.ts';
 import type { Language } from '../i18n.ts';

@@ -61,4 +61,12 @@ describe('lint rules', () => {
     const honest = "import { expect, it } from 'vitest';\nit('j', () => { expect(1).toBe(1); });\n";
     assert.deepEqual(await ruleIdsFor(honest, 'test/domain/probe.test.ts'), [], 'a plain test passes');
   });
+
+  it("import zod as a namespace, which keeps zod's locales out of the function bundles", async () => {
+    const use = 'export const s = z.string();';
+    assert.deepEqual(await ruleIdsFor(`import { z } from 'zod';\n${use}\n`, 'shared/probe.ts'), ['no-restricted-syntax']);
+    assert.deepEqual(await ruleIdsFor(`import z from 'zod';\n${use}\n`, 'functions/intake/probe.ts'), ['no-restricted-syntax']);
+    assert.deepEqual(await ruleIdsFor(`import * as z from 'zod';\n${use}\n`, 'shared/probe.ts'), []);
+    assert.deepEqual(await ruleIdsFor("import type { ZodType } from 'zod';\nexport type T = ZodType;\n", 'shared/probe.ts'), [], 'types cost nothing');
+  });
 });

@@ -149,8 +149,11 @@ describe('functions', () => {
         // Node's own modules, with or without `node:` (aws-jwt-verify imports `crypto`), are the only imports left.
         const external = imported.filter((specifier) => specifier === undefined || !isBuiltin(specifier));
         assert.deepEqual(external, [], 'the bundle imports packages at run time instead of bundling them');
+        // No --enable-source-maps at run time (ADR 0016): the map is for reading stacks offline,
+        // and the bundle keeps its function names so that stacks in the logs stay readable.
         const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
-        assert.equal(variables.NODE_OPTIONS, '--enable-source-maps');
+        assert.equal(variables.NODE_OPTIONS, undefined);
+        assert.ok(bundle.includes('function readEnvironment('), 'the bundle lost its function names');
       });
 
       it('loads as an ES module on Node.js 24 and exports the handler', () => {
@@ -177,7 +180,7 @@ describe('functions', () => {
           AWS_REGION: 'ap-southeast-1',
         };
         const probe = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); if (typeof m.handler !== 'function') process.exit(3);`;
-        const result = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '--eval', probe], {
+        const result = spawnSync(process.execPath, ['--input-type=module', '--eval', probe], {
           env: environment,
           encoding: 'utf8',
           timeout: 30_000,
@@ -221,7 +224,7 @@ describe('functions', () => {
     };
     for (const name of functionNames) {
       const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> }).Variables;
-      const expected = [...specific[name], ...Object.keys(sharedSettings), environmentNames.jurisdictionPack, 'STAGE', 'NODE_OPTIONS'].sort();
+      const expected = [...specific[name], ...Object.keys(sharedSettings), environmentNames.jurisdictionPack, 'STAGE'].sort();
       assert.deepEqual(Object.keys(variables).sort(), expected, `${name} environment`);
       for (const [key, value] of Object.entries(sharedSettings)) assert.equal(variables[key], value, `${name} ${key}`);
       assert.equal(variables.STAGE, testStage);

@@ -5,6 +5,7 @@
  */
 import type { LexiconEntry, PackBoundaries, PackBoundary, PackId, PackUnit, UnitList } from '../../shared/jurisdictions/pack.ts';
 import { OUTSIDE } from '../../shared/jurisdictions/pack.ts';
+import { foldedPhrase } from '../../shared/classification/vietnamese-text.ts';
 import { buildAdminModel, type AdminModel } from './admin.ts';
 import { boundsOf, compileBoundaries, labelPoint, sourceFlatPolygons, type GeometryReport } from './geometry.ts';
 import { buildLexicon, type PackTarget } from './lexicon.ts';
@@ -137,7 +138,8 @@ export function compilePacks(sources: HcmcSources, descriptions: PackDescription
     report.set(pack.id, compiled.report);
   }
 
-  const entries = buildLexicon(model, sources.gazetteer, sources.landmarks, targets);
+  // Each form's folded tokens go into the pack, so the engine's cold start does not fold them.
+  const entries = buildLexicon(model, sources.gazetteer, sources.landmarks, targets).map((entry) => ({ ...entry, folded: entry.forms.map(foldedPhrase) }));
   const attribution = [...sources.gazetteer.attribution, 'Administrative names: see each pack.'];
   return { units, boundaries, lexicon: { packs: descriptions.packs.map((p) => p.id), attribution, entries }, report, model };
 }

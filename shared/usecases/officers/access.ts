@@ -7,7 +7,7 @@
  * officer may not see does not exist for them (404), so its existence is never revealed; a tip
  * they may see but an action their role does not allow is a 403.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { FieldReason } from '../../i18n.ts';
 import type { Jurisdiction } from '../../jurisdictions/index.ts';

@@ -4,7 +4,7 @@
  * Each takes the signed-in officer, the input as received, and its ports, and checks the
  * officer's rights itself: a gateway authoriser in front is a second fence, not the only one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
 import { officerGroups, type Officer, type TipEvent } from '../../officers/model.ts';

@@ -14,7 +14,7 @@
  * the tip's state allows it (409). Each change is written with its audit event under the version
  * condition, so two officers can never both win.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../../errors.ts';
 import type { FieldReason } from '../../i18n.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
