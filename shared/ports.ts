@@ -43,8 +43,9 @@ export interface TipChange {
  */
 export interface TipRepository {
   /**
-   * Stores a newly classified tip in its queue with its register number and first audit event,
-   * once: a second call for the same tip id changes nothing and reports 'duplicate'.
+   * Stores a newly classified tip in its queue, then gives it its register number and first audit
+   * event (tip/register.ts), once: a second call for the same tip id stores nothing, numbers the
+   * tip if the first call stopped before, and reports 'duplicate'. Resolves once it is numbered.
    */
   create(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'>;
   get(tipId: string): Promise<Tip | undefined>;

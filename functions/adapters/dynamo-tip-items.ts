@@ -43,16 +43,6 @@ export function queueOf(unit: string | null): string {
   return unit ?? cityDeskQueue;
 }
 
-/** Registers run per calendar year in Vietnam's time zone (UTC+7, no daylight saving). */
-export function registerYear(receivedAt: string): string {
-  return String(new Date(new Date(receivedAt).getTime() + 7 * 3600_000).getUTCFullYear());
-}
-
-/** A register entry such as `26737/2026/000123`. */
-export function formatRegisterNumber(queue: string, year: string, sequence: number): string {
-  return `${queue}/${year}/${String(sequence).padStart(6, '0')}`;
-}
-
 /** A document client that drops undefined attributes, so optional fields stay absent. */
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,29 +1,18 @@
 /**
- * The tips table through its ports: tracking codes, the tip repository (the classifier's create
- * with its gap-free register number; officers' queues, reads and conditional changes), and the
- * queue counter of the console's map. Item layout: dynamo-tip-items.ts.
+ * The tips table through its ports: tracking codes, the tip repository (the classifier's create,
+ * then its gap-free register number from dynamo-register.ts; officers' queues, reads and
+ * conditional changes), and the queue counter of the console's map. Item layout:
+ * dynamo-tip-items.ts.
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StaleTipError, classifiedEvent, type TipEvent } from '../../shared/officers/model.ts';
-import type { TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
+import type { TipChange, TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
+import { retainedUntil } from '../../shared/tip/retention.ts';
 import type { NewTip, Tip, TrackingRecord } from '../../shared/tip/tip.ts';
 import type { QueueCounter } from '../../shared/usecases/officers/summary.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  epochSeconds,
-  eventItem,
-  formatRegisterNumber,
-  fromEventItem,
-  fromTipItem,
-  queueOf,
-  registerYear,
-  tipItem,
-  tipKeys,
-} from './dynamo-tip-items.ts';
-
-const dayMs = 24 * 60 * 60 * 1000;
+import { createDynamoIntakeRegister } from './dynamo-register.ts';
+import { decodeCursor, encodeCursor, epochSeconds, eventItem, fromEventItem, fromTipItem, queueOf, tipItem, tipKeys } from './dynamo-tip-items.ts';
 
 /** Tracking codes in the tips table, one item per code. */
 export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient, tableName: string): TrackingCodeStore {
@@ -55,47 +44,12 @@ export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient,
   };
 }
 
-/** How often a writer retries when another took the register number it read. */
-const maxRegisterAttempts = 400;
-
-function isConditionFailure(error: unknown, index: number): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-}
-
-function isTransactionConflict(error: unknown): boolean {
-  return (
-    (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')) ||
-    (error as { name?: string })?.name === 'TransactionConflictException'
-  );
-}
-
-/**
- * Runs tasks for one key one after another. Records of one SQS batch are classified in parallel;
- * letting them queue here for their unit's register counter, instead of colliding on it in
- * DynamoDB, keeps a busy batch fast. Writers in other containers are still kept apart by the
- * conditional write.
- */
-function createKeyedSerialiser() {
-  const tails = new Map<string, Promise<unknown>>();
-  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (tails.get(key) === tail) tails.delete(key);
-    }
-  };
-}
-
 /** Stored tips, their events and their queues in the tips table. */
 export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tableName: string, retentionDays: number): TipRepository {
-  const serialised = createKeyedSerialiser();
-  const expiresAtOf = (tip: Pick<Tip, 'receivedAt'>) => new Date(new Date(tip.receivedAt).getTime() + retentionDays * dayMs);
+  const register = createDynamoIntakeRegister(documents, tableName, retentionDays);
+  const expiresAtOf = (tip: Pick<Tip, 'receivedAt'>) => retainedUntil(tip.receivedAt, retentionDays);
   return {
-    create: (tip, expiresAt) => serialised(`${tip.pack}#${queueOf(tip.unit)}#${registerYear(tip.receivedAt)}`, () => createRegistered(tip, expiresAt)),
+    create,
 
     async get(tipId) {
       const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: tipKeys.tip(tipId), ConsistentRead: true }));
@@ -137,27 +91,18 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
       return { tips: (page.Items ?? []).map(fromTipItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
     },
 
-    async update({ before, after, event }) {
+    async update(change) {
       try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: tipItem(after, expiresAtOf(after)),
-                  ConditionExpression: '#version = :version',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': before.version },
-                },
-              },
-              { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(after)), ConditionExpression: 'attribute_not_exists(PK)' } },
-            ],
-          }),
-        );
+        await writeChange(change);
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'None') throw new StaleTipError(before.id);
-        throw error;
+        if (!(error instanceof StaleTipError) || change.before.registerNumber !== undefined) throw error;
+        // The register may have numbered the tip between the officer's read and this write: that
+        // is no one's competing change, so the change is made again onto the numbered tip.
+        const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: tipKeys.tip(change.before.id), ConsistentRead: true }));
+        const current = Item && fromTipItem(Item);
+        if (current?.version !== change.before.version || current.registerNumber === undefined) throw error;
+        const numbered = (tip: Tip): Tip => ({ ...tip, registerNumber: current.registerNumber });
+        await writeChange({ ...change, before: numbered(change.before), after: numbered(change.after) });
       }
     },
 
@@ -187,53 +132,56 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
     },
   };
 
-  async function createRegistered(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'> {
-    // The register number is taken in the same transaction as the tip, conditional on the
-    // counter still holding what was read: no two tips share a number, and a duplicate
-    // delivery (the tip already exists) cancels the whole write, so no number is skipped.
-    const queue = queueOf(tip.unit);
-    const year = registerYear(tip.receivedAt);
-    const counterKey = tipKeys.register(tip.pack, queue, year);
-    for (let attempt = 1; ; attempt += 1) {
-      const { Item: counter } = await documents.send(new GetCommand({ TableName: tableName, Key: counterKey, ConsistentRead: true }));
-      const last = typeof counter?.last === 'number' ? counter.last : 0;
-      const registered: Tip = { ...tip, queue, version: 1, registerNumber: formatRegisterNumber(queue, year, last + 1) };
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: counterKey,
-                  UpdateExpression: 'SET #last = :next, entity = :entity',
-                  ConditionExpression: last === 0 ? 'attribute_not_exists(PK)' : '#last = :last',
-                  ExpressionAttributeNames: { '#last': 'last' },
-                  ExpressionAttributeValues: { ':next': last + 1, ':entity': 'register', ...(last !== 0 && { ':last': last }) },
-                },
+  /** The changed tip and its audit event in one transaction, on the version the change was made from. */
+  async function writeChange({ before, after, event }: TipChange): Promise<void> {
+    try {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: tipItem(after, expiresAtOf(after)),
+                // A tip read before the register numbered it must not write the number away.
+                ConditionExpression: before.registerNumber === undefined ? '#version = :version AND attribute_not_exists(registerNumber)' : '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': before.version },
               },
-              { Put: { TableName: tableName, Item: tipItem(registered, expiresAt), ConditionExpression: 'attribute_not_exists(PK)' } },
-              {
-                Put: {
-                  TableName: tableName,
-                  // The first audit event: the system's routing decision, kept beside the tip.
-                  Item: eventItem(classifiedEvent(tip, queue), expiresAt),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
-        return 'created';
-      } catch (error) {
-        if (isConditionFailure(error, 1)) return 'duplicate';
-        const contended = isConditionFailure(error, 0) || isTransactionConflict(error);
-        if (!contended || attempt >= maxRegisterAttempts) throw error;
-        // Another tip took the number: read the counter again after a jittered, growing pause,
-        // so a crowd of writers spreads out instead of colliding again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 4 * 2 ** Math.min(attempt, 6))));
-      }
+            },
+            { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(after)), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'None') throw new StaleTipError(before.id);
+      throw error;
     }
+  }
+
+  /**
+   * Stores the tip with one conditional put, so it is in its queue at once, then waits for the
+   * register to number it. A second delivery stores nothing; if the first stopped between the two
+   * steps, the second numbers the stored tip, so no tip stays unnumbered and none is numbered twice.
+   */
+  async function create(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'> {
+    const queue = queueOf(tip.unit);
+    let outcome: 'created' | 'duplicate' = 'created';
+    let stored: Pick<Tip, 'pack' | 'queue' | 'registerNumber'> = { pack: tip.pack, queue };
+    try {
+      const fresh: Tip = { ...tip, queue, version: 1 };
+      await documents.send(new PutCommand({ TableName: tableName, Item: tipItem(fresh, expiresAt), ConditionExpression: 'attribute_not_exists(PK)' }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      outcome = 'duplicate';
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: tipKeys.tip(tip.id), ConsistentRead: true, ProjectionExpression: 'registerNumber, #queue, pack', ExpressionAttributeNames: { '#queue': 'queue' } }),
+      );
+      stored = Item as typeof stored;
+    }
+    if (stored.registerNumber === undefined) {
+      await register.number({ tipId: tip.id, pack: stored.pack, queue: stored.queue, receivedAt: tip.receivedAt, classified: classifiedEvent(tip, queue), expiresAt });
+    }
+    return outcome;
   }
 }
 

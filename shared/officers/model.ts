@@ -88,6 +88,8 @@ export interface TipSnapshot {
   readonly dueAt?: string;
   readonly category?: Category;
   readonly urgency?: Urgency;
+  /** On the first event: the register entry the tip got. */
+  readonly registerNumber?: string;
 }
 
 /**

@@ -75,8 +75,11 @@ export interface Tip extends NewTip {
   readonly version: number;
   /** The queue the tip sits in: a unit code of `pack`, or CITY for the duty desk. */
   readonly queue: string;
-  /** The unit's intake register entry, e.g. `26737/2026/000123`: gap-free per unit and year. */
-  readonly registerNumber: string;
+  /**
+   * The unit's intake register entry, e.g. `26737/2026/000123`: gap-free per unit and year
+   * (register.ts). Absent for the moment between the tip being stored and being numbered.
+   */
+  readonly registerNumber?: string | undefined;
   readonly assignee?: { readonly id: string; readonly username: string } | undefined;
   readonly deadlineExtensions?: readonly DeadlineExtension[] | undefined;
   readonly rejection?: { readonly reason: RejectionReason; readonly duplicateOf?: string | undefined; readonly note?: string | undefined } | undefined;

@@ -2,6 +2,7 @@ import type { TipClassifier } from '../classification/types.ts';
 import type { Clock, TipRepository } from '../ports.ts';
 import type { TipEnvelope } from '../tip/envelope.ts';
 import { verificationDueAt, type NewTip } from '../tip/tip.ts';
+import { retainedUntil } from '../tip/retention.ts';
 
 /** What classifyTip needs from the outside world. */
 export interface ClassifyTipDependencies {
@@ -16,8 +17,6 @@ export interface ClassifiedTip {
   readonly tip: NewTip;
   readonly outcome: 'created' | 'duplicate';
 }
-
-const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * Routes a queued tip to a unit (or the city desk), gives it a category, urgency and legal
@@ -59,6 +58,6 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
     sender: envelope.sender,
     flags: envelope.flags,
   };
-  const outcome = await tips.create(tip, new Date(receivedAt.getTime() + retentionDays * dayMs));
+  const outcome = await tips.create(tip, retainedUntil(receivedAt, retentionDays));
   return { tip, outcome };
 }

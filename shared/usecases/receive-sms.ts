@@ -7,6 +7,7 @@ import { judgeFollowUp, type NewMatterReason } from '../sms/follow-up.ts';
 import type { TipFlag } from '../tip/envelope.ts';
 import { tooShortToAct } from '../tip/submission.ts';
 import { closedTipStatuses } from '../tip/tip.ts';
+import { retainedUntil } from '../tip/retention.ts';
 import { submitTip, type SubmitTipDependencies } from './submit-tip.ts';
 import { recordTipsterMessage, type TextReadingPort } from './tipster-message.ts';
 
@@ -50,7 +51,6 @@ class TipClosedMeanwhile extends Error {}
 
 const minuteMs = 60 * 1000;
 const hourMs = 60 * minuteMs;
-const dayMs = 24 * hourMs;
 
 /**
  * Handles one inbound SMS from any provider: a command (TT status, HUY/STOP, BAT/START), a
@@ -61,7 +61,7 @@ const dayMs = 24 * hourMs;
 export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDependencies): Promise<SmsOutcome> {
   const { senders, tips, conversation, vault, pseudonymizer, settings, clock, retentionDays } = dependencies;
   const now = clock.now();
-  const expiresAt = new Date(now.getTime() + retentionDays * dayMs);
+  const expiresAt = retainedUntil(now, retentionDays);
   const pseudonym = pseudonymizer.pseudonym(message.from);
   const known = await senders.get(pseudonym);
   const sender: SmsSenderRecord = known ?? {

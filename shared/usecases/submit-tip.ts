@@ -5,6 +5,7 @@ import type { Category } from '../classification/types.ts';
 import type { Language } from '../i18n.ts';
 import { generateTipSecret, generateTrackingCode, type SecretHasher, type TipSecret, type TrackingCode } from '../tip/tracking-code.ts';
 import { errorText } from '../messages.ts';
+import { retainedUntil } from '../tip/retention.ts';
 
 /** What submitTip needs from the outside world. */
 export interface SubmitTipDependencies {
@@ -61,7 +62,6 @@ export interface SubmitTipOptions {
 /** With 35 random bits a clash is rare; five clashes in a row mean something else is wrong. */
 const maxCodeAttempts = 5;
 
-const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * Accepts a validated tip: reserves a unique tracking code with the hash of a fresh secret,
@@ -79,7 +79,7 @@ export async function submitTip(
   const receivedAt = clock.now();
   const tipId = ids.next();
   const secret = generateTipSecret();
-  const expiresAt = new Date(receivedAt.getTime() + retentionDays * dayMs);
+  const expiresAt = retainedUntil(receivedAt, retentionDays);
 
   let trackingCode: TrackingCode | undefined;
   for (let attempt = 0; attempt < maxCodeAttempts && trackingCode === undefined; attempt += 1) {
@@ -124,7 +124,7 @@ export async function submitTip(
 }
 
 /** How long a form token is remembered: a day covers a reload, Back and a resend. */
-const formTokenLifetimeMs = dayMs;
+const formTokenLifetimeMs = 24 * 60 * 60 * 1000;
 
 /**
  * A web tip sent with its form's one-time token: the first sending submits it, and every later

@@ -7,8 +7,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
 import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
 import { startTestStack } from '../support/stack.ts';
-import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
-import { captureLogLines, eventually, waitLimitMs, storedTipByCode } from '../support/helpers.ts';
+import { captureLogLines, eventually, sendGatewaySms, waitLimitMs, storedTipByCode } from '../support/helpers.ts';
 
 let stack: LocalStack;
 const logs = captureLogLines();
@@ -33,19 +32,8 @@ function newPhone(): { local: string; e164: string } {
   return { local, e164 };
 }
 
-async function sendGateway(message: { from: string; text: string; messageId?: string }, options: { timestamp?: number; secret?: string; body?: string } = {}) {
-  const body = options.body ?? JSON.stringify({ messageId: message.messageId ?? randomUUID(), from: message.from, to: '8088', text: message.text, receivedAt: new Date().toISOString() });
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const response = await fetch(`${stack.apiUrl}/sms/inbound`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [gatewaySignatureHeaders.timestamp]: String(timestamp),
-      [gatewaySignatureHeaders.signature]: signGatewayRequest(options.secret ?? localSecrets.smsGatewaySecret, timestamp, body),
-    },
-    body,
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> & { reply?: string | null; trackingCode?: string; issues?: Array<{ field: string; reason: string }> } };
+function sendGateway(message: { from: string; text: string; messageId?: string }, options: { timestamp?: number; secret?: string; body?: string } = {}) {
+  return sendGatewaySms(stack.apiUrl, message, options);
 }
 
 function outboundTo(e164: string): string[] {

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localSecrets } from '../../infra/local/stack.ts';
+import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
 
 /** POSTs a JSON body (or a raw string) and returns the status, headers and parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -27,6 +30,32 @@ export async function postForm(url: string, fields: Record<string, string>, opti
     redirect: options.redirect ?? 'follow',
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** What the gateway webhook answers: the reply texted back, and the tip's code when one was made. */
+export type GatewayAnswer = Record<string, unknown> & { reply?: string | null; trackingCode?: string; issues?: Array<{ field: string; reason: string }> };
+
+/**
+ * Texts the local stack as a Vietnamese SMS gateway does: a JSON webhook signed with the gateway
+ * secret (`POST /sms/inbound`). `body` sends those exact bytes instead, signed all the same.
+ */
+export async function sendGatewaySms(
+  apiUrl: string,
+  message: { from: string; text: string; messageId?: string },
+  options: { timestamp?: number; secret?: string; body?: string } = {},
+): Promise<{ status: number; json: GatewayAnswer }> {
+  const body = options.body ?? JSON.stringify({ messageId: message.messageId ?? randomUUID(), from: message.from, to: '8088', text: message.text, receivedAt: new Date().toISOString() });
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const response = await fetch(`${apiUrl}/sms/inbound`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [gatewaySignatureHeaders.timestamp]: String(timestamp),
+      [gatewaySignatureHeaders.signature]: signGatewayRequest(options.secret ?? localSecrets.smsGatewaySecret, timestamp, body),
+    },
+    body,
+  });
+  return { status: response.status, json: (await response.json()) as GatewayAnswer };
 }
 
 /** The cookies a response sets, as a browser would send them back (name=value; …). */
@@ -65,14 +94,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
-/** Reads the stored tip behind a tracking code, straight from the table. */
+/**
+ * Reads the stored tip behind a tracking code, straight from the table, once the classifier has
+ * stored and numbered it.
+ */
 export async function storedTipByCode(client: DynamoDBClient, tableName: string, trackingCode: string): Promise<Record<string, unknown> | undefined> {
   const documents = DynamoDBDocumentClient.from(client);
   const code = await documents.send(new GetCommand({ TableName: tableName, Key: { PK: `CODE#${trackingCode}`, SK: 'CODE' } }));
   const tipId = code.Item?.tipId as string | undefined;
   if (!tipId) return undefined;
   const tip = await documents.send(new GetCommand({ TableName: tableName, Key: { PK: `TIP#${tipId}`, SK: 'TIP' }, ConsistentRead: true }));
-  return tip.Item;
+  // The classifier's work is done when the register has numbered the tip, moments after storing it.
+  return typeof tip.Item?.registerNumber === 'string' ? tip.Item : undefined;
 }
 
 /**

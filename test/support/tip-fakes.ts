@@ -9,6 +9,7 @@ import type { TextReadingPort } from '../../shared/usecases/tipster-message.ts';
 import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { StaleTipError, classifiedEvent, officerFromClaims, officerGroups, type Officer, type TipEvent } from '../../shared/officers/model.ts';
 import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
+import { formatRegisterNumber, registerYear } from '../../shared/tip/register.ts';
 import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
 import type { TipsterNotifier } from '../../shared/usecases/officers/tips.ts';
@@ -84,10 +85,10 @@ export function memoryTips(): MemoryTips {
       await roundTrip();
       if (tips.has(tip.id)) return 'duplicate';
       const queue = tip.unit ?? cityDeskQueue;
-      const year = tip.receivedAt.slice(0, 4);
+      const year = registerYear(tip.receivedAt);
       const sequence = (registers.get(`${tip.pack}/${queue}/${year}`) ?? 0) + 1;
       registers.set(`${tip.pack}/${queue}/${year}`, sequence);
-      tips.set(tip.id, structuredClone({ ...tip, queue, version: 1, registerNumber: `${queue}/${year}/${String(sequence).padStart(6, '0')}` }));
+      tips.set(tip.id, structuredClone({ ...tip, queue, version: 1, registerNumber: formatRegisterNumber(queue, year, sequence) }));
       appendEvents(tip.id, [classifiedEvent(tip, queue)]);
       return 'created';
     },

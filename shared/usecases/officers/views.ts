@@ -16,7 +16,8 @@ export const excerptLength = 140;
 export interface TipHeader {
   readonly id: string;
   readonly trackingCode: string;
-  readonly registerNumber: string;
+  /** Null for the moment between the tip being stored and the register numbering it. */
+  readonly registerNumber: string | null;
   /** The queue the tip sits in: a unit code or CITY. */
   readonly queue: string;
   /** The pack (map) the unit codes belong to. */
@@ -110,7 +111,7 @@ function header(tip: Tip, now: Date): TipHeader {
   return {
     id: tip.id,
     trackingCode: tip.trackingCode,
-    registerNumber: tip.registerNumber,
+    registerNumber: tip.registerNumber ?? null,
     queue: tip.queue,
     pack: tip.pack,
     unit: tip.unit,
@@ -210,6 +211,7 @@ function snapshotView(snapshot: TipSnapshot): TipSnapshot {
     ...(snapshot.dueAt !== undefined ? { dueAt: snapshot.dueAt } : {}),
     ...(snapshot.category !== undefined ? { category: snapshot.category } : {}),
     ...(snapshot.urgency !== undefined ? { urgency: snapshot.urgency } : {}),
+    ...(snapshot.registerNumber !== undefined ? { registerNumber: snapshot.registerNumber } : {}),
   };
 }
 
