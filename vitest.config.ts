@@ -7,6 +7,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 
 const emulators = 'test/support/emulators.setup.ts';
 const chromium = 'test/support/chromium.setup.ts';
+/** Captures every log line of a file and fails it if one holds a tip's text, a phone number or a secret. */
+const logPrivacy = 'test/support/log-privacy.setup.ts';
 
 /** Tests against running emulators wait for the pipeline; these bound a wait, they time nothing. */
 const stackTimeouts = { testTimeout: 120_000, hookTimeout: 180_000 };
@@ -14,8 +16,8 @@ const stackTimeouts = { testTimeout: 120_000, hookTimeout: 180_000 };
 const projects: TestProjectInlineConfiguration[] = [
   { test: { name: 'domain', include: ['test/domain/**/*.test.ts'], testTimeout: 60_000 } },
   { test: { name: 'handlers', include: ['test/handlers/**/*.test.ts'], testTimeout: 60_000 } },
-  { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [emulators], ...stackTimeouts } },
-  { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: [emulators, chromium], ...stackTimeouts } },
+  { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [emulators], setupFiles: [logPrivacy], ...stackTimeouts } },
+  { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: [emulators, chromium], setupFiles: [logPrivacy], ...stackTimeouts } },
   { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], globalSetup: [emulators], ...stackTimeouts } },
 ];
 

@@ -96,6 +96,8 @@ export function createApiServer(
     readonly extraRoutes?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
     /** Sees each API event before its handler does (the fake provider notes what phones sent). */
     readonly observe?: (event: APIGatewayProxyEventV2) => void;
+    /** Sees each handler's answer before the caller does (what it hands out: secrets, cookies). */
+    readonly observeResult?: (event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => void;
   } = {},
 ): Server {
   return createServer(async (request, response) => {
@@ -127,7 +129,9 @@ export function createApiServer(
       }
       const event = toApiGatewayEvent(request, body, `${route.method} ${route.path}`, url, candidates[0]?.parameters ?? {});
       hooks.observe?.(event);
-      sendResult(response, await invoke(route.function, handler, event));
+      const result = await invoke(route.function, handler, event);
+      hooks.observeResult?.(event, result);
+      sendResult(response, result);
     } catch {
       // What API Gateway answers when the function itself crashes.
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });

@@ -6,6 +6,7 @@ import { readBodyUpTo } from './http-body.ts';
 import { languageFromAcceptHeader, type Language } from '../../shared/i18n.ts';
 import { normalizePhoneNumber } from '../../shared/sms/phone.ts';
 import { gatewaySignatureHeaders, verifyGatewayRequest } from '../../shared/sms/webhook-signature.ts';
+import { observeSms, type SensitiveObserver } from './sensitive-values.ts';
 
 /** One message as the phone sees it: sent by the phone (in) or received by it (out). */
 export interface PhoneMessage {
@@ -84,9 +85,19 @@ section{background:#fff;border-radius:12px;padding:.5rem 1rem 1rem;margin-bottom
  * call (a bad signature is refused, as a real gateway would); POST /_local/sms/aws-inbound plays
  * a phone texting the AWS End User Messaging number, publishing to the inbound SNS topic.
  */
-export function createFakeSmsProvider(options: { gatewaySecret: string; sns: SNSClient; smsInboundTopicArn: string; destinationNumber: string }): FakeSmsProvider {
+export function createFakeSmsProvider(options: {
+  gatewaySecret: string;
+  sns: SNSClient;
+  smsInboundTopicArn: string;
+  destinationNumber: string;
+  /** Told of every phone number, every phone's words and every secret a reply hands out (tests prove no log holds them). */
+  observeSensitive?: SensitiveObserver | undefined;
+}): FakeSmsProvider {
   const messages: PhoneMessage[] = [];
-  const record = (message: Omit<PhoneMessage, 'at'>) => messages.push({ ...message, at: new Date().toISOString() });
+  const record = (message: Omit<PhoneMessage, 'at'>) => {
+    if (options.observeSensitive) observeSms(message.direction, message.phone, message.text, options.observeSensitive);
+    messages.push({ ...message, at: new Date().toISOString() });
+  };
   return {
     messages,
     recordFromPhone(provider, phone, text) {

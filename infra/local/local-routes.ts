@@ -17,12 +17,36 @@ import { localStackInfoPath } from './ports.ts';
 /** Answers a request, or returns false when it is not for it. */
 export type LocalRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
-/** Tells local tools where this stack keeps its tips (`npm run repack`). */
-export function localStackInfo(info: { pack: PackId; tableName: string; dynamoDbEndpoint: string }): LocalRoute {
+/** A queue and its DLQ, as local tools reach them. */
+interface QueuePair {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** What `/_local/stack` tells local tools. */
+export interface LocalStackInfo {
+  readonly pack: PackId;
+  readonly tableName: string;
+  readonly dynamoDbEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** The queues with a DLQ, by the name `npm run redrive -- --queue` takes. */
+  readonly queues: { readonly intake: QueuePair; readonly 'sms-inbound': QueuePair };
+}
+
+/** Tells local tools where this stack keeps its tips and queues (`npm run repack`, `npm run redrive`). */
+export function localStackInfo(info: Omit<LocalStackInfo, 'queues'> & { queues: Record<'intake' | 'sms-inbound', { intakeQueueUrl: string; deadLetterQueueUrl: string }> }): LocalRoute {
+  const { queues, ...rest } = info;
+  const body: LocalStackInfo = {
+    ...rest,
+    queues: {
+      intake: { queueUrl: queues.intake.intakeQueueUrl, deadLetterQueueUrl: queues.intake.deadLetterQueueUrl },
+      'sms-inbound': { queueUrl: queues['sms-inbound'].intakeQueueUrl, deadLetterQueueUrl: queues['sms-inbound'].deadLetterQueueUrl },
+    },
+  };
   return (request, response, url) => {
     if (url.pathname !== localStackInfoPath || request.method !== 'GET') return false;
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    response.end(JSON.stringify(info));
+    response.end(JSON.stringify(body));
     return true;
   };
 }

@@ -37,7 +37,17 @@ export interface SqsPollerOptions {
   readonly onBatch?: (outcome: BatchOutcome) => void;
   /** Told of each failure, as a summary that never holds an error's message (see PollerFailure). */
   readonly onError?: (failure: PollerFailure) => void;
+  /** Batches in flight at once (default lambdaInitialPollers). */
+  readonly concurrency?: number | undefined;
 }
+
+/**
+ * Lambda's event source for a standard queue starts with five batches in flight at once and
+ * scales up from there; the local one keeps the five, so the local stack overlaps invocations
+ * (and a unit's tips meet in one register group) the way the cloud does, instead of draining the
+ * queue one batch behind another.
+ */
+export const lambdaInitialPollers = 5;
 
 /**
  * A failure of the local event source, told without the error's message or stack: Node's
@@ -124,12 +134,23 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
+/** How long one receive long-polls, in seconds. */
+const receiveWaitSeconds = 1;
+
+/**
+ * How long a call to SQS may take beyond its long poll before the poller gives up on it. A
+ * delete that fails this way is not lost work: the records come back after the visibility
+ * timeout and the classifier stores a tip at most once.
+ */
+const callDeadlineSeconds = 5;
+
 /**
  * Lambda's SQS event source mapping, locally: long-polls the queue, invokes the handler with a
  * batch, deletes the records it did not report in `batchItemFailures`, and leaves the failed
  * ones to come back after the visibility timeout, so the queue's redrive policy moves a record
  * that keeps failing to the DLQ after maxReceiveCount receives. A handler that throws fails the
- * whole batch, as in Lambda.
+ * whole batch, as in Lambda. While SQS is down or hangs it keeps polling and reports each failed
+ * call (`stage: 'poll'`); a message it could not delete or hand back is still on the queue.
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const { client, queueUrl, queueArn, handler } = options;
@@ -137,16 +158,20 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   let running = true;
   const report = (failure: Omit<PollerFailure, 'functionName'>) => options.onError?.({ functionName: options.functionName, ...failure });
 
+  // A queue that hangs (accepts the connection, never answers) must not hang the poller: each
+  // call gives up after its own deadline, is reported, and the loop polls again.
+  const bounded = (seconds: number) => ({ abortSignal: AbortSignal.any([abort.signal, AbortSignal.timeout(seconds * 1000)]) });
+
   const pollOnce = async (): Promise<void> => {
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: options.batchSize,
-        WaitTimeSeconds: 1,
+        WaitTimeSeconds: receiveWaitSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: abort.signal },
+      bounded(receiveWaitSeconds + callDeadlineSeconds),
     );
     if (Messages.length === 0) return;
     const records = Messages.map((message) => toSqsRecord(message, queueArn));
@@ -161,26 +186,34 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
     const succeeded = records.filter((record) => !failedIds.has(record.messageId));
     const failed = records.filter((record) => failedIds.has(record.messageId));
+    // Settling one part of the batch does not depend on the other: a failed delete (SQS went
+    // down mid-batch) is reported and its records come back later, stored at most once anyway.
+    const settle = async (part: readonly SQSRecord[], call: (entries: Array<{ Id: string; ReceiptHandle: string }>) => Promise<{ Failed?: Array<{ Id?: string }> }>) => {
+      const entries = part.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle }));
+      try {
+        const { Failed = [] } = await call(entries);
+        const ids = Failed.map((entry) => part[Number(entry.Id)]?.messageId ?? '');
+        if (ids.length > 0) report({ stage: 'poll', errorName: 'BatchEntryFailed', messageIds: ids, received: records.length, failed: failed.length });
+      } catch (error) {
+        report({ stage: 'poll', ...describeError(error), messageIds: part.map((record) => record.messageId), received: records.length, failed: failed.length });
+      }
+    };
     if (succeeded.length > 0) {
-      await client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-        }),
-      );
+      await settle(succeeded, (Entries) => client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries }), bounded(callDeadlineSeconds)));
     }
-    if (failed.length > 0 && options.retryDelaySeconds !== undefined) {
-      await client.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: failed.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
-        }),
+    const { retryDelaySeconds } = options;
+    if (failed.length > 0 && retryDelaySeconds !== undefined) {
+      await settle(failed, (Entries) =>
+        client.send(
+          new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: Entries.map((entry) => ({ ...entry, VisibilityTimeout: retryDelaySeconds })) }),
+          bounded(callDeadlineSeconds),
+        ),
       );
     }
     options.onBatch?.({ receivedMessageIds: records.map((record) => record.messageId), failedMessageIds: failed.map((record) => record.messageId) });
   };
 
-  const loop = (async () => {
+  const pollUntilStopped = async () => {
     while (running) {
       try {
         await pollOnce();
@@ -190,13 +223,14 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
-  })();
+  };
+  const loops = Array.from({ length: options.concurrency ?? lambdaInitialPollers }, pollUntilStopped);
 
   return {
     async stop() {
       running = false;
       abort.abort();
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
@@ -29,6 +29,7 @@ import {
   type LocalSmsInbound,
 } from './resources.ts';
 import { logPollerFailure, startSqsPoller, type BatchOutcome, type PollerFailure, type SqsHandler } from './sqs-poller.ts';
+import { harmless, observeRequest, observeResponse, observingRecords, type SensitiveObserver } from './sensitive-values.ts';
 import { consoleSettings } from '../console-settings.ts';
 
 /**
@@ -79,6 +80,12 @@ export interface LocalStackOptions {
   readonly onPollerError?: (failure: PollerFailure) => void;
   /** Called after each batch the classifier handled. */
   readonly onBatch?: (outcome: BatchOutcome) => void;
+  /**
+   * Told of every tip text, phone number and secret the stack sees: in requests, in answers that
+   * hand one out, on its queues, at the fake SMS provider, and the stack's own keys (see
+   * sensitive-values.ts). The test suite proves no log line holds any of them.
+   */
+  readonly observeSensitive?: SensitiveObserver | undefined;
 }
 
 /** A running local stack. */
@@ -184,6 +191,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
   };
+  const observe = harmless(options.observeSensitive);
+  if (observe) for (const secret of [localSecrets.trackingPepper, localSecrets.smsGatewaySecret, localSecrets.twilioAuthToken, localSecrets.phoneSealingKey]) observe(secret, 'secret');
   try {
     const emulators = options.emulators ?? (await startEmulators(dataDir, stoppers));
     const { dynamoDbEndpoint, sqsEndpoint } = emulators;
@@ -212,6 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sns,
       smsInboundTopicArn: smsInbound.topicArn,
       destinationNumber: localSecrets.awsSmsNumber,
+      observeSensitive: observe,
     });
     // Routes are served as soon as the server listens; handlers are added once imported.
     const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
@@ -228,18 +238,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // for the API's origin and the port in config.json, to expose nothing more.
     const consoleSignIn = async (request: IncomingMessage, response: ServerResponse, url: URL) =>
       (await identity.provider?.handleSignIn(request, response, url)) ?? false;
+    const noteSmsWebhook = observeSmsWebhooks(smsProvider);
     const server = createApiServer(handlers, pages, {
       extraRoutes: async (request, response, url) =>
         serveConsoleConfig(request, response, url, pack) ||
         (await staticFiles(request, response, url)) ||
         (await vendorFiles(request, response, url)) ||
         (await consoleSignIn(request, response, url)),
-      observe: observeSmsWebhooks(smsProvider),
+      observe: (event) => {
+        noteSmsWebhook(event);
+        if (observe) observeRequest(event, observe);
+      },
+      ...(observe && { observeResult: (_event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => observeResponse(result, observe) }),
     });
     const localServer = createLocalOnlyServer([
       (request, response, url) => smsProvider.handle(request, response, url),
       async (request, response, url) => (await identity.provider?.handle(request, response, url)) ?? false,
-      localStackInfo({ pack, tableName: names.table, dynamoDbEndpoint }),
+      localStackInfo({ pack, tableName: names.table, dynamoDbEndpoint, sqsEndpoint, queues: { intake: queues, 'sms-inbound': smsInbound } }),
     ]);
     const port = options.port ?? 3000;
     const api = await listenOnLoopback(server, port);
@@ -309,7 +324,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client: sqs,
       queueUrl: queues.intakeQueueUrl,
       queueArn: queues.intakeQueueArn,
-      handler: classifier.handler as unknown as SqsHandler,
+      handler: observingRecords(classifier.handler as unknown as SqsHandler, observe),
       functionName: 'classifier',
       batchSize: classifierEventSource.batchSize,
       retryDelaySeconds: options.retryDelaySeconds,
@@ -321,7 +336,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client: sqs,
       queueUrl: smsInbound.intakeQueueUrl,
       queueArn: smsInbound.intakeQueueArn,
-      handler: smsAws.handler as unknown as SqsHandler,
+      handler: observingRecords(smsAws.handler as unknown as SqsHandler, observe),
       functionName: 'smsAws',
       batchSize: smsAwsEventSource.batchSize,
       retryDelaySeconds: options.retryDelaySeconds,

@@ -31,7 +31,7 @@ const runsPerRoute = 10_000;
 /** Requests in flight at once. */
 const inFlight = 24;
 /** How long a route's whole run may take on a loaded CI machine; it bounds the wait, it is no latency target. */
-const routeTimeoutMs = 240_000;
+const routeTimeoutMs = 600_000;
 
 interface Route {
   readonly path: string;

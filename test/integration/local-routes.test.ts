@@ -67,7 +67,16 @@ describe('local-only routes', () => {
       assert.deepEqual({ route: `${route.method} ${route.path}`, status: answer.status }, { route: `${route.method} ${route.path}`, status: route.expected });
     }
     const info = JSON.parse((await call(stack.localUrl, { method: 'GET', path: '/_local/stack', expected: 200 })).text) as Record<string, unknown>;
-    assert.deepEqual(info, { pack: stack.pack, tableName: stack.tableName, dynamoDbEndpoint: stack.dynamoDbEndpoint });
+    assert.deepEqual(info, {
+      pack: stack.pack,
+      tableName: stack.tableName,
+      dynamoDbEndpoint: stack.dynamoDbEndpoint,
+      sqsEndpoint: stack.sqsEndpoint,
+      queues: {
+        intake: { queueUrl: stack.queues.intakeQueueUrl, deadLetterQueueUrl: stack.queues.deadLetterQueueUrl },
+        'sms-inbound': { queueUrl: stack.smsInbound.intakeQueueUrl, deadLetterQueueUrl: stack.smsInbound.deadLetterQueueUrl },
+      },
+    });
   });
 
   it('listen on 127.0.0.1 only, beside the API, on a port that is not the API’s', () => {

@@ -14,7 +14,7 @@ import { pageSecurityPolicy } from '../../functions/http/security-headers.ts';
 import { unavailableRetryAfterSeconds } from '../../functions/http/unavailable.ts';
 import { errorMessages } from '../../shared/messages.ts';
 import { eventually, postForm, postJson, storedTipByCode } from '../support/helpers.ts';
-import { sharedEmulators, uniquePrefix } from '../support/stack.ts';
+import { privacyCheckedOptions, sharedEmulators, uniquePrefix } from '../support/stack.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 let stack: LocalStack;
@@ -26,14 +26,16 @@ beforeAll(async () => {
   const emulators = sharedEmulators();
   proxy = await startTcpProxy(emulators.dynamoDbEndpoint);
   direct = new DynamoDBClient({ endpoint: emulators.dynamoDbEndpoint, region: localRegion, credentials: localCredentials });
-  stack = await startLocalStack({
-    port: 0,
-    localPort: 0,
-    logLevel: 'SILENT',
-    retryDelaySeconds: 1,
-    emulators: { ...emulators, dynamoDbEndpoint: proxy.url },
-    namePrefix: uniquePrefix('outage'),
-  });
+  stack = await startLocalStack(
+    privacyCheckedOptions({
+      port: 0,
+      localPort: 0,
+      logLevel: 'SILENT',
+      retryDelaySeconds: 1,
+      emulators: { ...emulators, dynamoDbEndpoint: proxy.url },
+      namePrefix: uniquePrefix('outage'),
+    }),
+  );
 });
 
 afterAll(async () => {

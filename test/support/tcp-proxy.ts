@@ -15,6 +15,8 @@ export interface TcpProxy {
   /** The proxy's address, e.g. http://127.0.0.1:40123, to use in place of the target's. */
   readonly url: string;
   readonly mode: ProxyMode;
+  /** Connections held unanswered right now in `stall` mode: requests the dependency is "working on". */
+  readonly stalled: number;
   setMode(mode: ProxyMode): void;
   close(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
+  const held = new Set<Socket>();
   let mode: ProxyMode = 'pass';
 
   const server: Server = createServer((client) => {
@@ -32,7 +35,11 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       client.destroy();
       return;
     }
-    if (mode === 'stall') return;
+    if (mode === 'stall') {
+      held.add(client);
+      client.on('close', () => held.delete(client));
+      return;
+    }
     const upstream = connect(Number(port), hostname);
     open.add(upstream);
     upstream.on('close', () => {
@@ -52,10 +59,14 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     get mode() {
       return mode;
     },
+    get stalled() {
+      return held.size;
+    },
     setMode(next) {
       mode = next;
       for (const socket of open) socket.destroy();
       open.clear();
+      held.clear();
     },
     close: () =>
       new Promise<void>((closed) => {
