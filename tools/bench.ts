@@ -1,14 +1,19 @@
 /**
- * `npm run bench`: performance benchmarks, one section each, on one core.
+ * `npm run bench`: performance benchmarks, one section each; `npm run bench -- <section>
+ * [flags]` runs one (sections: routing, pipeline, queue, coldstart, intake, store, e2e, cli).
+ * Run all, each section is a process of its own (the handlers read their environment once per
+ * process, so each local stack needs one), and the paths beside their floors (issue 11) are
+ * printed again together at the end.
  *
  * Section "routing engine", per pack: classification throughput (tips per second, after
  * warm-up) beside a naive one-regex baseline; GPS point-in-polygon lookups per second beside a
  * linear scan with @turf/boolean-point-in-polygon over the same polygons, and whether the two
  * agree; the size of the pack's runtime assets; and the classifier's cold initialisation in a
  * fresh process beside an empty one. Accuracy on the labelled development sets (data/tips/).
+ * The other sections are in tools/bench-*.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +26,21 @@ import { packBoundaries } from '../shared/classification/packs.ts';
 import type { ClassifierInput } from '../shared/classification/types.ts';
 import { jurisdiction, packIds } from '../shared/jurisdictions/index.ts';
 import type { PackId } from '../shared/jurisdictions/pack.ts';
+import { runCliBenchmark } from './bench-cli.ts';
+import { runColdStartBenchmark } from './bench-coldstart.ts';
+import { runEndToEndBenchmark } from './bench-e2e.ts';
+import { runIntakeBenchmark } from './bench-intake.ts';
 import { runPipelineBenchmark } from './bench-pipeline.ts';
 import { runQueueBenchmark } from './bench-queue.ts';
+import { runStoreBenchmark } from './bench-store.ts';
+import { machine, naiveUnitPattern, printTable, rowsFileVariable, type ResultRow } from './bench-support.ts';
 
 interface Section {
+  /** What `npm run bench -- <key>` runs. */
+  readonly key: string;
   readonly name: string;
-  run(): void | Promise<void>;
+  /** Runs the section with the arguments after its key. */
+  run(args: readonly string[]): void | Promise<void>;
 }
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -79,9 +93,8 @@ const pct = (x: number, n: number): string => `${((100 * x) / n).toFixed(1)}%`;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** The naive baseline: one regex for a type word and a name or number; nothing else. */
-const naiveRegex = /(?:quận|quan|q\.?|phường|phuong|p\.?|xã|xa)\s*([\p{L}\d]+(?: [\p{L}\d]+)?)/iu;
 function naiveUnit(text: string): string | null {
-  return naiveRegex.exec(text)?.[1] ?? null;
+  return naiveUnitPattern.exec(text)?.[1] ?? null;
 }
 
 /**
@@ -188,6 +201,7 @@ function routingFor(pack: PackId): void {
 }
 
 const routingSection: Section = {
+  key: 'routing',
   name: 'routing engine',
   run() {
     for (const pack of packIds) routingFor(pack);
@@ -201,12 +215,57 @@ function pairs(flat: readonly number[]): [number, number][] {
 }
 
 /** Every benchmark section, in the order they run. */
-const sections: readonly Section[] = [routingSection, { name: 'web tip pipeline', run: runPipelineBenchmark }, { name: 'queue pages', run: runQueueBenchmark }];
+const sections: readonly Section[] = [
+  routingSection,
+  { key: 'pipeline', name: 'web tip pipeline', run: runPipelineBenchmark },
+  { key: 'queue', name: 'queue pages', run: runQueueBenchmark },
+  { key: 'coldstart', name: 'cold start, per function, beside an empty handler with the same SDK clients', run: runColdStartBenchmark },
+  { key: 'intake', name: 'intake path, beside the same I/O done raw', run: runIntakeBenchmark },
+  { key: 'store', name: 'store path, beside raw PutItem', run: runStoreBenchmark },
+  { key: 'e2e', name: 'end to end, at a steady rate', run: runEndToEndBenchmark },
+  { key: 'cli', name: 'classifier CLI, beside a one-regex script', run: runCliBenchmark },
+];
 
-const only = process.argv[2];
-console.log(`node ${process.version}, one core (single-threaded loop)`);
-for (const section of sections) {
-  if (only && !section.name.includes(only)) continue;
+const [only, ...flags] = process.argv.slice(2);
+if (only) {
+  const section = sections.find((candidate) => candidate.key === only) ?? sections.find((candidate) => candidate.name.includes(only));
+  if (!section) {
+    console.error(`no section ${JSON.stringify(only)}; sections: ${sections.map((candidate) => candidate.key).join(', ')}`);
+    process.exit(2);
+  }
+  // Run alone, or as one of `npm run bench`'s children (which prints the machine once).
+  if (!process.env[rowsFileVariable]) console.log(machine());
   console.log(`\n== ${section.name} ==`);
-  await section.run();
+  await section.run(flags);
+} else {
+  console.log(machine());
+  const directory = mkdtempSync(join(tmpdir(), 'tinbao-bench-rows-'));
+  const rowsFile = join(directory, 'rows.jsonl');
+  const started = performance.now();
+  const failed: string[] = [];
+  try {
+    const took: string[] = [];
+    for (const section of sections) {
+      // A process per section: a local stack's handlers read their environment once per process.
+      const sectionStart = performance.now();
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), section.key], { stdio: 'inherit', env: { ...process.env, [rowsFileVariable]: rowsFile } });
+      if (child.status !== 0) failed.push(section.key);
+      took.push(`${section.key} ${((performance.now() - sectionStart) / 1000).toFixed(0)} s`);
+    }
+    const rows = existsSync(rowsFile)
+      ? readFileSync(rowsFile, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim())
+          .map((line) => JSON.parse(line) as ResultRow)
+      : [];
+    console.log(`\n== paths beside their floors (issue 11): ${machine()}; all sections took ${((performance.now() - started) / 60_000).toFixed(1)} min ==`);
+    printTable(rows, { withPath: true });
+    console.log(`\n  sections: ${took.join(', ')}`);
+    if (failed.length > 0) {
+      console.log(`\n  sections that failed: ${failed.join(', ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
