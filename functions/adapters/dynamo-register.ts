@@ -34,7 +34,10 @@ export interface RegisterEntry {
 type TipRegisterState = { readonly numbered: true } | { readonly numbered: false; readonly pack: string; readonly queue: string } | undefined;
 
 export interface IntakeRegister {
-  /** Resolves once the tip has its number (given now, or earlier by another delivery). */
+  /**
+   * Resolves once the tip has its number: given now, or earlier by another delivery (the
+   * transaction refuses a numbered tip, and the tip is then left as it is).
+   */
   number(entry: RegisterEntry): Promise<void>;
 }
 
@@ -200,7 +203,18 @@ export function createDynamoIntakeRegister(documents: DynamoDBDocumentClient, ta
     return typeof Item.registerNumber === 'string' ? { numbered: true } : { numbered: false, pack: String(Item.pack), queue: String(Item.queue) };
   }
 
+  /**
+   * One numbering per tip at a time: a second delivery of a tip still waiting here joins the
+   * first, since one transaction may not hold two writes to the same item.
+   */
+  const inFlight = new Map<string, Promise<void>>();
   return {
-    number: (entry) => new Promise<void>((resolve, reject) => enqueue({ entry, resolve, reject })),
+    number(entry) {
+      const pending = inFlight.get(entry.tipId);
+      if (pending) return pending;
+      const numbered = new Promise<void>((resolve, reject) => enqueue({ entry, resolve, reject })).finally(() => inFlight.delete(entry.tipId));
+      inFlight.set(entry.tipId, numbered);
+      return numbered;
+    },
   };
 }

@@ -166,21 +166,16 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
   async function create(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'> {
     const queue = queueOf(tip.unit);
     let outcome: 'created' | 'duplicate' = 'created';
-    let stored: Pick<Tip, 'pack' | 'queue' | 'registerNumber'> = { pack: tip.pack, queue };
     try {
       const fresh: Tip = { ...tip, queue, version: 1 };
       await documents.send(new PutCommand({ TableName: tableName, Item: tipItem(fresh, expiresAt), ConditionExpression: 'attribute_not_exists(PK)' }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       outcome = 'duplicate';
-      const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: tipKeys.tip(tip.id), ConsistentRead: true, ProjectionExpression: 'registerNumber, #queue, pack', ExpressionAttributeNames: { '#queue': 'queue' } }),
-      );
-      stored = Item as typeof stored;
     }
-    if (stored.registerNumber === undefined) {
-      await register.number({ tipId: tip.id, pack: stored.pack, queue: stored.queue, receivedAt: tip.receivedAt, classified: classifiedEvent(tip, queue), expiresAt });
-    }
+    // A duplicate goes to the register too: it numbers a tip the first delivery left unnumbered,
+    // and leaves one already numbered (or numbers it where it was moved) as it is.
+    await register.number({ tipId: tip.id, pack: tip.pack, queue, receivedAt: tip.receivedAt, classified: classifiedEvent(tip, queue), expiresAt });
     return outcome;
   }
 }
