@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { defaultPackId, isPackId, packIds } from '../shared/jurisdictions/index.ts';
+import { siteOriginOf } from './constructs/evidence-storage.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -18,7 +19,7 @@ export interface BuildAppOptions {
   readonly nagChecks?: boolean;
   /**
    * Context values, as `-c key=value` would set them (tests use this; the CLI and cdk.json take precedence).
-   * Read here: `stage`, `pack`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`, `mapStyleUrl`.
+   * Read here: `stage`, `pack`, `smsGatewayOutboundUrl`, `smsOriginationIdentity`, `twilioAccountSid`, `twilioFromNumber`, `cognitoDomainPrefix`, `mapStyleUrl`, `siteOrigin`.
    */
   readonly context?: Readonly<Record<string, unknown>>;
   /** The static pages and console to deploy; defaults to the repository's `web/` (tests use a folder of their own). */
@@ -31,8 +32,12 @@ export interface TinbaoApp {
   readonly stateless: StatelessStack;
 }
 
-/** Stage names end up in stack, alias and API names: keep them short and plain. */
-const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
+/**
+ * Stage names end up in stack, alias, API and bucket names: keep them short and plain. At most 19
+ * characters, so that the evidence bucket's name (`tinbao-<stage>-evidence-<account>-<region>`)
+ * fits S3's 63 in the regions with the longest names (14 characters, ap-southeast-1).
+ */
+const stagePattern = /^[a-z][a-z0-9-]{0,18}$/;
 
 /**
  * Feature flags the app always runs with, whatever cdk.json or `-c` say.
@@ -100,7 +105,10 @@ function originationIdentity(value: string | undefined): string | undefined {
  * offline; the optional settings are plain context values (`-c pack=hcmc-2021` for the old map,
  * `-c smsGatewayOutboundUrl=https://…`,
  * `-c smsOriginationIdentity=<phone number or pool ID or ARN>`, `-c cognitoDomainPrefix=…` when
- * `tinbao-<stage>` is taken in the region, `-c mapStyleUrl=https://…` for the console's base map).
+ * `tinbao-<stage>` is taken in the region, `-c mapStyleUrl=https://…` for the console's base map,
+ * `-c siteOrigin=https://…` when the citizen pages are served from an address known before the
+ * deploy: the evidence bucket's CORS rule names it in the stateful stack; without it the stateless
+ * stack sets the rule for its distribution's address once that exists).
  */
 export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
   const app = new App({ outdir: options.outdir, context: { ...options.context }, postCliContext: featureFlags });
@@ -113,9 +121,13 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
   const pack = optionalContext(app, 'pack') ?? defaultPackId;
   if (!isPackId(pack)) throw new Error(`Context value pack must be one of ${packIds.join(', ')}, got ${JSON.stringify(pack)}`);
 
+  const siteOriginValue = optionalContext(app, 'siteOrigin');
+  const siteOrigin = siteOriginValue === undefined ? undefined : siteOriginOf(siteOriginValue);
+
   const stateful = new StatefulStack(app, `Tinbao-${stage}-Stateful`, {
     stage,
-    description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, encryption keys, secrets, officers' user pool)`,
+    siteOrigin,
+    description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, evidence bucket, encryption keys, secrets, officers' user pool)`,
     cognitoDomainPrefix: optionalContext(app, 'cognitoDomainPrefix'),
     pack,
   });
@@ -129,6 +141,11 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     deadLetterQueue: stateful.deadLetterQueue,
     smsInboundQueue: stateful.smsInboundQueue,
     smsInboundDeadLetterQueue: stateful.smsInboundDeadLetterQueue,
+    attachmentScanQueue: stateful.attachmentScanQueue,
+    attachmentScanDeadLetterQueue: stateful.attachmentScanDeadLetterQueue,
+    evidenceBucket: stateful.evidenceBucket,
+    evidenceKey: stateful.evidenceKey,
+    siteOrigin,
     key: stateful.key,
     phoneKey: stateful.phoneKey,
     trackingPepper: stateful.trackingPepper,

@@ -1,3 +1,6 @@
+import { evidencePrefixes } from '../shared/attachments/attachment.ts';
+import { evidenceRetentionDays } from '../shared/tip/retention.ts';
+
 /**
  * The one definition of tinbao's resources that both the CDK app and the local stack
  * (`npm start`) build from. A test compares the synthesized CloudFormation with what the
@@ -61,6 +64,12 @@ export const functionDefinitions = {
   smsAws: { entry: 'functions/sms-aws/handler.ts', timeoutSeconds: 30, memoryMiB: 512 },
   /** The officers' API: queues, tip detail and every action on a tip, behind the JWT authorizer. */
   officers: { entry: 'functions/officers/handler.ts', timeoutSeconds: 10, memoryMiB: 1024 },
+  /**
+   * Evidence attachments: S3 notification → scan queue → this consumer, which reads the magic
+   * bytes, strips metadata with sharp (native: its arm64 build ships beside the bundle) and
+   * quarantines what it cannot trust. Memory for decoding a 25 MB photo.
+   */
+  scan: { entry: 'functions/scan/handler.ts', timeoutSeconds: 60, memoryMiB: 2048 },
 } as const;
 
 /** Names of the functions the app deploys. */
@@ -105,6 +114,29 @@ export const smsInboundQueue = {
     logicalName: 'sms-inbound-dlq',
     retentionPeriodSeconds: fourteenDaysSeconds,
   },
+} as const;
+
+/**
+ * The queue the evidence bucket notifies of each upload under `incoming/`, and its DLQ: the scan
+ * consumes it, so an upload whose scan fails is retried and then parked, never lost.
+ */
+export const attachmentScanQueue = {
+  logicalName: 'attachment-scan',
+  visibilityTimeoutSeconds: 6 * functionDefinitions.scan.timeoutSeconds,
+  retentionPeriodSeconds: fourDaysSeconds,
+  receiveWaitTimeSeconds: 20,
+  maxReceiveCount,
+  deadLetterQueue: {
+    logicalName: 'attachment-scan-dlq',
+    retentionPeriodSeconds: fourteenDaysSeconds,
+  },
+} as const;
+
+/** How the scan reads its queue: few records per batch, each may be a 25 MB file. */
+export const scanEventSource = {
+  batchSize: 2,
+  maxBatchingWindowSeconds: 1,
+  reportBatchItemFailures: true,
 } as const;
 
 /** The SNS topic AWS End User Messaging publishes inbound SMS to. */
@@ -165,6 +197,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips/{id}/notes', function: 'officers', auth: 'officer' },
   { method: 'POST', path: '/tips/{id}/messages', function: 'officers', auth: 'officer' },
   { method: 'POST', path: '/tips/{id}/deadline', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/tips/{id}/attachments/{attachmentId}', function: 'officers', auth: 'officer' },
 ];
 
 /** Matches a request path against a route's path, returning its path parameters or undefined. */
@@ -255,6 +288,10 @@ export const environmentNames = {
   officerClientId: 'OFFICER_CLIENT_ID',
   /** The officers' user pool, to look up an officer for assignment (the local identity provider otherwise). */
   userPoolId: 'USER_POOL_ID',
+  /** The evidence bucket (intake presigns uploads into it, the scan reads and writes it, officers get links into it). */
+  evidenceBucketName: 'EVIDENCE_BUCKET_NAME',
+  /** Cloud: the KMS key that encrypts originals and quarantined files; only the evidence role may decrypt. */
+  evidenceKeyArn: 'EVIDENCE_KEY_ARN',
 } as const;
 
 /** Alarm thresholds shared by the CDK app and the docs. */
@@ -263,4 +300,20 @@ export const alarmThresholds = {
   deadLetterMessages: 1,
   /** Tips should be classified within seconds; five minutes of backlog means the consumer is stuck. */
   oldestMessageAgeSeconds: 300,
+} as const;
+
+/**
+ * The evidence bucket. Its prefixes and key layout are the domain's (shared/attachments/attachment.ts
+ * evidencePrefixes); here is what S3 does with them, the same in the cloud and in the local stack.
+ */
+export const evidenceBucket = {
+  logicalName: 'evidence',
+  /** S3 notifies the scan queue of every object created under this prefix, and of nothing else. */
+  notification: { events: ['s3:ObjectCreated:*'], prefix: evidencePrefixes.incoming },
+  /** Uploads the scan never moved (abandoned slots, refused uploads) are gone after a day, S3's shortest lifecycle. */
+  incomingExpirationDays: 1,
+  /** Every copy expires this long after its upload: tip retention plus the longest verification (shared/tip/retention.ts). */
+  expirationDays: evidenceRetentionDays(Number(sharedSettings.TIP_RETENTION_DAYS)),
+  /** Browsers may POST files only, from the site's own origin (the deployment adds it), and read the answer. */
+  cors: { allowedMethods: ['POST'], allowedHeaders: ['*'], exposedHeaders: ['ETag', 'Location'], maxAgeSeconds: 3000 },
 } as const;

@@ -1,15 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PackId } from '../shared/jurisdictions/pack.ts';
+import { addEvidenceStorage } from './constructs/evidence-storage.ts';
 import { OfficerUserPool } from './constructs/officer-user-pool.ts';
+import { queueWithDeadLetterQueue } from './constructs/queue-with-dead-letter-queue.ts';
 import {
+  attachmentScanQueue,
   idempotencyTable,
   intakeQueue,
   smsInboundQueue,
@@ -26,6 +30,12 @@ export interface StatefulStackProps extends StackProps {
   readonly cognitoDomainPrefix?: string | undefined;
   /** The jurisdiction pack the deployment routes to: the user pool has a group per unit. */
   readonly pack: PackId;
+  /**
+   * The origin the citizen pages are served from when it is known before the web stack exists
+   * (context `siteOrigin`, e.g. a custom domain): the evidence bucket's CORS rule names it here.
+   * Without it the stateless stack sets the rule for its distribution's address.
+   */
+  readonly siteOrigin?: string | undefined;
 }
 
 const attributeTypes: Record<KeyAttributeType, dynamodb.AttributeType> = {
@@ -39,17 +49,15 @@ const attribute = (key: KeyAttribute): dynamodb.Attribute => ({ name: key.name, 
 /** The AWS End User Messaging SMS service, which publishes inbound (two-way) SMS to the inbound topic. */
 export const smsVoiceServicePrincipal = 'sms-voice.amazonaws.com';
 
-/** A queue and its dead-letter queue as the shared definitions describe them. */
-type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue;
-
 /**
  * Everything that holds data and must outlive a redeploy of the code: the encryption keys, the
- * tips and idempotency tables, the intake and SMS inbound queues with their DLQs, the SMS inbound
- * topic, the secrets (tracking pepper, SMS gateway signing key, Twilio auth token), and the
- * officers' user pool with its groups and hosted sign-in domain.
+ * tips and idempotency tables, the intake, SMS inbound and attachment scan queues with their
+ * DLQs, the SMS inbound topic, the evidence bucket with its key and its handlers' role, the
+ * secrets (tracking pepper, SMS gateway signing key, Twilio auth token), and the officers' user
+ * pool with its groups and hosted sign-in domain.
  */
 export class StatefulStack extends Stack {
-  /** Encrypts the tables, the queues, the inbound SMS topic, the secrets and the alarm topic. */
+  /** Encrypts the tables, the queues, the inbound SMS topic, the secrets, the alarm topic and the evidence bucket's uploads and clean copies. */
   public readonly key: kms.Key;
   /**
    * Seals tipsters' phone numbers. The SMS intake functions may only encrypt with it; only the
@@ -66,6 +74,18 @@ export class StatefulStack extends Stack {
   /** Receives the inbound SMS topic's messages (raw delivery); the smsAws function consumes it. */
   public readonly smsInboundQueue: sqs.Queue;
   public readonly smsInboundDeadLetterQueue: sqs.Queue;
+  /** The evidence bucket notifies it of each upload under `incoming/`; the scan function consumes it. */
+  public readonly attachmentScanQueue: sqs.Queue;
+  public readonly attachmentScanDeadLetterQueue: sqs.Queue;
+  /**
+   * Evidence files: uploads (`incoming/`), clean copies for officers (`clean/`) under the data
+   * key, originals and quarantined files under the evidence key (infra/constructs/evidence-storage.ts).
+   */
+  public readonly evidenceBucket: s3.Bucket;
+  /** Seals originals and quarantined files: the scan may only encrypt with it, the evidence handler role alone decrypt. */
+  public readonly evidenceKey: kms.Key;
+  /** Assumed with MFA by the people who handle evidence: reads originals and quarantined files, nothing else. */
+  public readonly evidenceHandlerRole: iam.Role;
   /** The HMAC key for hashing tipster secrets. */
   public readonly trackingPepper: secretsmanager.Secret;
   /** Signs the generic SMS gateway webhook (and the calls tinbao makes to the gateway). */
@@ -146,32 +166,25 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const queueWithDeadLetterQueue = (id: string, definition: QueueDefinition): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } => {
-      const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.key,
-        enforceSSL: true,
-        retentionPeriod: Duration.seconds(definition.deadLetterQueue.retentionPeriodSeconds),
-      });
-      const queue = new sqs.Queue(this, `${id}Queue`, {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.key,
-        enforceSSL: true,
-        visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
-        retentionPeriod: Duration.seconds(definition.retentionPeriodSeconds),
-        receiveMessageWaitTime: Duration.seconds(definition.receiveWaitTimeSeconds),
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
-      });
-      return { queue, deadLetterQueue };
-    };
-
-    const intake = queueWithDeadLetterQueue('Intake', intakeQueue);
+    const intake = queueWithDeadLetterQueue(this, 'Intake', intakeQueue, this.key);
     this.intakeQueue = intake.queue;
     this.deadLetterQueue = intake.deadLetterQueue;
 
-    const smsInbound = queueWithDeadLetterQueue('SmsInbound', smsInboundQueue);
+    const smsInbound = queueWithDeadLetterQueue(this, 'SmsInbound', smsInboundQueue, this.key);
     this.smsInboundQueue = smsInbound.queue;
     this.smsInboundDeadLetterQueue = smsInbound.deadLetterQueue;
+
+    const scan = queueWithDeadLetterQueue(this, 'AttachmentScan', attachmentScanQueue, this.key);
+    this.attachmentScanQueue = scan.queue;
+    this.attachmentScanDeadLetterQueue = scan.deadLetterQueue;
+    const evidence = addEvidenceStorage(this, { stage: props.stage, key: this.key, scanQueue: scan.queue, siteOrigin: props.siteOrigin });
+    this.evidenceBucket = evidence.bucket;
+    this.evidenceKey = evidence.evidenceKey;
+    this.evidenceHandlerRole = evidence.evidenceHandlerRole;
+    new CfnOutput(this, 'EvidenceHandlerRoleArn', {
+      description: 'Evidence handlers assume this role (with MFA) to read originals and quarantined files',
+      value: this.evidenceHandlerRole.roleArn,
+    });
 
     const smsInboundTopicName = `tinbao-${props.stage}-${smsInboundTopic.logicalName}`;
     this.smsInboundTopic = new sns.Topic(this, 'SmsInboundTopic', {

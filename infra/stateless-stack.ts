@@ -6,24 +6,29 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PackId } from '../shared/jurisdictions/pack.ts';
 import { EdgeFirewallStack } from './constructs/edge-firewall.ts';
+import { setEvidenceCors } from './constructs/evidence-cors.ts';
 import { grantFunctionPermissions } from './constructs/function-permissions.ts';
 import { addApiRoutes, apiPathPatterns, createHttpApi, officerAuthorizer } from './constructs/http-api.ts';
+import { sharpBundling } from './constructs/native-bundling.ts';
 import { addQueueAlarms } from './constructs/queue-alarms.ts';
 import { consumeQueue } from './constructs/queue-consumer.ts';
 import { repositoryRoot, TinbaoFunction } from './constructs/tinbao-function.ts';
 import { WebConsole } from './constructs/web-console.ts';
-import { classifierEventSource, environmentNames, sharedSettings, smsAwsEventSource, type FunctionName } from './definitions.ts';
+import { classifierEventSource, environmentNames, scanEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from './definitions.ts';
 
 // The stack's parts live in infra/constructs/; what tests and other modules import stays importable from here.
 export {
+  evidenceBucketGrants,
   idempotencyTableActions,
   intakeLeadingKeys,
+  intakeSlotLeadingKeys,
   officerDirectoryActions,
   officerIndexNames,
   originationWildcards,
@@ -46,6 +51,18 @@ export interface StatelessStackProps extends StackProps {
   /** Inbound SMS from AWS End User Messaging (through its SNS topic); consumed by smsAws. */
   readonly smsInboundQueue: sqs.IQueue;
   readonly smsInboundDeadLetterQueue: sqs.IQueue;
+  /** The evidence bucket's notifications of uploads; consumed by the scan. */
+  readonly attachmentScanQueue: sqs.IQueue;
+  readonly attachmentScanDeadLetterQueue: sqs.IQueue;
+  /** Evidence files: intake presigns uploads into it, the scan reads and writes it, officers get links to clean copies. */
+  readonly evidenceBucket: s3.IBucket;
+  /** Seals originals and quarantined files; the scan may only encrypt with it. */
+  readonly evidenceKey: kms.IKey;
+  /**
+   * The site's origin when the stateful stack already names it in the evidence bucket's CORS rule
+   * (context `siteOrigin`); otherwise this stack sets the rule for its distribution's address.
+   */
+  readonly siteOrigin?: string | undefined;
   /** The key that encrypts the tables, the queues and the secrets. */
   readonly key: kms.IKey;
   /** Seals tipsters' phone numbers; the SMS functions may only encrypt with it. */
@@ -89,7 +106,8 @@ const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name
 
 /**
  * The code and its front doors: the functions, the HTTP API with the officers' JWT authorizer, the
- * queue consumers, the alarms, and the CloudFront site (citizen pages, officer console and the
+ * queue consumers (the scan with sharp for Lambda beside its bundle), the alarms, the evidence
+ * bucket's CORS rule for the site's origin, and the CloudFront site (citizen pages, officer console and the
  * API's browser routes on one origin) with the console's Cognito app client, behind the web ACL of
  * its companion edge stack in us-east-1. Everything here can be destroyed and redeployed without
  * losing a tip; officers would sign in again (new client id) at a new *.cloudfront.net address.
@@ -117,6 +135,10 @@ export class StatelessStack extends Stack {
   public readonly oldestMessageAlarm: cloudwatch.Alarm;
   public readonly smsDeadLetterAlarm: cloudwatch.Alarm;
   public readonly smsOldestMessageAlarm: cloudwatch.Alarm;
+  public readonly scanDeadLetterAlarm: cloudwatch.Alarm;
+  public readonly scanOldestMessageAlarm: cloudwatch.Alarm;
+  /** Where the citizen form's script posts files: the evidence bucket's regional origin (the presigned POSTs' URL). */
+  public readonly uploadOrigin: string;
 
   public constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -124,7 +146,7 @@ export class StatelessStack extends Stack {
     // resource while this stack still uses it. Removing one takes the BOTH-then-WEAK migration that
     // the aws-cdk-lib README ("Resolving the deadly embrace") describes.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { table, idempotencyTable, intakeQueue, smsInboundQueue, phoneKey } = props;
+    const { table, idempotencyTable, intakeQueue, smsInboundQueue, attachmentScanQueue, evidenceBucket, evidenceKey, phoneKey } = props;
     const { trackingPepper, smsGatewaySecret, twilioAuthToken, smsGatewayOutboundUrl, smsOriginationIdentity, twilioAccountSid, twilioFromNumber, userPool, userPoolDomain } =
       props;
 
@@ -147,12 +169,15 @@ export class StatelessStack extends Stack {
     // The client names the distribution's URLs, and the officers function and the authorizer name
     // the client, so all three are here; the pool itself is stateful (see docs/decisions/0002).
     const signInOrigin = userPoolDomain.baseUrl();
+    // As functions/adapters/evidence-origin.ts names it for the pages the functions render.
+    this.uploadOrigin = `https://${evidenceBucket.bucketName}.s3.${this.region}.${this.urlSuffix}`;
     this.web = new WebConsole(this, 'Web', {
       stage: props.stage,
       apiDomainName: `${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
       apiPathPatterns,
       signInOrigin,
       pack: props.pack,
+      uploadOrigins: [this.uploadOrigin],
       webDirectory: props.webDirectory ?? path.join(repositoryRoot, 'web'),
       mapStyleUrl: props.mapStyleUrl,
       webAclArn: this.edge.webAclArn(),
@@ -184,6 +209,7 @@ export class StatelessStack extends Stack {
     const common = { [environmentNames.tableName]: table.tableName, ...sharedSettings, [environmentNames.jurisdictionPack]: props.pack, STAGE: props.stage };
     const pepper = { [environmentNames.trackingPepperSecretArn]: trackingPepper.secretArn };
     const queueUrl = { [environmentNames.intakeQueueUrl]: intakeQueue.queueUrl };
+    const evidence = { [environmentNames.evidenceBucketName]: evidenceBucket.bucketName };
     const sms = {
       ...common,
       ...pepper,
@@ -192,7 +218,7 @@ export class StatelessStack extends Stack {
       [environmentNames.phoneKeyArn]: phoneKey.keyArn,
     };
     const environments: Record<FunctionName, Record<string, string>> = {
-      intake: { ...common, ...pepper, ...queueUrl },
+      intake: { ...common, ...pepper, ...queueUrl, ...evidence },
       status: { ...common, ...pepper },
       classifier: { ...common },
       smsGateway: {
@@ -208,6 +234,7 @@ export class StatelessStack extends Stack {
       // The reply path: opens a sealed number and sends the officer's message through the provider the tipster used.
       officers: {
         ...common,
+        ...evidence,
         [environmentNames.officerJwtIssuer]: officerIssuer,
         [environmentNames.officerClientId]: this.consoleClient.userPoolClientId,
         [userPoolIdVariable]: userPool.userPoolId,
@@ -219,8 +246,12 @@ export class StatelessStack extends Stack {
         ...(twilioAccountSid !== undefined && { [environmentNames.twilioAccountSid]: twilioAccountSid }),
         ...(twilioFromNumber !== undefined && { [environmentNames.twilioFromNumber]: twilioFromNumber }),
       },
+      scan: { ...common, ...evidence, [environmentNames.evidenceKeyArn]: evidenceKey.keyArn },
     };
-    const make = (name: FunctionName): TinbaoFunction => new TinbaoFunction(this, `${pascalCase(name)}Function`, { name, environment: environments[name] });
+    // Only the scan ships a native package (sharp, built for Lambda's arm64) beside its bundle.
+    const bundling: Partial<Record<FunctionName, typeof sharpBundling>> = { scan: sharpBundling };
+    const make = (name: FunctionName): TinbaoFunction =>
+      new TinbaoFunction(this, `${pascalCase(name)}Function`, { name, environment: environments[name], bundling: bundling[name] });
     this.functions = {
       intake: make('intake'),
       status: make('status'),
@@ -229,13 +260,20 @@ export class StatelessStack extends Stack {
       smsTwilio: make('smsTwilio'),
       smsAws: make('smsAws'),
       officers: make('officers'),
+      scan: make('scan'),
     };
 
-    // Permissions (infra/constructs/function-permissions.ts) and the two queue consumers: the
-    // classifier takes queued tips, smsAws the inbound SMS that End User Messaging sends through SNS.
+    // Permissions (infra/constructs/function-permissions.ts) and the three queue consumers: the
+    // classifier takes queued tips, smsAws the inbound SMS that End User Messaging sends through
+    // SNS, the scan the evidence bucket's notifications of uploads.
     grantFunctionPermissions({ ...props, functions: this.functions });
     consumeQueue(this.functions.classifier, intakeQueue, classifierEventSource);
     consumeQueue(this.functions.smsAws, smsInboundQueue, smsAwsEventSource);
+    consumeQueue(this.functions.scan, attachmentScanQueue, scanEventSource);
+
+    // Browsers may post files to the evidence bucket from the site's origin only. The stateful
+    // stack names it when context gives it (siteOrigin); otherwise it is the distribution's, set here.
+    if (props.siteOrigin === undefined) setEvidenceCors(this, { stage: props.stage, bucket: evidenceBucket, siteOrigin: this.web.url });
 
     // Routes ---------------------------------------------------------------------------------
     this.officerAuthorizer = officerAuthorizer(officerIssuer, this.consoleClient.userPoolClientId);
@@ -263,6 +301,8 @@ export class StatelessStack extends Stack {
     this.oldestMessageAlarm = alarms.oldestMessageAlarm;
     this.smsDeadLetterAlarm = alarms.smsDeadLetterAlarm;
     this.smsOldestMessageAlarm = alarms.smsOldestMessageAlarm;
+    this.scanDeadLetterAlarm = alarms.scanDeadLetterAlarm;
+    this.scanOldestMessageAlarm = alarms.scanOldestMessageAlarm;
 
     new CfnOutput(this, 'ApiUrl', {
       description: "Base URL of the HTTP API: give it to the SMS providers (webhooks); browsers use WebUrl, which serves the API's browser routes",

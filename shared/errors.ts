@@ -1,11 +1,15 @@
 import type { FieldReason, Localized } from './i18n.ts';
 import { errorText } from './messages.ts';
 
-/** One refused field: which one, and why (a key of the message table, with its limit if any). */
+/**
+ * One refused field: which one, and why (a key of the message table, with its limit if any, and
+ * the name of the file it is about, for an attachment's field).
+ */
 export interface FieldIssue {
   readonly field: string;
   readonly reason: FieldReason;
   readonly limit?: number;
+  readonly subject?: string;
 }
 
 /**

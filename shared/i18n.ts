@@ -1,3 +1,5 @@
+import { attachmentLimits, type AttachmentContentType } from './attachments/attachment.ts';
+
 /** Languages the citizen-facing parts of tinbao speak; Vietnamese first. */
 export const languages = ['vi', 'en'] as const;
 
@@ -22,7 +24,26 @@ export function languageFromAcceptHeader(header: string | undefined): Language {
   return 'vi';
 }
 
-/** Reasons a field of a submission can be refused, in both languages. `{n}` is filled in. */
+/** The allowed types as a citizen knows them; `satisfies` keeps the list in step with attachmentTypes. */
+export const attachmentTypeNames = {
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/heic': 'HEIC',
+  'image/webp': 'WebP',
+  'video/mp4': 'MP4',
+  'video/quicktime': 'MOV',
+  'application/pdf': 'PDF',
+} as const satisfies Record<AttachmentContentType, string>;
+
+const allowedTypeList = Object.values(attachmentTypeNames).join(', ');
+/** The size limit as a citizen reads it: 25 MB, not 25,000,000 bytes. */
+const maxMegabytes = attachmentLimits.maxBytes / 1_000_000;
+
+/**
+ * Reasons a field of a submission can be refused, in both languages. `{n}` is filled in with the
+ * limit, `{file}` with the name of the file the issue is about (and dropped with its quotes when
+ * there is none).
+ */
 export const fieldReasons = {
   required: { vi: 'Thông tin này là bắt buộc.', en: 'This field is required.' },
   notText: { vi: 'Phải là văn bản.', en: 'Must be text.' },
@@ -80,14 +101,28 @@ export const fieldReasons = {
     en: 'The rejection reason must be "false", "duplicate" or "spam".',
   },
   unknownTip: { vi: 'Không tìm thấy tin báo này.', en: 'No tip with this id that you may see.' },
+  notList: { vi: 'Phải là một danh sách.', en: 'Must be a list.' },
+  tooManyFiles: { vi: 'Chỉ gửi kèm tối đa {n} tệp.', en: 'Attach at most {n} files.' },
+  fileTooLarge: { vi: `Tệp “{file}” lớn hơn ${maxMegabytes} MB.`, en: `The file “{file}” is larger than ${maxMegabytes} MB.` },
+  fileTypeNotAllowed: {
+    vi: `Tệp “{file}” không thuộc loại được nhận. Hãy gửi tệp ${allowedTypeList}.`,
+    en: `The file “{file}” is not a type tinbao takes. Send ${allowedTypeList} files.`,
+  },
+  emptyFile: { vi: 'Tệp “{file}” không có nội dung.', en: 'The file “{file}” is empty.' },
+  badFileName: {
+    vi: 'Tên tệp có ký tự điều khiển hoặc ký tự đảo chiều chữ; hãy đổi tên tệp rồi gửi lại.',
+    en: 'The file name contains control or text-direction characters; rename the file and send again.',
+  },
 } as const;
 
 /** Why a field was refused; keys of the message table. */
 export type FieldReason = keyof typeof fieldReasons;
 
-/** A field's refusal reason in the given language. */
-export function describeFieldReason(reason: FieldReason, language: Language, limit?: number): string {
-  return fieldReasons[reason][language].replace('{n}', String(limit ?? ''));
+/** A field's refusal reason in the given language, naming the file (`subject`) when there is one. */
+export function describeFieldReason(reason: FieldReason, language: Language, limit?: number, subject?: string): string {
+  const text = fieldReasons[reason][language].replace('{n}', String(limit ?? ''));
+  // A function replacer, so a `$&` in a file name is taken literally.
+  return subject === undefined ? text.replace(/ ?“\{file\}”/u, '') : text.replace('{file}', () => subject);
 }
 
 /** Tells whether a string names a known field reason. */
@@ -108,6 +143,7 @@ export const fieldLabels: Record<string, Record<Language, string>> = {
   code: { vi: 'Mã theo dõi', en: 'Tracking code' },
   secret: { vi: 'Mã bí mật', en: 'Secret' },
   body: { vi: 'Nội dung gửi lên', en: 'Request body' },
+  attachments: { vi: 'Tệp đính kèm', en: 'Attachments' },
 };
 
 /** A text in every language tinbao speaks. */

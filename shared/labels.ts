@@ -1,9 +1,11 @@
 /**
  * The names of the domain's codes (categories, urgencies, statuses, channels, routing methods,
- * rejection and audit reasons, flags, audit events) in Vietnamese and English: the one source
- * that the citizen pages, the officers' console (through its config.json) and the API's messages
- * read. Only plain text: pages escape it and the console inserts it with textContent.
+ * rejection and audit reasons, flags, audit events, attachment statuses and quarantine reasons)
+ * in Vietnamese and English: the one source that the citizen pages, the officers' console
+ * (through its config.json) and the API's messages read. Only plain text: pages escape it and the
+ * console inserts it with textContent.
  */
+import { attachmentStatuses, quarantineReasons, type AttachmentStatus, type QuarantineReason } from './attachments/attachment.ts';
 import type { Category, RoutingMethod, Urgency } from './classification/types.ts';
 import { categories, routingMethods, urgencies } from './classification/types.ts';
 import type { Localized } from './i18n.ts';
@@ -78,6 +80,24 @@ export const reasonNames: Names<SystemReason> = {
 
 export const flagNames: Names<TipFlag> = {
   rate_limited: { vi: 'Người gửi vượt giới hạn tin/giờ', en: 'Sender over the hourly limit' },
+  attachment_quarantined: { vi: 'Có tệp đính kèm bị cách ly', en: 'An attachment is quarantined' },
+};
+
+/** An attachment's status as officers read it beside the file. */
+export const attachmentStatusNames: Names<AttachmentStatus> = {
+  pending: { vi: 'Đang chờ tải lên hoặc kiểm tra', en: 'Waiting for upload or scan' },
+  clean: { vi: 'Đã kiểm tra, đã xóa siêu dữ liệu', en: 'Scanned, metadata removed' },
+  quarantined: { vi: 'Bị cách ly', en: 'Quarantined' },
+  expired: { vi: 'Hết hạn, không có tệp', en: 'Expired, never uploaded' },
+};
+
+/** Why a file is quarantined; also the `reason` of its ATTACHMENT_QUARANTINED event. */
+export const quarantineReasonNames: Names<QuarantineReason> = {
+  typeMismatch: { vi: 'Nội dung không đúng loại tệp đã khai', en: 'Its content is not the declared type' },
+  notAllowed: { vi: 'Nội dung không thuộc loại tệp được nhận', en: 'Its content is not a type tinbao takes' },
+  tooLarge: { vi: 'Lớn hơn giới hạn hoặc hơn kích thước đã khai', en: 'Larger than the limit or than declared' },
+  empty: { vi: 'Tệp rỗng', en: 'Empty file' },
+  cannotClean: { vi: 'Không xóa được siêu dữ liệu một cách an toàn', en: 'Its metadata cannot be removed safely' },
 };
 
 export const eventNames: Names<TipEventType> = {
@@ -91,6 +111,9 @@ export const eventNames: Names<TipEventType> = {
   TIPSTER_MESSAGE: { vi: 'Tin nhắn của người báo', en: 'Message from the tipster' },
   DEADLINE_EXTENDED: { vi: 'Gia hạn xác minh', en: 'Deadline extended' },
   REPACKED: { vi: 'Chuyển sang đơn vị của bản đồ khác', en: "Moved to another map's units" },
+  ATTACHMENT_QUARANTINED: { vi: 'Cách ly tệp đính kèm', en: 'Attachment quarantined' },
+  ATTACHMENT_VIEWED: { vi: 'Xem tệp đính kèm', en: 'Attachment viewed' },
+  ROUTED_BY_PHOTO: { vi: 'Chuyển đơn vị theo vị trí trong ảnh', en: 'Rerouted by the photo’s location' },
 };
 
 /** Every table with the code list it names, so a test can prove each code has both names. */
@@ -104,6 +127,8 @@ export const labelTables = {
   reasons: { codes: systemReasons, names: reasonNames },
   flags: { codes: tipFlags, names: flagNames },
   events: { codes: tipEventTypes, names: eventNames },
+  attachmentStatuses: { codes: attachmentStatuses, names: attachmentStatusNames },
+  quarantineReasons: { codes: quarantineReasons, names: quarantineReasonNames },
 } as const;
 
 /** The tables as the console reads them from its config.json: `{ categories: { drugs: { vi, en } }, ... }`. */

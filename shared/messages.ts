@@ -55,6 +55,11 @@ export const errorMessages = {
   bearerOnly: { vi: 'Hãy gửi mã truy cập dạng "Authorization: Bearer <mã>".', en: 'Send the access token as "Authorization: Bearer <token>".' },
   tokenExpired: { vi: 'Mã truy cập đã hết hạn: hãy đăng nhập lại.', en: 'The access token has expired: sign in again.' },
   tokenInvalid: { vi: 'Mã truy cập không hợp lệ: hãy đăng nhập lại.', en: 'The access token is not valid: sign in again.' },
+  attachmentNotFound: { vi: 'Tin báo này không có tệp đính kèm với mã này.', en: 'This tip has no attachment with this id.' },
+  attachmentNotViewable: {
+    vi: 'Chưa mở được tệp đính kèm này (tình trạng: {status}).',
+    en: 'This attachment cannot be opened (status: {status}).',
+  },
   internalError: { vi: 'Lỗi hệ thống.', en: 'Internal error.' },
   unavailable: {
     vi: 'Hệ thống tạm thời gián đoạn; yêu cầu chưa được thực hiện. Vui lòng thử lại sau ít giây.',

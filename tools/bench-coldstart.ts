@@ -14,9 +14,13 @@
  * cloud those functions fetch their secrets at cold start (one GetSecretValue each, and a
  * Secrets Manager client), which no local measurement includes. A child that opens a socket
  * while initialising says so.
+ *
+ * The scan ships sharp beside its bundle, built for Lambda (linux-arm64): its bundle is measured
+ * from a folder whose node_modules is this machine's, so that the same import loads this
+ * machine's sharp; the natives it ships are reported apart from its bundle's size.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +37,7 @@ import { numberFlags, pairedRatios, report, spread, type ResultRow } from './ben
 const budget = { ratio: 1.5, atLeast: false };
 
 /** AWS SDK clients a function can build at cold start. */
-type SdkClient = 'dynamoDb' | 'documents' | 'sqs' | 'kms' | 'cognito' | 'pinpoint';
+type SdkClient = 'dynamoDb' | 'documents' | 'sqs' | 'kms' | 'cognito' | 'pinpoint' | 's3';
 
 /** How a baseline builds each client: as functions/adapters/ builds it, with the same settings. */
 const clientCode: Record<SdkClient, { imports: string; build: string }> = {
@@ -47,12 +51,14 @@ const clientCode: Record<SdkClient, { imports: string; build: string }> = {
   kms: { imports: "import { KMSClient } from '@aws-sdk/client-kms';", build: 'new KMSClient(awsClientSettings)' },
   cognito: { imports: "import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';", build: 'new CognitoIdentityProviderClient(awsClientSettings)' },
   pinpoint: { imports: "import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';", build: 'new PinpointSMSVoiceV2Client(awsClientSettings)' },
+  s3: { imports: "import { S3Client } from '@aws-sdk/client-s3';", build: 'new S3Client(awsClientSettings)' },
 };
 
 /**
  * The SDK clients each function's modules build at cold start, given its environment (read
  * from the handlers and functions/adapters/: runtime.ts, sqs-client.ts, phone-vault.ts,
- * officer-directory.ts, sms-outbox.ts). A change there needs a change here.
+ * officer-directory.ts, sms-outbox.ts, s3-client.ts). A change there needs a change here. Intake
+ * and officers build their S3 client on the first tip with files or link asked for, not at cold start.
  */
 const clientsAtColdStart: Record<FunctionName, (environment: Record<string, string>) => SdkClient[]> = {
   intake: () => ['dynamoDb', 'documents', 'sqs'],
@@ -70,6 +76,7 @@ const clientsAtColdStart: Record<FunctionName, (environment: Record<string, stri
   ],
   // officers builds its End User Messaging client only when a reply goes out.
   officers: (environment) => ['dynamoDb', 'documents', ...(environment.PHONE_KEY_ARN ? (['kms'] as const) : []), ...(environment.USER_POOL_ID ? (['cognito'] as const) : [])],
+  scan: () => ['dynamoDb', 'documents', 's3'],
 };
 
 function baselineSource(clients: readonly SdkClient[]): string {
@@ -101,6 +108,8 @@ const dummyValues: Record<string, string> = {
   [environmentNames.officerJwtIssuer]: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_TinbaoBench',
   [environmentNames.officerClientId]: 'tinbaobenchclient0123456789',
   [environmentNames.userPoolId]: 'ap-southeast-1_TinbaoBench',
+  [environmentNames.evidenceBucketName]: 'tinbao-bench-evidence-123456789012-ap-southeast-1',
+  [environmentNames.evidenceKeyArn]: 'arn:aws:kms:ap-southeast-1:123456789012:key/00000000-0000-4000-8000-000000000001',
 };
 
 /** What Lambda itself puts in every function's environment (credentials are dummies: nothing is called). */
@@ -127,6 +136,30 @@ interface ColdStartSubject {
   /** Secret ARNs the cloud function reads at cold start (replaced by local variables here). */
   readonly secrets: string[];
   readonly clients: SdkClient[];
+  /** KiB of packages shipped beside the bundle (the scan's sharp and its Lambda natives); 0 for the others. */
+  readonly shippedKiB: number;
+}
+
+/** Bytes of every file under a folder. */
+function folderBytes(folder: string): number {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/**
+ * A bundle that imports packages shipped beside it (the scan's sharp, for Lambda's arm64) is
+ * copied, with its map, into a folder whose node_modules is the project's, so that it loads this
+ * machine's build of them; any other bundle is measured where it is.
+ */
+function loadableBundle(asset: string, cleanup: string[]): { bundle: string; shippedKiB: number } {
+  const shipped = join(asset, 'node_modules');
+  if (!existsSync(shipped)) return { bundle: join(asset, 'index.mjs'), shippedKiB: 0 };
+  const beside = mkdtempSync(join(tmpdir(), 'tinbao-bench-beside-'));
+  cleanup.push(beside);
+  for (const file of ['index.mjs', 'index.mjs.map']) copyFileSync(join(asset, file), join(beside, file));
+  symlinkSync(join(repositoryRoot, 'node_modules'), join(beside, 'node_modules'), 'junction');
+  return { bundle: join(beside, 'index.mjs'), shippedKiB: folderBytes(shipped) / 1024 };
 }
 
 function assetFolder(fn: lambda.Function, outdir: string): string {
@@ -165,7 +198,8 @@ function synthesize(cleanup: string[]): ColdStartSubject[] {
       }
     }
     const nodeOptions = typeof variables.NODE_OPTIONS === 'string' ? variables.NODE_OPTIONS : undefined;
-    return { name, bundle: join(assetFolder(fn, appOut), 'index.mjs'), environment, nodeOptions, secrets, clients: clientsAtColdStart[name](environment) };
+    const { bundle, shippedKiB } = loadableBundle(assetFolder(fn, appOut), cleanup);
+    return { name, bundle, environment, nodeOptions, secrets, clients: clientsAtColdStart[name](environment), shippedKiB };
   });
   const synthMs = performance.now() - started;
 
@@ -289,6 +323,7 @@ export async function runColdStartBenchmark(args: readonly string[] = []): Promi
       const sockets = Math.max(...[...samples.entries()].filter(([key]) => key.startsWith(`${subject.name} handler`)).flatMap(([, list]) => list.map((value) => value.sockets)));
       notes.push(
         `${subject.name}: ${kib(`${subject.bundle}.map`).toFixed(0)} KiB source map; clients ${subject.clients.join(', ')}` +
+          (subject.shippedKiB > 0 ? `; ships ${(subject.shippedKiB / 1024).toFixed(1)} MiB beside the bundle (sharp and its linux-arm64 natives, in its node_modules)` : '') +
           (subject.secrets.length > 0 ? `; in the cloud also fetches ${subject.secrets.join(', ')} at cold start (not measured)` : '') +
           (sockets > 0 ? `; OPENED ${sockets} CONNECTIONS WHILE INITIALISING` : ''),
       );

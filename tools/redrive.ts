@@ -168,15 +168,15 @@ export async function redriveByMoveTask(options: {
   }
 }
 
-const usage = `Usage: npm run redrive -- [--url URL] [--queue intake|sms-inbound]
+const usage = `Usage: npm run redrive -- [--url URL] [--queue intake|sms-inbound|scan]
        npm run redrive -- --dlq-url URL [--queue-url URL] [--region REGION] [--endpoint URL] [--copy]
 
 Moves the messages in a dead-letter queue back to the queue they came from. Run it once the
 cause is fixed; a message that still fails returns to the DLQ after 5 receives. Never prints a
 message's body.
   --url URL        the running local stack's local-only address (default http://127.0.0.1:3001)
-  --queue NAME     which of the local stack's queues: intake (default) or sms-inbound
-  --dlq-url URL    in the cloud: the DLQ (the stateful stack's intake or SMS inbound DLQ)
+  --queue NAME     which of the local stack's queues: intake (default), sms-inbound or scan (evidence uploads)
+  --dlq-url URL    in the cloud: the DLQ (the stateful stack's intake, SMS inbound or attachment scan DLQ)
   --queue-url URL  in the cloud: where to move them (default: back to each message's source)
   --region REGION  AWS region, with --dlq-url (default: AWS_REGION, else ${localRegion})
   --endpoint URL   an SQS endpoint other than AWS's, with --dlq-url
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (values.queue !== 'intake' && values.queue !== 'sms-inbound') fail(`--queue must be intake or sms-inbound, not "${values.queue}"`);
+  if (!['intake', 'sms-inbound', 'scan'].includes(values.queue)) fail(`--queue must be intake, sms-inbound or scan, not "${values.queue}"`);
   const local = await localQueues(values.url, values.queue);
   const client = new SQSClient({ region: localRegion, endpoint: local.sqsEndpoint, credentials: localCredentials });
   try {

@@ -8,6 +8,7 @@ import { classifierFor } from '../../shared/classification/engine.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { decodeEnvelope } from '../../shared/tip/envelope.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
+import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
@@ -16,10 +17,14 @@ import { UnreadableMessageError } from '../adapters/unreadable-message.ts';
 
 const environment = readEnvironment(commonEnvironment);
 
+const documents = createDocumentClient(dynamoDbClient);
+
 const dependencies = {
   // The routing engine for the deployment's map: a unit picked, then GPS, then Vietnamese text; the city desk when unsure.
   classifier: classifierFor(environment.JURISDICTION_PACK.id),
-  tips: createDynamoTipRepository(createDocumentClient(dynamoDbClient), environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
+  tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
+  // A photo scanned before its tip was classified gives its EXIF point to the routing (read only for tips with files).
+  attachments: createDynamoAttachmentStore(documents, environment.TABLE_NAME),
   clock: systemClock,
   retentionDays: environment.TIP_RETENTION_DAYS,
 };

@@ -43,7 +43,8 @@ function describeDomainError(error: DomainError, event: APIGatewayProxyEventV2, 
           issues: error.issues.map((issue) => ({
             field: issue.field,
             reason: issue.reason,
-            message: describeFieldReason(issue.reason, language, issue.limit),
+            message: describeFieldReason(issue.reason, language, issue.limit, issue.subject),
+            ...(issue.subject !== undefined && { file: issue.subject }),
           })),
         }
       : { error: error.code, message: error.text[language], ...(error.details && { details: error.details }) };

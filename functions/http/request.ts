@@ -69,9 +69,15 @@ export function readBody(event: APIGatewayProxyEventV2, options: { accept: reado
   }
 }
 
-/** Whether the caller is a browser form that expects a page back rather than JSON. */
+/**
+ * Whether the caller is a browser form that expects a page back rather than JSON: a form post,
+ * unless it asks for JSON and not for HTML (the form's own script, which sends the form's fields
+ * as they are and shows the answer in place).
+ */
 export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
-  return formatOf(event) === 'form';
+  if (formatOf(event) !== 'form') return false;
+  const accept = (header(event, 'accept') ?? '').toLowerCase();
+  return !(accept.includes('application/json') && !accept.includes('text/html'));
 }
 
 /**

@@ -29,14 +29,19 @@ const commonDirectives: Directives = {
 /**
  * The citizen pages (rendered by the functions, or static from S3): their one script from this
  * origin (/assets/*.js, never inline), their stylesheet inline (hence 'unsafe-inline' for
- * styles only, never scripts).
+ * styles only, never scripts). The form's script sends a tip with files as JSON to this origin
+ * and each file straight to the evidence bucket (web/assets/attachments.js), so requests go to
+ * this origin and to the bucket's upload origins, nowhere else.
  */
-const pageDirectives: Directives = {
-  ...commonDirectives,
-  'script-src': "'self'",
-  'style-src': "'self' 'unsafe-inline'",
-  'img-src': "'self'",
-};
+function pageDirectives(uploadOrigins: readonly string[]): Directives {
+  return {
+    ...commonDirectives,
+    'script-src': "'self'",
+    'style-src': "'self' 'unsafe-inline'",
+    'img-src': "'self'",
+    'connect-src': ["'self'", ...uploadOrigins].join(' '),
+  };
+}
 
 /**
  * The officers' console: its own script and stylesheet only (nothing inline), images also as
@@ -57,7 +62,7 @@ function consoleDirectives(connectOrigins: readonly string[], mapStyleOrigin?: s
 /** Two years of HSTS, the usual recommendation; no preload (the domain is CloudFront's, not the police's). */
 export const hstsMaxAgeSeconds = 730 * 24 * 60 * 60;
 
-function options(directives: Directives) {
+function middlewareOptions(directives: Directives) {
   return {
     // The middleware's types say strings only, but it drops a directive set to false (an empty
     // string would switch `sandbox` and `upgrade-insecure-requests` on).
@@ -70,23 +75,61 @@ function options(directives: Directives) {
   } as const;
 }
 
-/** The middleware every HTTP function uses: put it before http-error-handler, so error answers get it too. */
-export function securityHeaders(): MiddlewareObj {
-  return httpSecurityHeaders(options(pageDirectives)) as MiddlewareObj;
+/** Where the citizen pages may send requests besides their own origin. */
+export interface PageHeaderOptions {
+  /** The evidence bucket's origins the form posts files to (its presigned POSTs' URLs); none by default. */
+  readonly uploadOrigins?: readonly string[] | undefined;
+}
+
+/**
+ * The middleware every HTTP function uses: put it before http-error-handler, so error answers get
+ * it too. A function that renders the tip form (intake, with a refused form) names the upload origins.
+ */
+export function securityHeaders(options: PageHeaderOptions = {}): MiddlewareObj {
+  return httpSecurityHeaders(middlewareOptions(pageDirectives(uploadOriginsOf(options.uploadOrigins)))) as MiddlewareObj;
 }
 
 /** The header values the middleware sends, for the servers that are not functions. */
 function valuesOf(directives: Directives): Readonly<Record<string, string>> {
-  const middleware = httpSecurityHeaders(options(directives)) as { after: (request: unknown) => void };
+  const middleware = httpSecurityHeaders(middlewareOptions(directives)) as { after: (request: unknown) => void };
   const request = { response: { statusCode: 200, headers: {} as Record<string, string> } };
   middleware.after(request);
   return Object.freeze({ ...request.response.headers });
 }
 
-/** Every answer's security headers as the functions send them, Content-Security-Policy included. */
-export const pageHeaderValues = valuesOf(pageDirectives);
+/**
+ * Origins as a CSP source list takes them, each once, without a trailing slash. Only what would
+ * end a source or a directive (space, `;`, `,`, quotes) or give a path is refused: the CDK app may
+ * pass an origin that CloudFormation resolves at deploy time, which cannot be parsed as a URL here.
+ */
+function uploadOriginsOf(origins: readonly string[] = []): string[] {
+  return [
+    ...new Set(
+      origins.map((origin) => {
+        const source = origin.replace(/\/$/, '');
+        if (source === '' || /[\s;,'"]/.test(source) || /^[a-z]+:\/\/[^/]*\//i.test(source)) {
+          throw new Error(`Not an upload origin (scheme, host and port only): ${JSON.stringify(origin)}`);
+        }
+        return source;
+      }),
+    ),
+  ];
+}
 
-/** The citizen pages' Content-Security-Policy, the same whichever server sends them. */
+/** The citizen pages' security headers when the form may post files to `uploadOrigins`. */
+export function pageHeaderValuesFor(uploadOrigins: readonly string[]): Readonly<Record<string, string>> {
+  return valuesOf(pageDirectives(uploadOriginsOf(uploadOrigins)));
+}
+
+/** The citizen pages' Content-Security-Policy when the form may post files to `uploadOrigins`. */
+export function pageSecurityPolicyFor(uploadOrigins: readonly string[]): string {
+  return pageHeaderValuesFor(uploadOrigins)['Content-Security-Policy'] as string;
+}
+
+/** Every answer's security headers as the functions send them, Content-Security-Policy included (no upload origin). */
+export const pageHeaderValues = pageHeaderValuesFor([]);
+
+/** The citizen pages' Content-Security-Policy, the same whichever server sends them (no upload origin). */
 export const pageSecurityPolicy = pageHeaderValues['Content-Security-Policy'] as string;
 
 /** The console's security headers; `connectOrigins` names the hosted sign-in in the cloud, none locally. */

@@ -12,7 +12,10 @@ import { systemClock } from '../../shared/ports.ts';
 import { parseOrThrow, webSubmissionFromFormFields, webSubmissionSchema } from '../../shared/tip/submission.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { submitTipOnce } from '../../shared/usecases/submit-tip.ts';
+import type { UploadSigner } from '../../shared/attachments/ports.ts';
+import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
 import { createDynamoSubmissionLedger } from '../adapters/dynamo-submission-ledger.ts';
+import { evidenceUploadOrigin } from '../adapters/evidence-origin.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTrackingCodeStore } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from '../adapters/environment.ts';
@@ -24,15 +27,30 @@ import { createSqsTipQueue } from '../adapters/sqs-tip-queue.ts';
 import { httpErrorResponses } from '../http/errors.ts';
 import { receiptGonePage, receiptPath, tipFormPage, tipReceiptPage, tipReceiptText, type FormValues } from '../http/pages.ts';
 import { receiptCookie, receiptFromCookie } from '../http/receipt-cookie.ts';
-import { readBody, requestLanguage } from '../http/request.ts';
+import { readBody, requestLanguage, wantsHtml } from '../http/request.ts';
 import { htmlResponse, jsonResponse, redirectResponse, textResponse } from '../http/responses.ts';
 
-const environment = readEnvironment({ ...commonEnvironment, ...pepperEnvironment, INTAKE_QUEUE_URL: z.url() });
+const environment = readEnvironment({ ...commonEnvironment, ...pepperEnvironment, INTAKE_QUEUE_URL: z.url(), EVIDENCE_BUCKET_NAME: z.string().min(1) });
 const pepper = await loadTrackingPepper(environment);
 const documents = createDocumentClient(dynamoDbClient);
 const receipts = createSealer(keyFromPepper(pepper, 'receipt cookie v1'), 'tinbao-receipt');
 
+/**
+ * The S3 client and the presigner load on the first tip with files, not at cold start: most
+ * tips carry none, and every kilobyte a cold start loads is paid on a citizen's request.
+ */
+let signerLoading: Promise<UploadSigner> | undefined;
+const uploadSigner: UploadSigner = {
+  async presign(slot) {
+    signerLoading ??= Promise.all([import('../adapters/s3-upload-signer.ts'), import('../adapters/s3-client.ts')]).then(([signer, client]) =>
+      signer.createS3UploadSigner(client.s3Client, environment.EVIDENCE_BUCKET_NAME),
+    );
+    return (await signerLoading).presign(slot);
+  },
+};
+
 const dependencies = {
+  attachments: { store: createDynamoAttachmentStore(documents, environment.TABLE_NAME), signer: uploadSigner },
   queue: createSqsTipQueue(sqsClient, environment.INTAKE_QUEUE_URL),
   codes: createDynamoTrackingCodeStore(documents, environment.TABLE_NAME),
   ledger: createDynamoSubmissionLedger(documents, environment.TABLE_NAME, pepper),
@@ -55,9 +73,9 @@ async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxy
   const input = body.format === 'form' ? webSubmissionFromFormFields(body.fields) : body.data;
   const submission = parseOrThrow(webSubmissionSchema(environment.JURISDICTION_PACK), input);
   const accepted = await submitTipOnce(submission, dependencies);
-  logger.info('tip accepted', { tipId: accepted.tipId, format: body.format });
+  logger.info('tip accepted', { tipId: accepted.tipId, format: body.format, attachments: accepted.uploads?.length ?? 0 });
   metrics.addMetric('TipsAccepted', MetricUnit.Count, 1);
-  if (body.format === 'form') {
+  if (body.format === 'form' && wantsHtml(event)) {
     return redirectResponse(`${receiptPath}?lang=${submission.language}`, [receiptCookie(receipts, accepted, systemClock.now(), event)]);
   }
   return jsonResponse(202, {
@@ -65,6 +83,7 @@ async function acceptTip(event: APIGatewayProxyEventV2): Promise<APIGatewayProxy
     secret: accepted.secret,
     receivedAt: accepted.receivedAt,
     statusUrl: '/tips/status',
+    ...(accepted.uploads && { uploads: accepted.uploads }),
   });
 }
 
@@ -103,7 +122,7 @@ export const handler = middy(intake)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   // Before the error handler, so that error answers get the same headers as the others.
-  .use(securityHeaders())
+  .use(securityHeaders({ uploadOrigins: [evidenceUploadOrigin(environment.EVIDENCE_BUCKET_NAME)] }))
   .use(httpErrorHandler({ logger: false }))
   .use(
     httpErrorResponses(logger, metrics, {

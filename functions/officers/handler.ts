@@ -12,6 +12,9 @@ import type { Officer } from '../../shared/officers/model.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { addNote, assignTip, changeStatus, claimTip, extendDeadline, getTip, listQueue, listQueueOfficers, replyToTipster, transferTip } from '../../shared/usecases/officers/tips.ts';
 import { summariseQueues } from '../../shared/usecases/officers/summary.ts';
+import type { EvidenceStorage } from '../../shared/attachments/ports.ts';
+import { viewAttachment } from '../../shared/usecases/attachments.ts';
+import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
 import { loadChannelSecret } from '../adapters/channel-secret.ts';
 import { createDynamoQueueCounter, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { createDynamoSmsSenderStore } from '../adapters/dynamo-sms-store.ts';
@@ -40,6 +43,7 @@ const environment = readEnvironment({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/).optional(),
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
   SMS_LOCAL_FAKE_OUTBOUND_URL: z.url().optional(),
+  EVIDENCE_BUCKET_NAME: z.string().min(1),
 });
 
 const documents = createDocumentClient(dynamoDbClient);
@@ -56,8 +60,21 @@ const outboundSettings = {
     authToken: await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' }),
   },
 };
+/** The S3 client and presigner load on the first link asked for, not at cold start. */
+let storageLoading: Promise<Pick<EvidenceStorage, 'viewUrl'>> | undefined;
+const evidenceLinks: Pick<EvidenceStorage, 'viewUrl'> = {
+  async viewUrl(key, fileName, contentType) {
+    storageLoading ??= Promise.all([import('../adapters/s3-evidence-storage.ts'), import('../adapters/s3-client.ts')]).then(([storage, client]) =>
+      storage.createS3EvidenceStorage(client.s3Client, { bucket: environment.EVIDENCE_BUCKET_NAME }),
+    );
+    return (await storageLoading).viewUrl(key, fileName, contentType);
+  },
+};
+
 const dependencies = {
   tips,
+  attachments: createDynamoAttachmentStore(documents, environment.TABLE_NAME),
+  storage: evidenceLinks,
   jurisdiction: environment.JURISDICTION_PACK,
   clock: systemClock,
   ids: ulidGenerator,
@@ -121,6 +138,7 @@ const actions: Record<string, Action> = {
     return { ...(await getTip(officer, id, dependencies)), delivered: reply.delivered, ...(!reply.delivered && { reason: reply.reason }) };
   },
   'POST /tips/{id}/deadline': thenDetail((officer, id, input) => extendDeadline(officer, id, input, dependencies)),
+  'GET /tips/{id}/attachments/{attachmentId}': (officer, event) => viewAttachment(officer, tipId(event), event.pathParameters?.attachmentId, dependencies),
 };
 
 /** The officers' API: authenticated, authorised in each use case, audited in each change. */
@@ -128,7 +146,12 @@ async function officerApi(event: APIGatewayProxyEventV2, context: OfficerContext
   const action = actions[event.routeKey];
   if (!action) throw new NotFoundError();
   const result = await action(context.officer, event);
-  logger.info('officer action', { route: event.routeKey, officer: context.officer.username, ...(event.pathParameters?.id && { tipId: event.pathParameters.id }) });
+  logger.info('officer action', {
+    route: event.routeKey,
+    officer: context.officer.username,
+    ...(event.pathParameters?.id && { tipId: event.pathParameters.id }),
+    ...(event.pathParameters?.attachmentId && { attachmentId: event.pathParameters.attachmentId }),
+  });
   metrics.addMetric('OfficerActions', MetricUnit.Count, 1);
   return jsonResponse(200, result);
 }

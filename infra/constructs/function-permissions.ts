@@ -5,7 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { evidencePrefixes } from '../../shared/attachments/attachment.ts';
 import { tipTable, type FunctionName } from '../definitions.ts';
+import { evidenceBucketArn } from './evidence-storage.ts';
 import type { TinbaoFunction } from './tinbao-function.ts';
 
 /** The functions that take tips by SMS. */
@@ -29,7 +31,9 @@ const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Delet
  *   and stores the tip and its first event (Put);
  * - officers read tips and their trail (GetItem, Query; the queue indexes are granted separately)
  *   and change a tip with its audit event in one transaction (Put, ConditionCheck); never Update,
- *   Delete or Scan.
+ *   Delete or Scan;
+ * - the scan reads an upload's slot and binds it, records the scan (GetItem, UpdateItem), and
+ *   flags or reroutes its tip with an audit event in one transaction (Put, ConditionCheck).
  */
 export const tableActions = {
   intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -39,6 +43,7 @@ export const tableActions = {
   smsTwilio: smsTableActions,
   smsAws: smsTableActions,
   officers: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  scan: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
 } as const satisfies Record<FunctionName, readonly string[]>;
 
 /** The indexes officers query: a unit's queue by status and urgency, and the tips one officer holds. */
@@ -56,12 +61,37 @@ export const idempotencyTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 
  */
 export const intakeLeadingKeys = ['CODE#*', 'FORM#*'] as const;
 
+/**
+ * Intake also opens a tip's upload slots (PutItem only): items in the partition `ATTACHMENTS#<tip
+ * id>` (functions/adapters/dynamo-attachment-store.ts), apart from the tip's own, which intake
+ * never touches.
+ */
+export const intakeSlotLeadingKeys = ['ATTACHMENTS#*'] as const;
+
+/**
+ * What each function may do in the evidence bucket, by prefix (shared/attachments/attachment.ts
+ * evidencePrefixes): intake presigns POSTs into `incoming/` (S3 checks the signer's own right to
+ * PutObject); the scan reads and removes uploads, and writes the clean copy and the original or
+ * quarantined file; officers presign links to clean copies. No function may list the bucket or
+ * read an original: those are the evidence handler role's (stateful stack).
+ */
+export const evidenceBucketGrants = {
+  intake: [{ sid: 'PresignUploads', actions: ['s3:PutObject'], prefixes: [evidencePrefixes.incoming] }],
+  scan: [
+    { sid: 'TakeUploads', actions: ['s3:GetObject', 's3:DeleteObject'], prefixes: [evidencePrefixes.incoming] },
+    { sid: 'StoreScannedCopies', actions: ['s3:PutObject'], prefixes: [evidencePrefixes.clean, evidencePrefixes.original, evidencePrefixes.quarantine] },
+  ],
+  officers: [{ sid: 'PresignViews', actions: ['s3:GetObject'], prefixes: [evidencePrefixes.clean] }],
+} as const satisfies Partial<Record<FunctionName, readonly { sid: string; actions: readonly string[]; prefixes: readonly string[] }[]>>;
+
 /** The End User Messaging resource types smsAws and officers may send from when no origination identity ARN is configured. */
 export const originationWildcards = ['phone-number', 'pool'] as const;
 
 /** What the functions are allowed to touch: the stateful stack's resources. */
 export interface FunctionPermissionsProps {
   readonly functions: Readonly<Record<FunctionName, TinbaoFunction>>;
+  /** The deployment stage: the evidence bucket's name carries it. */
+  readonly stage: string;
   readonly table: dynamodb.ITable;
   readonly idempotencyTable: dynamodb.ITable;
   readonly intakeQueue: sqs.IQueue;
@@ -73,6 +103,8 @@ export interface FunctionPermissionsProps {
   readonly smsGatewaySecret: secretsmanager.ISecret;
   readonly twilioAuthToken: secretsmanager.ISecret;
   readonly userPool: cognito.IUserPool;
+  /** Seals originals and quarantined files: the scan alone may encrypt with it. */
+  readonly evidenceKey: kms.IKey;
   /** The End User Messaging identity replies go out from (context `smsOriginationIdentity`); only an ARN narrows the grant. */
   readonly smsOriginationIdentity?: string | undefined;
 }
@@ -85,7 +117,7 @@ export interface FunctionPermissionsProps {
  */
 export function grantFunctionPermissions(props: FunctionPermissionsProps): void {
   const { functions, table, idempotencyTable, intakeQueue, key, phoneKey, trackingPepper, smsGatewaySecret, twilioAuthToken, userPool, smsOriginationIdentity } = props;
-  const { intake, status, classifier, smsAws, officers } = functions;
+  const { intake, status, classifier, smsAws, officers, scan } = functions;
   const stack = Stack.of(intake);
 
   /** KMS use only on the data key, and only when a named service calls KMS on the function's behalf. */
@@ -106,15 +138,24 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...intakeLeadingKeys] } },
     }),
   );
+  intake.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'OpenUploadSlots',
+      actions: ['dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...intakeSlotLeadingKeys] } },
+    }),
+  );
   intake.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'QueueTips', actions: ['sqs:SendMessage'], resources: [intakeQueue.queueArn] }));
   intake.role.addToPrincipalPolicy(readPepper);
   intake.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'UseDataKey',
-      // GenerateDataKey and Decrypt: SQS SSE-KMS on SendMessage. Decrypt: the pepper secret and the table.
+      // GenerateDataKey and Decrypt: SQS SSE-KMS on SendMessage, and S3 on a presigned upload (the
+      // bucket's default key, under the signer's rights). Decrypt: the pepper secret and the table.
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: [key.keyArn],
-      conditions: viaServices('sqs', 'secretsmanager', 'dynamodb'),
+      conditions: viaServices('sqs', 'secretsmanager', 'dynamodb', 's3'),
     }),
   );
 
@@ -236,10 +277,70 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
   officers.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'UseDataKey',
-      // Decrypt: the gateway secret and the table.
+      // Decrypt: the gateway secret, the table, and a clean copy opened through a presigned link (S3 under the signer's rights).
       actions: ['kms:Decrypt'],
       resources: [key.keyArn],
-      conditions: viaServices('secretsmanager', 'dynamodb'),
+      conditions: viaServices('secretsmanager', 'dynamodb', 's3'),
     }),
   );
+
+  // The scan: an upload's slot and its tip, the upload itself, and the copies it makes.
+  scan.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RecordScans', actions: [...tableActions.scan], resources: [table.tableArn] }));
+  scan.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'SealOriginals',
+      // GenerateDataKey only: S3 seals an original under the evidence key (SSE-KMS, one PutObject); nothing here reads one back.
+      actions: ['kms:GenerateDataKey'],
+      resources: [props.evidenceKey.keyArn],
+      conditions: viaServices('s3'),
+    }),
+  );
+  scan.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      // Decrypt: the scan queue's messages, the table, an upload. GenerateDataKey: the clean copy (the bucket's default key).
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: viaServices('sqs', 'dynamodb', 's3'),
+    }),
+  );
+
+  grantEvidenceBucket(functions, evidenceBucketArn(stack, props.stage));
+}
+
+/** Why a function's evidence bucket grant names a prefix of objects rather than objects (cdk-nag AwsSolutions-IAM5). */
+const prefixGrantReasons: Readonly<Record<string, string>> = {
+  [evidencePrefixes.incoming]:
+    'Every upload has its own key, incoming/<tip id>/<attachment id>, made when the tip is taken: the grant is that prefix and nothing wider (no listing, no other prefix).',
+  [evidencePrefixes.clean]:
+    'Every clean copy has its own key, clean/<tip id>/<attachment id>, known only once a tip has files: the grant is that prefix and nothing wider (no listing, no originals).',
+  [evidencePrefixes.original]:
+    'The scan keeps each file as sent at originals/<tip id>/<attachment id>: the grant is writing under that prefix (never reading), and the bucket policy refuses a file there not sealed with the evidence key.',
+  [evidencePrefixes.quarantine]:
+    'The scan keeps each refused file at quarantine/<tip id>/<attachment id>: the grant is writing under that prefix (never reading), and the bucket policy refuses a file there not sealed with the evidence key.',
+};
+
+/**
+ * Each function's evidence bucket grants (evidenceBucketGrants), one statement per group of
+ * prefixes, on the ARN built from the bucket's fixed name, with cdk-nag's finding on each prefix
+ * acknowledged on the role's policy, for that prefix only.
+ */
+function grantEvidenceBucket(functions: Readonly<Record<FunctionName, TinbaoFunction>>, bucketArn: string): void {
+  const stack = Stack.of(functions.intake);
+  // As cdk-nag prints the ARN in its finding: pseudo parameters as <AWS::…>.
+  const findingArn = (stack.resolve(bucketArn) as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+    .join('');
+  for (const [name, grants] of Object.entries(evidenceBucketGrants)) {
+    const role = functions[name as keyof typeof evidenceBucketGrants].role;
+    for (const grant of grants) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: grant.sid, actions: [...grant.actions], resources: grant.prefixes.map((prefix) => `${bucketArn}/${prefix}*`) }));
+      for (const prefix of grant.prefixes) {
+        Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${findingArn}/${prefix}*]`,
+          reason: `${prefixGrantReasons[prefix] ?? ''} ${grant.actions.join(' and ')} only.`,
+        });
+      }
+    }
+  }
 }

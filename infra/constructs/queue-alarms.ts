@@ -15,6 +15,8 @@ export interface QueueAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly smsInboundQueue: sqs.IQueue;
   readonly smsInboundDeadLetterQueue: sqs.IQueue;
+  readonly attachmentScanQueue: sqs.IQueue;
+  readonly attachmentScanDeadLetterQueue: sqs.IQueue;
 }
 
 export interface QueueAlarms {
@@ -24,12 +26,23 @@ export interface QueueAlarms {
   readonly oldestMessageAlarm: cloudwatch.Alarm;
   readonly smsDeadLetterAlarm: cloudwatch.Alarm;
   readonly smsOldestMessageAlarm: cloudwatch.Alarm;
+  readonly scanDeadLetterAlarm: cloudwatch.Alarm;
+  readonly scanOldestMessageAlarm: cloudwatch.Alarm;
+}
+
+/** One queue the duty team watches: what its DLQ and its backlog alarms say, under the construct ids they have always had. */
+interface WatchedQueue {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly deadLetter: { readonly id: string; readonly description: string };
+  readonly backlog: { readonly id: string; readonly description: string };
 }
 
 /**
- * The duty team's alarms on the two queues and their DLQs, notifying one encrypted topic on alarm
- * and when it clears. Made in `scope` under the construct ids they have always had: a new id
- * would replace the topic and drop the duty team's subscriptions.
+ * The duty team's alarms on the three queues and their DLQs, notifying one encrypted topic on
+ * alarm and when it clears: any message in a DLQ, and a backlog older than five minutes. Made in
+ * `scope` under the construct ids they have always had: a new id would replace the topic and drop
+ * the duty team's subscriptions.
  */
 export function addQueueAlarms(scope: Construct, props: QueueAlarmsProps): QueueAlarms {
   const topic = new sns.Topic(scope, 'AlarmTopic', {
@@ -53,32 +66,50 @@ export function addQueueAlarms(scope: Construct, props: QueueAlarmsProps): Queue
     return made;
   };
   const oneMinuteMaximum = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
+  const watch = (watched: WatchedQueue): [deadLetter: cloudwatch.Alarm, backlog: cloudwatch.Alarm] => [
+    alarm(
+      watched.deadLetter.id,
+      watched.deadLetter.description,
+      watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMaximum),
+      alarmThresholds.deadLetterMessages,
+    ),
+    alarm(watched.backlog.id, watched.backlog.description, watched.queue.metricApproximateAgeOfOldestMessage(oneMinuteMaximum), alarmThresholds.oldestMessageAgeSeconds),
+  ];
 
-  return {
-    topic,
-    deadLetterAlarm: alarm(
-      'DeadLetterQueueAlarm',
-      'A tip could not be classified and is parked in the dead-letter queue: a person must look at it and redrive it.',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMaximum),
-      alarmThresholds.deadLetterMessages,
-    ),
-    oldestMessageAlarm: alarm(
-      'IntakeBacklogAlarm',
-      'Tips are waiting in the intake queue longer than expected: the classifier is failing or stuck.',
-      props.intakeQueue.metricApproximateAgeOfOldestMessage(oneMinuteMaximum),
-      alarmThresholds.oldestMessageAgeSeconds,
-    ),
-    smsDeadLetterAlarm: alarm(
-      'SmsDeadLetterQueueAlarm',
-      'An inbound SMS from AWS End User Messaging could not be taken in and is parked in the SMS dead-letter queue: a person must look at it and redrive it.',
-      props.smsInboundDeadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMaximum),
-      alarmThresholds.deadLetterMessages,
-    ),
-    smsOldestMessageAlarm: alarm(
-      'SmsInboundBacklogAlarm',
-      'Inbound SMS are waiting in the SMS inbound queue longer than expected: the smsAws function is failing or stuck.',
-      props.smsInboundQueue.metricApproximateAgeOfOldestMessage(oneMinuteMaximum),
-      alarmThresholds.oldestMessageAgeSeconds,
-    ),
-  };
+  const [deadLetterAlarm, oldestMessageAlarm] = watch({
+    queue: props.intakeQueue,
+    deadLetterQueue: props.deadLetterQueue,
+    deadLetter: {
+      id: 'DeadLetterQueueAlarm',
+      description: 'A tip could not be classified and is parked in the dead-letter queue: a person must look at it and redrive it.',
+    },
+    backlog: { id: 'IntakeBacklogAlarm', description: 'Tips are waiting in the intake queue longer than expected: the classifier is failing or stuck.' },
+  });
+  const [smsDeadLetterAlarm, smsOldestMessageAlarm] = watch({
+    queue: props.smsInboundQueue,
+    deadLetterQueue: props.smsInboundDeadLetterQueue,
+    deadLetter: {
+      id: 'SmsDeadLetterQueueAlarm',
+      description:
+        'An inbound SMS from AWS End User Messaging could not be taken in and is parked in the SMS dead-letter queue: a person must look at it and redrive it.',
+    },
+    backlog: {
+      id: 'SmsInboundBacklogAlarm',
+      description: 'Inbound SMS are waiting in the SMS inbound queue longer than expected: the smsAws function is failing or stuck.',
+    },
+  });
+  const [scanDeadLetterAlarm, scanOldestMessageAlarm] = watch({
+    queue: props.attachmentScanQueue,
+    deadLetterQueue: props.attachmentScanDeadLetterQueue,
+    deadLetter: {
+      id: 'AttachmentScanDeadLetterQueueAlarm',
+      description:
+        'An uploaded evidence file could not be scanned and its notification is parked in the scan dead-letter queue: officers see the file as pending until a person redrives it, within a day (then the upload expires).',
+    },
+    backlog: {
+      id: 'AttachmentScanBacklogAlarm',
+      description: 'Uploaded evidence files are waiting in the scan queue longer than expected: the scan function is failing or stuck.',
+    },
+  });
+  return { topic, deadLetterAlarm, oldestMessageAlarm, smsDeadLetterAlarm, smsOldestMessageAlarm, scanDeadLetterAlarm, scanOldestMessageAlarm };
 }

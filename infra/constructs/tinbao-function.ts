@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionDefinitions, type FunctionName } from '../definitions.ts';
@@ -22,6 +22,11 @@ export interface TinbaoFunctionProps {
   readonly name: FunctionName;
   /** Deployment-specific environment, passed as it is. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Bundling options that replace the project's (bundling-options.ts) one by one: only a function
+   * that ships a native package beside its bundle needs them (the scan: native-bundling.ts).
+   */
+  readonly bundling?: Partial<BundlingOptions> | undefined;
 }
 
 /**
@@ -71,7 +76,7 @@ export class TinbaoFunction extends Construct {
       // bundle at every cold start, 10–15 % of module initialisation (ADR 0016). The bundle keeps
       // its function names instead, so stack traces stay readable.
       environment: { ...props.environment },
-      bundling: functionBundling,
+      bundling: { ...functionBundling, ...props.bundling },
     });
 
     // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's

@@ -14,7 +14,7 @@ import { consoleVendorFiles } from '../definitions.ts';
 import { jurisdiction } from '../../shared/jurisdictions/index.ts';
 import type { PackId } from '../../shared/jurisdictions/pack.ts';
 import { consoleSettings } from '../console-settings.ts';
-import { consoleSecurityPolicy as sharedConsoleSecurityPolicy, hstsMaxAgeSeconds, pageSecurityPolicy } from '../../functions/http/security-headers.ts';
+import { consoleSecurityPolicy as sharedConsoleSecurityPolicy, hstsMaxAgeSeconds, pageSecurityPolicyFor } from '../../functions/http/security-headers.ts';
 
 /** Where the officer console lives on the distribution; the app client's callback and sign-out URL. */
 export const consolePath = '/console/';
@@ -33,9 +33,12 @@ export const hstsMaxAge = Duration.seconds(hstsMaxAgeSeconds);
 
 /**
  * The citizen pages' Content-Security-Policy: the one the functions send with their pages
- * (functions/http/security-headers.ts), which the local stack also serves (the drift test compares).
+ * (functions/http/security-headers.ts), which the local stack also serves (the drift test
+ * compares), with the evidence bucket's upload origin the form's script posts files to.
  */
-export const citizenPageSecurityPolicy = pageSecurityPolicy;
+export function citizenPageSecurityPolicy(uploadOrigins: readonly string[]): string {
+  return pageSecurityPolicyFor(uploadOrigins);
+}
 
 /**
  * The officer console's Content-Security-Policy (functions/http/security-headers.ts): requests to
@@ -125,6 +128,8 @@ export interface WebConsoleProps {
   readonly webDirectory: string;
   /** The deployment's jurisdiction pack: the citizen form lists its units. */
   readonly pack: PackId;
+  /** Where the citizen form's script posts evidence files (the evidence bucket's regional origin): the pages' connect-src. */
+  readonly uploadOrigins: readonly string[];
   /**
    * A MapLibre style from a tile provider (context `mapStyleUrl`, https): the console draws the
    * units over it. Without one the map is the units alone, with no tile server.
@@ -228,7 +233,7 @@ export class WebConsole extends Construct {
       comment: `tinbao ${props.stage} citizen pages: CSP, HSTS, nosniff, no referrer, no framing`,
       securityHeadersBehavior: {
         ...transportHeaders,
-        contentSecurityPolicy: { contentSecurityPolicy: citizenPageSecurityPolicy, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: citizenPageSecurityPolicy(props.uploadOrigins), override: true },
       },
     });
     this.consoleHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ConsoleHeaders', {

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { apiRoutes, matchRoutePath, type FunctionName } from '../definitions.ts';
 import { readBodyUpTo } from './http-body.ts';
 import { invoke } from './lambda-context.ts';
-import { pageHeaderValues } from '../../functions/http/security-headers.ts';
+import { pageHeaderValuesFor } from '../../functions/http/security-headers.ts';
 
 /** A Lambda handler for HTTP API events, as the functions export it. */
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -81,8 +81,13 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown): 
   response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-/** The pages rendered here get every answer's security headers, as the functions send them. */
-const pageHeaders = { ...pageHeaderValues, 'content-type': 'text/html; charset=utf-8' };
+/**
+ * The pages rendered here get every answer's security headers, as the functions send them, with
+ * the origins the form's script may post files to (the local S3 gateway) in their policy.
+ */
+function pageHeadersFor(uploadOrigins: readonly string[]): Record<string, string> {
+  return { ...pageHeaderValuesFor(uploadOrigins), 'content-type': 'text/html; charset=utf-8' };
+}
 
 /**
  * Serves the HTTP API's routes by invoking the real handlers with API Gateway v2 events, and the
@@ -98,8 +103,16 @@ export function createApiServer(
     readonly observe?: (event: APIGatewayProxyEventV2) => void;
     /** Sees each handler's answer before the caller does (what it hands out: secrets, cookies). */
     readonly observeResult?: (event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => void;
+    /** Where the pages' script may post evidence files (the S3 gateway, known once it listens); none by default. */
+    readonly uploadOrigins?: () => readonly string[];
   } = {},
 ): Server {
+  let pageHeaders: { origins: readonly string[]; headers: Record<string, string> } | undefined;
+  const currentPageHeaders = () => {
+    const origins = hooks.uploadOrigins?.() ?? [];
+    if (pageHeaders?.origins !== origins) pageHeaders = { origins, headers: pageHeadersFor(origins) };
+    return pageHeaders.headers;
+  };
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -107,7 +120,7 @@ export function createApiServer(
       if (hooks.extraRoutes && (await hooks.extraRoutes(request, response, url))) return;
       const page = pages[url.pathname.replace(/\/$/, '') || '/'];
       if ((method === 'GET' || method === 'HEAD') && page) {
-        response.writeHead(200, pageHeaders).end(method === 'HEAD' ? undefined : page());
+        response.writeHead(200, currentPageHeaders()).end(method === 'HEAD' ? undefined : page());
         return;
       }
       // Like API Gateway, a static path wins over one with parameters.

@@ -23,25 +23,31 @@ interface QueuePair {
   readonly deadLetterQueueUrl: string;
 }
 
+/** The queues with a DLQ, by the name `npm run redrive -- --queue` takes. */
+export type LocalQueueName = 'intake' | 'sms-inbound' | 'scan';
+
 /** What `/_local/stack` tells local tools. */
 export interface LocalStackInfo {
   readonly pack: PackId;
   readonly tableName: string;
   readonly dynamoDbEndpoint: string;
   readonly sqsEndpoint: string;
+  /** The evidence bucket, and the S3 gateway in front of it (s3-gateway.ts), the S3 endpoint to use. */
+  readonly evidenceBucketName: string;
+  readonly s3Url: string;
   /** The queues with a DLQ, by the name `npm run redrive -- --queue` takes. */
-  readonly queues: { readonly intake: QueuePair; readonly 'sms-inbound': QueuePair };
+  readonly queues: { readonly [name in LocalQueueName]: QueuePair };
 }
 
-/** Tells local tools where this stack keeps its tips and queues (`npm run repack`, `npm run redrive`). */
-export function localStackInfo(info: Omit<LocalStackInfo, 'queues'> & { queues: Record<'intake' | 'sms-inbound', { intakeQueueUrl: string; deadLetterQueueUrl: string }> }): LocalRoute {
+/** Tells local tools where this stack keeps its tips, files and queues (`npm run repack`, `npm run redrive`). */
+export function localStackInfo(
+  info: Omit<LocalStackInfo, 'queues'> & { queues: Record<LocalQueueName, { intakeQueueUrl: string; deadLetterQueueUrl: string }> },
+): LocalRoute {
   const { queues, ...rest } = info;
+  const pair = (queue: { intakeQueueUrl: string; deadLetterQueueUrl: string }): QueuePair => ({ queueUrl: queue.intakeQueueUrl, deadLetterQueueUrl: queue.deadLetterQueueUrl });
   const body: LocalStackInfo = {
     ...rest,
-    queues: {
-      intake: { queueUrl: queues.intake.intakeQueueUrl, deadLetterQueueUrl: queues.intake.deadLetterQueueUrl },
-      'sms-inbound': { queueUrl: queues['sms-inbound'].intakeQueueUrl, deadLetterQueueUrl: queues['sms-inbound'].deadLetterQueueUrl },
-    },
+    queues: { intake: pair(queues.intake), 'sms-inbound': pair(queues['sms-inbound']), scan: pair(queues.scan) },
   };
   return (request, response, url) => {
     if (url.pathname !== localStackInfoPath || request.method !== 'GET') return false;

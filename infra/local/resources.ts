@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable } from '../definitions.ts';
+import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, type BucketLifecycleConfiguration, type S3Client } from '@aws-sdk/client-s3';
+import { attachmentScanQueue, evidenceBucket, idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable } from '../definitions.ts';
 
 /** Names of one local stack's resources; the cloud gets generated names from CloudFormation. */
 export function localResourceNamesFor(prefix: string) {
@@ -19,6 +20,10 @@ export function localResourceNamesFor(prefix: string) {
     smsInboundTopic: `${prefix}-sms-inbound`,
     smsInboundQueue: `${prefix}-sms-inbound`,
     smsInboundDeadLetterQueue: `${prefix}-sms-inbound-dlq`,
+    // S3 bucket names are lower case, which every prefix the stack and the tests make is.
+    evidenceBucket: `${prefix}-evidence`,
+    scanQueue: `${prefix}-attachment-scan`,
+    scanDeadLetterQueue: `${prefix}-attachment-scan-dlq`,
   } as const;
 }
 
@@ -108,7 +113,7 @@ async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
 }
 
 /** A queue with a DLQ as the shared definitions describe it. */
-type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue;
+type QueueDefinition = typeof intakeQueue | typeof smsInboundQueue | typeof attachmentScanQueue;
 
 /** Creates the intake queue and its DLQ from the shared definition (CreateQueue is idempotent). */
 export async function ensureIntakeQueues(
@@ -148,6 +153,55 @@ export async function ensureSmsInbound(
     }),
   );
   return { ...queues, topicArn: TopicArn };
+}
+
+/**
+ * Creates the scan queue the evidence bucket notifies, and its DLQ, from the shared definition.
+ * The answer names them as the intake queues are named (`intakeQueueUrl` is the scan queue's URL).
+ */
+export async function ensureScanQueues(
+  client: SQSClient,
+  endpoint: string,
+  names: { scanQueue: string; scanDeadLetterQueue: string } = localResourceNames,
+): Promise<LocalQueues> {
+  return ensureQueueWithDeadLetterQueue(client, endpoint, attachmentScanQueue, { intakeQueue: names.scanQueue, deadLetterQueue: names.scanDeadLetterQueue });
+}
+
+/** Rule ids of the evidence bucket's lifecycle, for the CDK's rules to carry the same. */
+export const evidenceLifecycleRuleIds = { incoming: 'expire-incoming', all: 'expire-evidence' } as const;
+
+/**
+ * The evidence bucket's lifecycle as S3 takes it, built from the shared definition: uploads the
+ * scan never moved out of `incoming/` go after incomingExpirationDays, every copy after
+ * expirationDays (tip retention plus the longest verification).
+ */
+export function evidenceLifecycleConfiguration(): BucketLifecycleConfiguration {
+  return {
+    Rules: [
+      {
+        ID: evidenceLifecycleRuleIds.incoming,
+        Status: 'Enabled',
+        Filter: { Prefix: evidenceBucket.notification.prefix },
+        Expiration: { Days: evidenceBucket.incomingExpirationDays },
+      },
+      {
+        ID: evidenceLifecycleRuleIds.all,
+        Status: 'Enabled',
+        Filter: { Prefix: '' },
+        Expiration: { Days: evidenceBucket.expirationDays },
+      },
+    ],
+  };
+}
+
+/**
+ * Creates the evidence bucket (CreateBucket is idempotent on fauxqs, so a kept data directory's
+ * bucket is taken as is) and puts its lifecycle. fauxqs stores the lifecycle without enforcing it;
+ * it is put so that what the local bucket says can be compared with the cloud's.
+ */
+export async function ensureEvidenceBucket(client: S3Client, bucketName: string): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+  await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucketName, LifecycleConfiguration: evidenceLifecycleConfiguration() }));
 }
 
 async function ensureQueueWithDeadLetterQueue(

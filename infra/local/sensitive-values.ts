@@ -8,6 +8,7 @@
  * pipeline logs or routes on by design (ids, enumerations), listed below. Production handlers
  * know nothing of this; it runs in the local stack only.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSEvent } from 'aws-lambda';
 import type { SqsHandler } from './sqs-poller.ts';
 import { normalizePhoneNumber } from '../../shared/sms/phone.ts';
@@ -23,7 +24,7 @@ export type SensitiveObserver = (value: string, kind: SensitiveKind) => void;
 export const tipSecretPattern = /(?<![0-9A-Za-z])[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}(?![0-9A-Za-z])/g;
 
 /** Fields, headers and cookies whose value is a credential, whatever it looks like. */
-const secretName = /secret|token|password|passwd|signature|authorization|cookie|api[-_]?key|credential/i;
+const secretName = /secret|token|password|passwd|signature|authorization|cookie|api[-_]?key|credential|^policy$/i;
 
 /**
  * Fields that hold identifiers and enumerations, which the functions log or route on by design
@@ -41,6 +42,10 @@ const notSensitiveFields = new Set([
   'Type', 'MessageId', 'TopicArn', 'Timestamp', 'SignatureVersion', 'SigningCertURL', 'UnsubscribeURL',
   // The officers' API: queues, cursors, officers' usernames (the log names who acted), tips' ids, deadlines.
   'queue', 'cursor', 'officer', 'assignee', 'username', 'duplicateOf', 'deadline', 'days', 'suggested', 'limit',
+  // S3's event notifications on the scan queue (and its test event): S3's own fields, and the
+  // object's key, which tinbao builds from a tip's and an attachment's ids (never a file's name).
+  'eventVersion', 'eventSource', 'awsRegion', 'eventTime', 'eventName', 'principalId', 'sourceIPAddress', 'x-amz-request-id', 'x-amz-id-2',
+  's3SchemaVersion', 'configurationId', 'arn', 'key', 'eTag', 'sequencer', 'Service', 'Event', 'Time', 'Bucket', 'RequestId', 'HostId',
 ]);
 
 /** An observation that never throws: a mistake in one must never change what the stack answers. */
@@ -192,4 +197,37 @@ export const observeSms = quietly((direction: 'from-phone' | 'to-phone', phone: 
   observe(phone, 'phone');
   if (direction === 'from-phone') observe(text, 'text');
   observeSecretsIn(text, observe);
+});
+
+/**
+ * Fields and query parameters of S3 requests whose values are credentials: a presigned POST's
+ * policy (which grants the upload) and signature, a presigned URL's signature, a session token.
+ * A SigV4 credential is only the access key id and its scope, and the local one is public.
+ */
+const s3SecretField = /^(policy|x-amz-signature|x-amz-security-token|signature)$/i;
+
+/** What a request to the local S3 gateway hands the stack: presigned signatures in its query string and its Authorization header. */
+export const observeS3Request = quietly((request: { query: URLSearchParams; headers: IncomingHttpHeaders }, observe: SensitiveObserver): void => {
+  for (const [name, value] of request.query) if (value && s3SecretField.test(name)) observe(value, 'secret');
+  const authorization = request.headers.authorization;
+  // The SDK's SigV4 header: only its signature is a secret (its credential scope is the public local key's).
+  const signature = typeof authorization === 'string' ? /Signature=([0-9a-f]+)/i.exec(authorization)?.[1] : undefined;
+  if (signature) observe(signature, 'secret');
+  const token = request.headers['x-amz-security-token'];
+  if (typeof token === 'string' && token) observe(token, 'secret');
+});
+
+/**
+ * What a browser's presigned POST hands the gateway before the file's bytes: the policy and its
+ * signature (secrets), and the file's name as the tipster's device called it (their words).
+ * The file's bytes are no text and are not noted.
+ */
+export const observeS3Form = quietly((parts: ReadonlyArray<{ readonly name: string; readonly fileName?: string | undefined; readonly value?: Uint8Array | undefined }>, observe: SensitiveObserver): void => {
+  for (const part of parts) {
+    if (part.fileName) observe(part.fileName, 'text');
+    else if (part.value && s3SecretField.test(part.name)) {
+      const value = Buffer.from(part.value).toString('utf8');
+      if (value) observe(value, 'secret');
+    }
+  }
 });

@@ -1,17 +1,16 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server as NetServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
 import { defaultPackId, jurisdiction } from '../../shared/jurisdictions/index.ts';
 import type { PackId } from '../../shared/jurisdictions/pack.ts';
-import { classifierEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from '../definitions.ts';
+import { classifierEventSource, scanEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from '../definitions.ts';
 import { createApiServer, type HttpHandler } from './api-server.ts';
-import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { createFakeSmsProvider, type FakeSmsProvider } from './fake-sms-provider.ts';
 import { createLocalIdentityProvider, localOfficerClientId, type LocalIdentityProvider } from './identity-provider.ts';
 import { overlappingInvocations } from './lambda-context.ts';
@@ -19,8 +18,10 @@ import { createLocalOnlyServer, listenOnLoopback, localStackInfo } from './local
 import { localStaticPaths, serveStatic, serveVendor } from './static-files.ts';
 import { localCredentials, localRegion } from './ports.ts';
 import {
+  ensureEvidenceBucket,
   ensureIdempotencyTable,
   ensureIntakeQueues,
+  ensureScanQueues,
   ensureSmsInbound,
   ensureTipTable,
   localResourceNames,
@@ -30,6 +31,8 @@ import {
 } from './resources.ts';
 import { logPollerFailure, startSqsPoller, type BatchOutcome, type PollerFailure, type SqsHandler } from './sqs-poller.ts';
 import { harmless, observeRequest, observeResponse, observingRecords, type SensitiveObserver } from './sensitive-values.ts';
+import { startS3Gateway } from './s3-gateway.ts';
+import type { SentNotification } from './s3-notifications.ts';
 import { consoleSettings } from '../console-settings.ts';
 
 /**
@@ -46,11 +49,7 @@ export const localSecrets = {
   awsSmsNumber: '+84900000113',
 } as const;
 
-/** Emulators already running (a test run's shared DynamoDB Local and fauxqs). */
-export interface LocalEmulators {
-  readonly dynamoDbEndpoint: string;
-  readonly sqsEndpoint: string;
-}
+export { startEmulators, type LocalEmulators };
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -61,6 +60,11 @@ export interface LocalStackOptions {
    * API's; 0 picks a free one. Default: the next port after `port` (3001), or 0 when `port` is 0.
    */
   readonly localPort?: number;
+  /**
+   * Port of the local S3 gateway, the evidence bucket's address (s3-gateway.ts), where browsers
+   * post files; 0 picks a free one. Default: two after `port` (3002), or 0 when `port` is 0.
+   */
+  readonly s3Port?: number;
   /** Keep DynamoDB and SQS data here across restarts; in memory when absent. */
   readonly dataDir?: string | undefined;
   /**
@@ -80,6 +84,8 @@ export interface LocalStackOptions {
   readonly onPollerError?: (failure: PollerFailure) => void;
   /** Called after each batch the classifier handled. */
   readonly onBatch?: (outcome: BatchOutcome) => void;
+  /** Told of each S3 event notification the gateway put on the scan queue (S3's test event included). */
+  readonly onS3Notification?: (notification: SentNotification) => void;
   /**
    * Told of every tip text, phone number and secret the stack sees: in requests, in answers that
    * hand one out, on its queues, at the fake SMS provider, and the stack's own keys (see
@@ -103,11 +109,21 @@ export interface LocalStack {
   readonly sqsEndpoint: string;
   readonly tableName: string;
   readonly idempotencyTableName: string;
-  readonly queues: LocalQueues;
+  /** The intake queue and its DLQ; `scan`: the queue the evidence bucket notifies, and its DLQ (named alike). */
+  readonly queues: LocalQueues & { readonly scan: LocalQueues };
   readonly smsInbound: LocalSmsInbound;
+  /** The evidence bucket (fauxqs's, behind the gateway). */
+  readonly evidenceBucketName: string;
+  /** The local S3 gateway's URL: the S3 endpoint the functions and browsers use (path-style). */
+  readonly s3Url: string;
   readonly dynamoDb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  /**
+   * S3 through the gateway (path-style), as the functions reach it: a put under `incoming/`
+   * notifies the scan, as it would in the cloud.
+   */
+  readonly s3: S3Client;
   readonly smsProvider: FakeSmsProvider;
   /** Issues officers' tokens, as Cognito does in the cloud. */
   readonly identityProvider: LocalIdentityProvider;
@@ -144,41 +160,6 @@ function serveConsoleConfig(request: IncomingMessage, response: ServerResponse, 
 }
 
 /**
- * Runs `start` with every server it opens on the wildcard address bound to 127.0.0.1 instead.
- * fauxqs 2.4 listens on 0.0.0.0 whatever its `host` option says (that option only names its
- * queue URLs), and an emulator holding tips must not be reachable from the network.
- */
-async function listeningOnLoopback<T>(start: () => Promise<T>): Promise<T> {
-  const original = NetServer.prototype.listen;
-  NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]) {
-    const [first] = args;
-    if (first !== null && typeof first === 'object' && ['0.0.0.0', '::', undefined].includes((first as { host?: string }).host)) {
-      args[0] = { ...first, host: '127.0.0.1' };
-    }
-    return (original as (...listenArgs: unknown[]) => NetServer).apply(this, args);
-  } as typeof original;
-  try {
-    return await start();
-  } finally {
-    NetServer.prototype.listen = original;
-  }
-}
-
-/**
- * Starts DynamoDB Local and fauxqs, both on 127.0.0.1 only, keeping their data in `dataDir` when
- * given; their stoppers join the stack's.
- */
-export async function startEmulators(dataDir: string | undefined, stoppers: Array<() => Promise<void>>): Promise<LocalEmulators> {
-  const dynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
-  stoppers.push(() => dynamoDbLocal.stop());
-  const fauxqs = await listeningOnLoopback(() =>
-    startFauxqs({ port: 0, logger: false, defaultRegion: localRegion, ...(dataDir && { dataDir: join(dataDir, 'sqs') }) }),
-  );
-  stoppers.push(() => fauxqs.stop());
-  return { dynamoDbEndpoint: dynamoDbLocal.endpoint, sqsEndpoint: `http://127.0.0.1:${fauxqs.port}` };
-}
-
-/**
  * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs for SQS and SNS, the tables,
  * queues and topic from the shared definitions, the HTTP API invoking the real handlers, the SQS
  * event sources invoking the real consumers, and a fake SMS provider.
@@ -202,10 +183,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoDb = new DynamoDBClient({ endpoint: dynamoDbEndpoint, ...clientOptions });
     const sqs = new SQSClient({ endpoint: sqsEndpoint, ...clientOptions });
     const sns = new SNSClient({ endpoint: sqsEndpoint, ...clientOptions });
+    // Straight to fauxqs, to make the bucket; everything else goes through the gateway.
+    const bucketSetup = new S3Client({ endpoint: sqsEndpoint, forcePathStyle: true, ...clientOptions });
     stoppers.push(async () => {
       dynamoDb.destroy();
       sqs.destroy();
       sns.destroy();
+      bucketSetup.destroy();
     });
     await ensureTipTable(dynamoDb, names.table);
     await ensureIdempotencyTable(dynamoDb, names.idempotencyTable);
@@ -215,6 +199,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queue: names.smsInboundQueue,
       deadLetterQueue: names.smsInboundDeadLetterQueue,
     });
+    const scanQueues = await ensureScanQueues(sqs, sqsEndpoint, names);
+    await ensureEvidenceBucket(bucketSetup, names.evidenceBucket);
 
     const smsProvider = createFakeSmsProvider({
       gatewaySecret: localSecrets.smsGatewaySecret,
@@ -228,8 +214,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const pages: Record<string, () => string> = {};
     // The issuer's URL includes the local-only port, known only once that server listens.
     const identity: { provider?: LocalIdentityProvider } = {};
+    // The citizen pages' script posts files to the S3 gateway, known once it listens.
+    const evidence: { uploadOrigins: readonly string[] } = { uploadOrigins: [] };
+    const uploadOrigins = () => evidence.uploadOrigins;
     // The officer console and other static assets, as S3 and CloudFront serve them in the cloud.
-    const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths });
+    const staticFiles = serveStatic(fileURLToPath(new URL('../../web/', import.meta.url)), { paths: localStaticPaths, uploadOrigins });
     // The console's browser libraries (MapLibre GL JS), from node_modules as the deployment ships them.
     const vendorFiles = serveVendor(fileURLToPath(new URL('../../node_modules/', import.meta.url)));
     // The console signs in from the API's origin (config.json's tokenUrl is relative), so only
@@ -245,16 +234,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         (await staticFiles(request, response, url)) ||
         (await vendorFiles(request, response, url)) ||
         (await consoleSignIn(request, response, url)),
+      uploadOrigins,
       observe: (event) => {
         noteSmsWebhook(event);
         if (observe) observeRequest(event, observe);
       },
       ...(observe && { observeResult: (_event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => observeResponse(result, observe) }),
     });
+    // The stack's info names the S3 gateway, which starts after the servers.
+    const stackInfo: { route?: ReturnType<typeof localStackInfo> } = {};
     const localServer = createLocalOnlyServer([
       (request, response, url) => smsProvider.handle(request, response, url),
       async (request, response, url) => (await identity.provider?.handle(request, response, url)) ?? false,
-      localStackInfo({ pack, tableName: names.table, dynamoDbEndpoint, sqsEndpoint, queues: { intake: queues, 'sms-inbound': smsInbound } }),
+      (request, response, url) => stackInfo.route?.(request, response, url) ?? false,
     ]);
     const port = options.port ?? 3000;
     const api = await listenOnLoopback(server, port);
@@ -263,6 +255,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(local.close);
     const { url: apiUrl } = api;
     const { url: localUrl } = local;
+    // The bucket's CORS allows the site's origin: the API's, also as a browser writes it with `localhost`.
+    const apiPort = new URL(apiUrl).port;
+    const gateway = await startS3Gateway({
+      upstream: sqsEndpoint,
+      bucket: names.evidenceBucket,
+      allowedOrigins: [new URL(apiUrl).origin, `http://localhost:${apiPort}`],
+      notifications: { sqs, queueUrl: scanQueues.intakeQueueUrl },
+      port: options.s3Port ?? (port === 0 ? 0 : port + 2),
+      observeSensitive: observe,
+      onNotified: options.onS3Notification,
+    });
+    stoppers.push(gateway.close);
+    evidence.uploadOrigins = [gateway.url];
+    const s3 = new S3Client({ endpoint: gateway.url, forcePathStyle: true, ...clientOptions });
+    stoppers.push(async () => s3.destroy());
+    stackInfo.route = localStackInfo({
+      pack,
+      tableName: names.table,
+      dynamoDbEndpoint,
+      sqsEndpoint,
+      evidenceBucketName: names.evidenceBucket,
+      s3Url: gateway.url,
+      queues: { intake: queues, 'sms-inbound': smsInbound, scan: scanQueues },
+    });
     const identityProvider = await createLocalIdentityProvider({ issuer: `${localUrl}/_local/idp`, pack });
     identity.provider = identityProvider;
     // Invocations of all the functions overlap in this one process: Powertools keeps each one's
@@ -278,6 +294,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      // Presigned URLs name this endpoint, so browsers post to the gateway, which notifies the scan.
+      AWS_ENDPOINT_URL_S3: gateway.url,
+      EVIDENCE_BUCKET_NAME: names.evidenceBucket,
       TABLE_NAME: names.table,
       JURISDICTION_PACK: pack,
       IDEMPOTENCY_TABLE_NAME: names.idempotencyTable,
@@ -295,7 +314,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, officers, pageModule] = await Promise.all([
+    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, officers, scan, pageModule] = await Promise.all([
       import('../../functions/intake/handler.ts'),
       import('../../functions/status/handler.ts'),
       import('../../functions/classifier/handler.ts'),
@@ -303,6 +322,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       import('../../functions/sms-twilio/handler.ts'),
       import('../../functions/sms-aws/handler.ts'),
       import('../../functions/officers/handler.ts'),
+      import('../../functions/scan/handler.ts'),
       import('../../functions/http/pages.ts'),
     ]);
     Object.assign(handlers, {
@@ -343,6 +363,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: onPollerError,
     });
     stoppers.push(() => smsPoller.stop());
+    const scanPoller = startSqsPoller({
+      client: sqs,
+      queueUrl: scanQueues.intakeQueueUrl,
+      queueArn: scanQueues.intakeQueueArn,
+      handler: observingRecords(scan.handler as unknown as SqsHandler, observe),
+      functionName: 'scan',
+      batchSize: scanEventSource.batchSize,
+      retryDelaySeconds: options.retryDelaySeconds,
+      onError: onPollerError,
+    });
+    stoppers.push(() => scanPoller.stop());
 
     return {
       apiUrl,
@@ -352,11 +383,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqsEndpoint,
       tableName: names.table,
       idempotencyTableName: names.idempotencyTable,
-      queues,
+      queues: { ...queues, scan: scanQueues },
       smsInbound,
+      evidenceBucketName: names.evidenceBucket,
+      s3Url: gateway.url,
       dynamoDb,
       sqs,
       sns,
+      s3,
       smsProvider,
       identityProvider,
       stop,

@@ -3,19 +3,22 @@ import { defaultPackId, isPackId, jurisdiction, packIds } from '../../shared/jur
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';
 
-const usage = `Usage: npm start -- [--port PORT] [--local-port PORT] [--data-dir DIR] [--pack PACK]
+const usage = `Usage: npm start -- [--port PORT] [--local-port PORT] [--s3-port PORT] [--data-dir DIR] [--pack PACK]
 
-Runs tinbao on this machine: DynamoDB Local, SQS (fauxqs), the HTTP API and the classifier.
+Runs tinbao on this machine: DynamoDB Local, SQS and S3 (fauxqs), the HTTP API, the classifier and the scan.
   --port PORT        HTTP port of the API and the citizen pages (default 3000; 0 picks a free one)
   --local-port PORT  port of the local-only pages, never the API's: fake SMS phones, identity
                      provider, stack info for tools (default: the port after --port; 0 with --port 0)
-  --data-dir DIR     keep tips and queued messages in DIR across restarts (default: in memory)
+  --s3-port PORT     port of the evidence bucket (the S3 gateway browsers post files to)
+                     (default: two after --port; 0 with --port 0)
+  --data-dir DIR     keep tips, files and queued messages in DIR across restarts (default: in memory)
   --pack PACK        the map to route to: ${packIds.join(', ')} (default ${defaultPackId})`;
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'local-port': { type: 'string' },
+    's3-port': { type: 'string' },
     'data-dir': { type: 'string' },
     pack: { type: 'string', default: defaultPackId },
     help: { type: 'boolean', short: 'h' },
@@ -40,11 +43,16 @@ if (!Number.isInteger(localPort) || localPort < 0 || localPort > 65535 || (local
   console.error(`--local-port must be a whole number from 0 to 65535 other than --port, not "${values['local-port'] ?? localPort}".\n\n${usage}`);
   process.exit(2);
 }
+const s3Port = values['s3-port'] === undefined ? (port === 0 ? 0 : port + 2) : Number(values['s3-port']);
+if (!Number.isInteger(s3Port) || s3Port < 0 || s3Port > 65535 || (s3Port !== 0 && (s3Port === port || s3Port === localPort))) {
+  console.error(`--s3-port must be a whole number from 0 to 65535 other than --port and --local-port, not "${values['s3-port'] ?? s3Port}".\n\n${usage}`);
+  process.exit(2);
+}
 
-console.log('Starting DynamoDB Local, SQS and the functions…');
+console.log('Starting DynamoDB Local, SQS, S3 and the functions…');
 // A failed invocation of the classifier is logged by the local event source as one JSON line
 // beside the functions' own: its class, message ids and counts, never a body (sqs-poller.ts).
-const stack = await startLocalStack({ port, localPort, pack, dataDir: values['data-dir'] }).catch(
+const stack = await startLocalStack({ port, localPort, s3Port, pack, dataDir: values['data-dir'] }).catch(
   (error: unknown) => {
     if (error instanceof JavaMissingError) {
       console.error(error.message);
@@ -63,6 +71,7 @@ tinbao is running locally.
   API:                ${stack.apiUrl}   (citizen: /tips, /tips/status; SMS: /sms/inbound, /sms/twilio; officers: /queue, /tips/{id}/…)
   Local only:         ${stack.localUrl}   (this machine's tools, not the API: /_local/sms, /_local/idp, /_local/stack)
   Fake SMS phones:    ${stack.localUrl}/_local/sms
+  Evidence uploads (S3): ${stack.s3Url}   (bucket ${stack.evidenceBucketName}; presigned POSTs from /tips go here)
   Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-${example}
   Repack:             npm run repack -- --url ${stack.localUrl} --from … --to …
   Map:                ${stack.pack}: ${jurisdiction(stack.pack).nameEn}

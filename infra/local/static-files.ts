@@ -3,7 +3,14 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { consoleVendorFiles } from '../definitions.ts';
-import { consoleHeaderValues, consoleSecurityPolicy as sharedConsoleSecurityPolicy, pageHeaderValues, pageSecurityPolicy } from '../../functions/http/security-headers.ts';
+import {
+  consoleHeaderValues,
+  consoleSecurityPolicy as sharedConsoleSecurityPolicy,
+  pageHeaderValues,
+  pageHeaderValuesFor,
+  pageSecurityPolicy,
+  pageSecurityPolicyFor,
+} from '../../functions/http/security-headers.ts';
 
 /**
  * Serves the files under `web/` the way S3 behind CloudFront does in the cloud: the officers'
@@ -33,6 +40,11 @@ const consoleHeaders = consoleHeaderValues();
 
 /** The static citizen pages: the same policy as the pages the functions render. */
 export const staticPageSecurityPolicy = pageSecurityPolicy;
+
+/** The static citizen pages' policy when their script may post files to `uploadOrigins` (locally the S3 gateway). */
+export function staticPageSecurityPolicyFor(uploadOrigins: readonly string[]): string {
+  return pageSecurityPolicyFor(uploadOrigins);
+}
 
 /** Local development: always revalidate, so an edited file shows on reload. */
 const baseHeaders = { 'cache-control': 'no-cache' } as const;
@@ -99,6 +111,11 @@ export interface StaticOptions {
    * named without the slash, which redirects), any other is one file. Everything when absent.
    */
   readonly paths?: readonly string[];
+  /**
+   * Where the citizen pages' script may post evidence files (the local S3 gateway, known once it
+   * listens), read on each request; none by default.
+   */
+  readonly uploadOrigins?: () => readonly string[];
 }
 
 /** The paths the local stack serves from web/: the console and the pages' assets (config.json is generated). */
@@ -115,6 +132,12 @@ export function serveStatic(webRoot: string, options: StaticOptions = {}): Stati
     options.paths === undefined ||
     options.paths.some((path) => pathname === path || (path.endsWith('/') ? pathname.startsWith(path) || pathname === path.slice(0, -1) : false));
   let realRoot: Promise<string> | undefined;
+  let pageHeaders: { origins: readonly string[]; headers: Readonly<Record<string, string>> } | undefined;
+  const currentPageHeaders = () => {
+    const origins = options.uploadOrigins?.() ?? [];
+    if (pageHeaders?.origins !== origins) pageHeaders = { origins, headers: origins.length > 0 ? pageHeaderValuesFor(origins) : pageHeaderValues };
+    return pageHeaders.headers;
+  };
   return async (request, response, url) => {
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') return false;
@@ -142,7 +165,7 @@ export function serveStatic(webRoot: string, options: StaticOptions = {}): Stati
     // The same security headers as every answer of the functions, the console's CSP under /console.
     const underConsole = relative === 'console' || relative.startsWith('console/');
     const headers: Record<string, string> = {
-      ...(underConsole ? consoleHeaders : pageHeaderValues),
+      ...(underConsole ? consoleHeaders : currentPageHeaders()),
       ...baseHeaders,
       'content-type': staticContentTypes[extension] ?? 'application/octet-stream',
       'content-length': String(info.size),

@@ -12,7 +12,7 @@ import { GpsIndex } from './gps-index.ts';
 import { MentionFinder } from './place-mentions.ts';
 import { decide, explicitDecision, fuseWithGps, scoreMentions, validPoint } from './place-scoring.ts';
 import type { FirstTokenIndex } from './phrase-trie.ts';
-import type { OtherGeneration, RoutingDecision } from './types.ts';
+import type { ClassifierInput, OtherGeneration, RoutingDecision } from './types.ts';
 import type { NormalisedText } from './vietnamese-text.ts';
 
 /** One pack as the resolver uses it. */
@@ -47,14 +47,17 @@ export class PlaceResolver {
     return this.active.unitCodes.has(code);
   }
 
-  resolve(text: NormalisedText, input: { unit?: string | undefined; lat?: number | undefined; lon?: number | undefined }, masks?: Uint8Array): Resolution {
+  resolve(text: NormalisedText, input: Pick<ClassifierInput, 'unit' | 'lat' | 'lon' | 'photoPoint'>, masks?: Uint8Array): Resolution {
     const { mentions, pointNotScene } = this.finder.find(text.tokens, masks);
-    const point = validPoint(input.lat, input.lon);
+    // The form's point first; a photo's only when the form has none.
+    const formPoint = validPoint(input.lat, input.lon);
+    const photoPoint = formPoint || !input.photoPoint ? null : validPoint(input.photoPoint.lat, input.photoPoint.lon);
+    const point = formPoint ?? photoPoint;
     const decideIn = (pack: ResolverPack): RoutingDecision => {
       const candidates = scoreMentions(mentions, text, pack.id);
       if (!point) return decide(pack.id, candidates);
       const location = pack.gps.locate(point.lat, point.lon);
-      return fuseWithGps(pack.id, { ...point, location, marginMetres: pack.gps.marginMetres, pointNotScene }, candidates);
+      return fuseWithGps(pack.id, { ...point, location, marginMetres: pack.gps.marginMetres, pointNotScene, ...(photoPoint && { source: 'photo' as const }) }, candidates);
     };
     const picked = input.unit !== undefined && this.active.unitCodes.has(input.unit) ? input.unit : undefined;
     const routing = picked !== undefined ? explicitDecision(this.active.id, picked) : decideIn(this.active);

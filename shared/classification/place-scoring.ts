@@ -72,6 +72,12 @@ const GPS_CONFIDENCE = 0.97;
 const GPS_BORDER_FLOOR = 0.65;
 /** How much a GPS point that disagrees costs the text that overrides it. */
 const GPS_DISSENT_FACTOR = 0.9;
+/**
+ * A photo's point counts this much of the form's: it says where the camera was, maybe before the
+ * tip and not at the scene. Deep inside a unit it still routes (0.97 × 0.8 ≈ 0.78), at a border
+ * it does not alone, and a sure text naming another unit beats it when the text is the surer.
+ */
+const PHOTO_GPS_FACTOR = 0.8;
 
 /** The most candidates a decision lists; a shortlist keeps those at least half as likely as the best. */
 const MAX_CANDIDATES = 20;
@@ -214,6 +220,8 @@ export interface GpsReading {
   readonly marginMetres: number;
   /** The text says the point is where the tipster is, not the scene. */
   readonly pointNotScene: boolean;
+  /** The point is an attached photo's, which weighs less than the form's. */
+  readonly source?: 'photo' | undefined;
 }
 
 /**
@@ -224,28 +232,31 @@ export interface GpsReading {
  */
 export function fuseWithGps(pack: PackId, gps: GpsReading, text: readonly RoutingCandidate[]): RoutingDecision {
   const { location, marginMetres } = gps;
-  const evidence: RoutingEvidence = { kind: 'point', lat: gps.lat, lon: gps.lon };
+  const photo = gps.source === 'photo';
+  const scale = photo ? PHOTO_GPS_FACTOR : 1;
+  const evidence: RoutingEvidence = { kind: 'point', lat: gps.lat, lon: gps.lon, ...(photo && { source: 'photo' as const }) };
   const textTop = text[0];
   const textSure = textTop !== undefined && textTop.confidence >= ROUTING_CONFIDENCE_THRESHOLD;
   const near = (code: string): boolean => location.nearby.some((n) => n.code === code);
   const gpsCandidate = (code: string, confidence: number): RoutingCandidate => ({ unit: code, confidence, method: 'gps', evidence });
-  const neighbour = (n: { code: string; distance: number }): RoutingCandidate => gpsCandidate(n.code, round(0.5 * (1 - n.distance / marginMetres)));
+  const neighbour = (n: { code: string; distance: number }): RoutingCandidate => gpsCandidate(n.code, round(0.5 * scale * (1 - n.distance / marginMetres)));
 
   if (gps.pointNotScene) {
     // The point is the tipster's hotel or home: the scene is what the text names.
     if (textSure && textTop) return build(pack, textTop, text.slice(1));
-    const here = location.code === null ? [] : [gpsCandidate(location.code, round(0.3))];
+    const here = location.code === null ? [] : [gpsCandidate(location.code, round(0.3 * scale))];
     return decide(pack, mergeCandidates([...text, ...here]));
   }
   if (location.code !== null) {
     const deep = location.borderDistance > marginMetres;
-    const g = deep ? GPS_CONFIDENCE : GPS_BORDER_FLOOR + (GPS_CONFIDENCE - GPS_BORDER_FLOOR) * (location.borderDistance / marginMetres);
+    const g = scale * (deep ? GPS_CONFIDENCE : GPS_BORDER_FLOOR + (GPS_CONFIDENCE - GPS_BORDER_FLOOR) * (location.borderDistance / marginMetres));
     const others = text.filter((c) => c.unit !== location.code);
     if (textTop && textTop.unit === location.code) {
       // The text confirms the point.
       return build(pack, gpsCandidate(location.code, round(1 - (1 - g) * (1 - textTop.confidence))), others);
     }
-    if (!deep && textSure && textTop && near(textTop.unit)) {
+    // A sure text naming a neighbour wins at a border; against a photo's point, wherever it is the surer.
+    if (textSure && textTop && ((!deep && near(textTop.unit)) || (photo && textTop.confidence > g))) {
       const chosen: RoutingCandidate = { ...textTop, confidence: round(textTop.confidence * GPS_DISSENT_FACTOR) };
       return build(pack, chosen, [gpsCandidate(location.code, round(g)), ...others.filter((c) => c.unit !== textTop.unit)]);
     }

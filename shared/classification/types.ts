@@ -41,7 +41,8 @@ export type RoutingMethod = (typeof routingMethods)[number];
 /** What supports a routing decision, kept on the tip so an officer can check it. */
 export type RoutingEvidence =
   | { readonly kind: 'code'; readonly code: string }
-  | { readonly kind: 'point'; readonly lat: number; readonly lon: number }
+  /** `source: 'photo'`: the point came from an attached photo's EXIF GPS, not from the form. */
+  | { readonly kind: 'point'; readonly lat: number; readonly lon: number; readonly source?: 'photo' }
   | { readonly kind: 'text'; readonly span: string; readonly start: number; readonly end: number };
 
 /** A unit the tip might belong to, with the engine's confidence in it (0 to 1). */
@@ -84,6 +85,11 @@ export interface ClassifierInput {
   readonly unit?: string | undefined;
   readonly lat?: number | undefined;
   readonly lon?: number | undefined;
+  /**
+   * Where an attached photo was taken (its EXIF GPS, within the city), used only when the form
+   * gives no point: a photo may have been taken elsewhere or earlier, so it weighs less.
+   */
+  readonly photoPoint?: { readonly lat: number; readonly lon: number } | undefined;
   /** The category the tipster picked on the form, if any. */
   readonly category?: Category | undefined;
 }

@@ -72,6 +72,12 @@ export const tipEventTypes = [
   'DEADLINE_EXTENDED',
   /** Moved to the units of another map (npm run repack). */
   'REPACKED',
+  /** An attached file failed the scan; `reason` is the quarantine reason, `attachmentId` the file. */
+  'ATTACHMENT_QUARANTINED',
+  /** An officer opened an attachment's clean copy (every view is audited). */
+  'ATTACHMENT_VIEWED',
+  /** A photo's GPS moved a tip routed by its text (or not at all) to another unit. */
+  'ROUTED_BY_PHOTO',
 ] as const;
 
 /** A kind of tip event. */
@@ -110,6 +116,8 @@ export interface TipEvent {
   readonly public: boolean;
   /** For tipster messages: how they arrived. */
   readonly channel?: Channel | undefined;
+  /** For attachment events: which file of the tip. */
+  readonly attachmentId?: string | undefined;
 }
 
 /** The first event of every tip: the classifier's routing decision, stored with the tip. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { attachmentLimits } from '../attachments/attachment.ts';
 import { categories } from '../classification/types.ts';
 import { languages } from '../i18n.ts';
 
@@ -14,8 +15,11 @@ export const smsProviders = ['gateway', 'twilio', 'aws'] as const;
 /** An SMS provider. */
 export type SmsProvider = (typeof smsProviders)[number];
 
-/** Marks an officer should see on a tip, e.g. a sender over the hourly limit. */
-export const tipFlags = ['rate_limited'] as const;
+/**
+ * Marks an officer should see on a tip: a sender over the hourly limit; an attached file that
+ * failed the scan (only evidence handlers may open it).
+ */
+export const tipFlags = ['rate_limited', 'attachment_quarantined'] as const;
 
 /** A mark on a tip. */
 export type TipFlag = (typeof tipFlags)[number];
@@ -42,13 +46,17 @@ const submissionFields = {
   language: z.enum(languages),
 };
 
+const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+
 const envelopeFields = {
-  tipId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'),
+  tipId: ulid,
   trackingCode: z.string().regex(/^TB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
   receivedAt: z.iso.datetime(),
   channel: z.enum(channels),
   sender: tipSenderSchema.optional(),
   flags: z.array(z.enum(tipFlags)).optional(),
+  /** The upload slots opened with the tip: the classifier looks for a scanned photo's point only when there are some. */
+  attachments: z.array(ulid).max(attachmentLimits.maxFiles).optional(),
 };
 
 /**

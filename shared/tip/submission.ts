@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { attachmentRequestsSchema } from '../attachments/declaration.ts';
 import { categories } from '../classification/types.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { isFieldReason, languages, type FieldReason } from '../i18n.ts';
@@ -111,6 +112,8 @@ function buildWebSubmissionSchema(jurisdiction: Pick<Jurisdiction, 'unitCodes' |
       language: z.enum(languages, reason('unknownLanguage')).default('vi'),
       // A random token the form page draws once (with JavaScript): a form sent twice is one tip.
       formToken: z.string(reason('notText')).regex(formTokenPattern, reason('badFormToken')).optional(),
+      // Files sent with the tip (JSON only): each gets an upload slot of its own.
+      attachments: attachmentRequestsSchema.optional(),
     })
     .superRefine((submission, context) => {
       if ((submission.lat === undefined) !== (submission.lon === undefined)) {
@@ -140,11 +143,14 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
     const reasonKey: FieldReason = isFieldReason(issue.message) ? issue.message : 'invalid';
-    const params = (issue as { params?: { limit?: unknown } }).params;
+    const params = (issue as { params?: { limit?: unknown; file?: unknown } }).params;
     const bound = 'maximum' in issue ? issue.maximum : 'minimum' in issue ? issue.minimum : params?.limit;
-    return typeof bound === 'number' || typeof bound === 'bigint'
-      ? { field, reason: reasonKey, limit: Number(bound) }
-      : { field, reason: reasonKey };
+    return {
+      field,
+      reason: reasonKey,
+      ...((typeof bound === 'number' || typeof bound === 'bigint') && { limit: Number(bound) }),
+      ...(typeof params?.file === 'string' && { subject: params.file }),
+    };
   });
 }
 
@@ -156,9 +162,23 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
 }
 
 /**
+ * A field that carries JSON: the form's script declares its files as one (`attachments`), since
+ * a form field is a string. Unreadable JSON is kept as given, so the schema refuses it by name.
+ */
+function jsonField(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/**
  * Maps the fields of the no-JavaScript form (all strings) to the JSON shape: empty boxes are
  * absent, numbers are read as numbers, a ticked checkbox is true. Anything unreadable is kept
- * as given so the schema reports it against its field.
+ * as given so the schema reports it against its field. The form's script posts the same fields,
+ * with its files declared in `attachments`, and asks for JSON back (functions/http/request.ts wantsHtml).
  */
 export function webSubmissionFromFormFields(fields: URLSearchParams): Record<string, unknown> {
   const value = (name: string): string | undefined => {
@@ -181,5 +201,6 @@ export function webSubmissionFromFormFields(fields: URLSearchParams): Record<str
     contact: value('contact'),
     language: value('language'),
     formToken: value('formToken'),
+    attachments: jsonField(value('attachments')),
   };
 }

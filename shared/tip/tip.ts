@@ -1,5 +1,6 @@
 import type { Category, OtherGeneration, RoutingDecision, Urgency } from '../classification/types.ts';
 import type { Language } from '../i18n.ts';
+import { cityDeskQueue } from '../jurisdictions/index.ts';
 import type { PackId } from '../jurisdictions/pack.ts';
 import type { DeadlineExtension, RejectionReason } from '../officers/model.ts';
 import type { Channel, TipFlag, TipSender } from './envelope.ts';
@@ -87,6 +88,17 @@ export interface Tip extends NewTip {
   readonly tipsterWroteAt?: string | undefined;
   /** When an officer last replied to the tipster. */
   readonly officerRepliedAt?: string | undefined;
+  /** The tip's attachments whose quarantine is flagged and audited on it, each once. */
+  readonly quarantinedAttachments?: readonly string[] | undefined;
+}
+
+/**
+ * What changes when a stored tip is routed again (another map, a photo's point): its pack, unit,
+ * queue (the unit's, or the city desk's) and the decision. Status, assignee, register number
+ * and deadline stay: the tip is the same case, in another queue.
+ */
+export function rerouted(routing: RoutingDecision, otherGeneration: OtherGeneration | null): Pick<Tip, 'pack' | 'unit' | 'queue' | 'routing' | 'otherGeneration'> {
+  return { pack: routing.pack, unit: routing.unit, queue: routing.unit ?? cityDeskQueue, routing, otherGeneration };
 }
 
 /** Whether the tipster wrote after the last officer reply: the tip is waiting for an answer. */

@@ -1,3 +1,4 @@
+import type { AttachmentStore } from '../attachments/ports.ts';
 import type { TipClassifier } from '../classification/types.ts';
 import type { Clock, TipRepository } from '../ports.ts';
 import type { TipEnvelope } from '../tip/envelope.ts';
@@ -10,6 +11,11 @@ export interface ClassifyTipDependencies {
   readonly tips: Pick<TipRepository, 'create'>;
   readonly clock: Clock;
   readonly retentionDays: number;
+  /**
+   * The tip's attachments: a photo scanned before the tip is classified lends its point. Read by
+   * id (the envelope lists them), so the classifier needs no Query permission on the table.
+   */
+  readonly attachments?: Pick<AttachmentStore, 'get'> | undefined;
 }
 
 /** The outcome of classifying one queued tip. */
@@ -25,12 +31,14 @@ export interface ClassifiedTip {
 export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyTipDependencies): Promise<ClassifiedTip> {
   const { classifier, tips, clock, retentionDays } = dependencies;
   const { submission } = envelope;
+  const photoPoint = await scannedPhotoPoint(envelope, dependencies);
   const classification = classifier.classify({
     channel: envelope.channel,
     text: submission.text,
     unit: submission.unit,
     lat: submission.lat,
     lon: submission.lon,
+    ...(photoPoint && { photoPoint }),
     category: submission.category,
   });
   const receivedAt = new Date(envelope.receivedAt);
@@ -60,4 +68,17 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
   };
   const outcome = await tips.create(tip, retainedUntil(receivedAt, retentionDays));
   return { tip, outcome };
+}
+
+/**
+ * The point of the first clean photo of the tip that the scan found within the city, if the
+ * scan came first; a photo scanned later moves the tip itself (shared/usecases/attachment-tip.ts).
+ * Only a tip that declared files costs a read.
+ */
+async function scannedPhotoPoint(envelope: TipEnvelope, dependencies: ClassifyTipDependencies): Promise<{ lat: number; lon: number } | undefined> {
+  if (!envelope.attachments?.length || !dependencies.attachments) return undefined;
+  const store = dependencies.attachments;
+  const attachments = await Promise.all(envelope.attachments.map((id) => store.get(envelope.tipId, id)));
+  const photo = attachments.find((attachment) => attachment?.status === 'clean' && attachment.photoLocation !== undefined);
+  return photo?.photoLocation && { lat: photo.photoLocation.lat, lon: photo.photoLocation.lon };
 }

@@ -13,11 +13,11 @@
  */
 import { ROUTING_CONFIDENCE_THRESHOLD } from '../classification/place-scoring.ts';
 import type { RoutingCandidate, RoutingDecision, TipClassifier } from '../classification/types.ts';
-import { cityDeskQueue, jurisdiction } from '../jurisdictions/index.ts';
+import { jurisdiction } from '../jurisdictions/index.ts';
 import type { PackId } from '../jurisdictions/pack.ts';
 import { StaleTipError, type TipEvent } from '../officers/model.ts';
 import type { Clock, IdGenerator, TipRepository } from '../ports.ts';
-import type { Tip, TipStatus } from '../tip/tip.ts';
+import { rerouted, type Tip, type TipStatus } from '../tip/tip.ts';
 
 /** What repackOpenTips needs. */
 export interface RepackDependencies {
@@ -92,11 +92,7 @@ export async function repackOpenTips(from: PackId, deps: RepackDependencies): Pr
         const unit = routing.unit;
         const after: Tip = {
           ...tip,
-          pack: to,
-          unit,
-          queue: unit ?? cityDeskQueue,
-          routing,
-          otherGeneration: { pack: from, unit: tip.unit, units: tip.unit === null ? [] : [tip.unit], method: 'explicit' },
+          ...rerouted(routing, { pack: from, unit: tip.unit, units: tip.unit === null ? [] : [tip.unit], method: 'explicit' }),
           version: tip.version + 1,
         };
         const event: TipEvent = {

@@ -1,3 +1,5 @@
+import { attachmentLimits, type AttachmentRequest, type AttachmentSlot } from '../attachments/attachment.ts';
+import type { AttachmentStore, UploadSigner, UploadTicket } from '../attachments/ports.ts';
 import { ConflictError } from '../errors.ts';
 import type { Clock, IdGenerator, TipQueue, TrackingCodeStore } from '../ports.ts';
 import type { Channel, TipEnvelope, TipFlag, TipSender } from '../tip/envelope.ts';
@@ -17,6 +19,8 @@ export interface SubmitTipDependencies {
   readonly retentionDays: number;
   /** Makes tracking codes; injected so a test can force a collision. */
   readonly newTrackingCode?: () => TrackingCode;
+  /** Where declared files get their upload slots; only the web intake takes files. */
+  readonly attachments?: { readonly store: Pick<AttachmentStore, 'open'>; readonly signer: UploadSigner } | undefined;
 }
 
 /** What the tipster is told, once: the code to quote and the secret that proves it is theirs. */
@@ -25,6 +29,8 @@ export interface SubmittedTip {
   readonly trackingCode: TrackingCode;
   readonly secret: TipSecret;
   readonly receivedAt: string;
+  /** One presigned POST per declared file, in the order they were declared; absent when none were. */
+  readonly uploads?: readonly UploadTicket[] | undefined;
 }
 
 /**
@@ -51,6 +57,8 @@ export interface TipSubmission {
   readonly lon?: number | undefined;
   readonly category?: Category | undefined;
   readonly contact?: string | undefined;
+  /** Files the tipster will upload once the tip is accepted (checked by the submission schema). */
+  readonly attachments?: readonly AttachmentRequest[] | undefined;
 }
 
 /** What arrived with an SMS tip besides its text. */
@@ -65,8 +73,9 @@ const maxCodeAttempts = 5;
 
 /**
  * Accepts a validated tip: reserves a unique tracking code with the hash of a fresh secret,
- * then puts the tip on the queue. It resolves only once the queue holds the tip, so a tipster
- * who sees a tracking code can rely on the tip being kept.
+ * opens an upload slot for each declared file, then puts the tip on the queue. It resolves only
+ * once the queue holds the tip, so a tipster who sees a tracking code can rely on the tip being
+ * kept; the uploads it answers are bound to that tip and close after the upload window.
  */
 export async function submitTip(
   submission: TipSubmission,
@@ -95,6 +104,15 @@ export async function submitTip(
   }
   if (trackingCode === undefined) throw new Error(`No free tracking code after ${maxCodeAttempts} attempts`);
 
+  const declared = submission.attachments ?? [];
+  let opened: { slots: AttachmentSlot[]; uploads: UploadTicket[] } | undefined;
+  try {
+    if (declared.length > 0) opened = await openSlots(declared, tipId, receivedAt, expiresAt, dependencies);
+  } catch (error) {
+    await codes.release(trackingCode).catch(() => undefined);
+    throw error;
+  }
+
   const envelope: TipEnvelope = {
     v: 2,
     tipId,
@@ -112,6 +130,7 @@ export async function submitTip(
     },
     ...(options.sender && { sender: options.sender }),
     ...(options.flags?.length && { flags: [...options.flags] }),
+    ...(opened && { attachments: opened.slots.map((slot) => slot.id) }),
   };
   try {
     await queue.send(envelope);
@@ -120,7 +139,33 @@ export async function submitTip(
     await codes.release(trackingCode).catch(() => undefined);
     throw error;
   }
-  return { tipId, trackingCode, secret, receivedAt: envelope.receivedAt };
+  return { tipId, trackingCode, secret, receivedAt: envelope.receivedAt, ...(opened && { uploads: opened.uploads }) };
+}
+
+/** Stores one slot per declared file (before the tip is queued, so a scan always finds its slot) and presigns each. */
+async function openSlots(
+  declared: readonly AttachmentRequest[],
+  tipId: string,
+  receivedAt: Date,
+  expiresAt: Date,
+  dependencies: SubmitTipDependencies,
+): Promise<{ slots: AttachmentSlot[]; uploads: UploadTicket[] }> {
+  // A deployment that takes files wires the store and signer; a call without them is a bug, not a refusal.
+  if (!dependencies.attachments) throw new Error('submitTip: files were declared but no attachment store and signer are wired');
+  const { store, signer } = dependencies.attachments;
+  const uploadBy = new Date(receivedAt.getTime() + attachmentLimits.uploadWindowSeconds * 1000).toISOString();
+  const slots: AttachmentSlot[] = declared.map((file) => ({
+    id: dependencies.ids.next(),
+    tipId,
+    fileName: file.fileName,
+    contentType: file.contentType,
+    size: file.size,
+    createdAt: receivedAt.toISOString(),
+    uploadBy,
+  }));
+  await store.open(slots, expiresAt);
+  const uploads = await Promise.all(slots.map((slot) => signer.presign(slot)));
+  return { slots, uploads };
 }
 
 /** How long a form token is remembered: a day covers a reload, Back and a resend. */

@@ -38,6 +38,25 @@ const stacks: Stack[] = [built.stateful, built.stateless, built.stateless.edge];
 /** The site bucket's objects, as cdk-nag names them in a finding. */
 const siteObjectsFinding = `AwsSolutions-IAM5[Resource::<${logicalIdOf(built.stateless.web.bucket)}.Arn>/*]`;
 
+/**
+ * The evidence bucket's objects under one prefix, as cdk-nag names them: the functions' grants by
+ * the ARN built from the bucket's fixed name, the evidence handler role's (same stack) by reference.
+ */
+const evidenceFinding = (prefix: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::tinbao-${testStage}-evidence-<AWS::AccountId>-<AWS::Region>/${prefix}*]`;
+const evidenceHandlerFinding = (prefix: string) => `AwsSolutions-IAM5[Resource::<${logicalIdOf(built.stateful.evidenceBucket)}.Arn>/${prefix}*]`;
+const stateful = `Tinbao-${testStage}-Stateful`;
+const statelessPolicy = (name: string) => `Tinbao-${testStage}-Stateless/${name}Function/Role/DefaultPolicy`;
+const evidenceHandlerPolicy = `${stateful}/EvidenceHandlerRole/DefaultPolicy`;
+/** Where each prefix grant of the evidence bucket is acknowledged: the roles that have it (function-permissions.ts, evidence-storage.ts). */
+const evidenceGrants: Readonly<Record<string, readonly string[]>> = {
+  [evidenceFinding('incoming/')]: [statelessPolicy('Intake'), statelessPolicy('Scan')],
+  [evidenceFinding('clean/')]: [statelessPolicy('Officers'), statelessPolicy('Scan')],
+  [evidenceFinding('originals/')]: [statelessPolicy('Scan')],
+  [evidenceFinding('quarantine/')]: [statelessPolicy('Scan')],
+  [evidenceHandlerFinding('originals/')]: [evidenceHandlerPolicy],
+  [evidenceHandlerFinding('quarantine/')]: [evidenceHandlerPolicy],
+};
+
 /** The only rules this app acknowledges. A new acknowledgement must be added here, deliberately. */
 const acknowledgedRules = [
   'AwsSolutions-APIG4',
@@ -54,6 +73,9 @@ const acknowledgedRules = [
   ...deploymentGrantFindings,
   siteObjectsFinding,
   'AwsSolutions-L1',
+  // The evidence bucket: no access logs (they would hold uploaders' IP addresses), and grants by prefix.
+  'AwsSolutions-S1',
+  ...Object.keys(evidenceGrants),
 ];
 
 const stateless = `Tinbao-${testStage}-Stateless`;
@@ -67,7 +89,7 @@ const deploymentPolicy = `${stateless}/Web/DeploymentRole/DefaultPolicy`;
 const acknowledgedWhere: Record<string, readonly string[]> = {
   // Every public route, and no officer route: those have the JWT authorizer.
   'AwsSolutions-APIG4': publicRoutes.map(routePath),
-  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws', 'Officers'].map(
+  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws', 'Officers', 'Scan'].map(
     (name) => `${stateless}/${name}Function/Role/DefaultPolicy`,
   ),
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]': ['SmsAws', 'Officers'].map(
@@ -82,6 +104,8 @@ const acknowledgedWhere: Record<string, readonly string[]> = {
   'AwsSolutions-CFR4': [`${stateless}/Web/Distribution`],
   ...Object.fromEntries([...deploymentGrantFindings, siteObjectsFinding].map((rule) => [rule, [deploymentPolicy]])),
   'AwsSolutions-L1': deploymentHandler ? [deploymentHandler.node.path] : [],
+  'AwsSolutions-S1': [`${stateful}/EvidenceBucket`],
+  ...evidenceGrants,
 };
 
 let synthError: unknown;
@@ -191,6 +215,16 @@ describe('cdk-nag AwsSolutions', () => {
     assert.match(reasonAt('AwsSolutions-CFR3', '/Web/Distribution'), /IP address/);
     assert.match(reasonAt('AwsSolutions-CFR1', '/Web/Distribution'), /abroad/);
     assert.match(reasonAt('AwsSolutions-CFR4', '/Web/Distribution'), /certificate/);
+  });
+
+  it("says why the evidence bucket keeps no access logs, and names the prefix and the actions of each prefix grant", () => {
+    const reasonsAt = (rule: string) => acknowledgements().filter((entry) => entry.rule === rule);
+    assert.match(reasonsAt('AwsSolutions-S1')[0]?.reason ?? '', /IP address/);
+    for (const [finding, paths] of Object.entries(evidenceGrants)) {
+      const prefix = /\/(\w+\/)\*\]$/.exec(finding)?.[1] ?? '';
+      assert.equal(reasonsAt(finding).length, paths.length, finding);
+      for (const entry of reasonsAt(finding)) assert.ok(entry.reason.includes(prefix) && /s3:(Get|Put)Object/.test(entry.reason), `${finding} at ${entry.path}: ${entry.reason}`);
+    }
   });
 
   it('finds a web ACL on the distribution (CFR2) without being told to overlook its absence', () => {

@@ -3,17 +3,31 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { AddressInfo } from 'node:net';
-import { apiRoutes, classifierEventSource, environmentNames, functionDefinitions, sharedSettings, smsAwsEventSource, type FunctionName } from '../../infra/definitions.ts';
+import {
+  apiRoutes,
+  classifierEventSource,
+  environmentNames,
+  functionDefinitions,
+  scanEventSource,
+  sharedSettings,
+  smsAwsEventSource,
+  type FunctionName,
+} from '../../infra/definitions.ts';
 import { createApiServer, type HttpHandler } from '../../infra/local/api-server.ts';
 import { localTokenLifetimeSeconds, seededOfficers } from '../../infra/local/identity-provider.ts';
-import { consoleSecurityPolicy as localConsoleSecurityPolicy, staticPageSecurityPolicy } from '../../infra/local/static-files.ts';
+import { consoleSecurityPolicy as localConsoleSecurityPolicy, staticPageSecurityPolicyFor } from '../../infra/local/static-files.ts';
+import { startS3Gateway, type S3Gateway } from '../../infra/local/s3-gateway.ts';
+import type { S3EventNotification, SentNotification } from '../../infra/local/s3-notifications.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
 import {
+  ensureEvidenceBucket,
   ensureIdempotencyTable,
   ensureIntakeQueues,
+  ensureScanQueues,
   ensureSmsInbound,
   ensureTipTable,
   localResourceNamesFor,
@@ -33,6 +47,11 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 const { stateful, stateless, dispose } = buildTestApp({ context: skipBundling });
 const statefulTemplate = Template.fromStack(stateful).toJSON() as { Resources: Record<string, Resource> };
 const statelessTemplate = Template.fromStack(stateless).toJSON() as { Resources: Record<string, Resource> };
+// With a site origin known before the deploy, the bucket's CORS rule is in the stateful template, where it can be read.
+const withSiteOrigin = buildTestApp({ context: { ...skipBundling, siteOrigin: 'https://tips.example.vn' } });
+const corsTemplate = Template.fromStack(withSiteOrigin.stateful).toJSON() as { Resources: Record<string, Resource> };
+/** The CDK's custom resource handler (AwsCustomResource, for the evidence bucket's CORS rule): a deployment tool, no function of the app. */
+const customResourceHandler = /^AWS679f53fac002430cb0da5b7982bd2287/;
 
 function resourcesOfType(template: { Resources: Record<string, Resource> }, type: string): Array<[string, Resource]> {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -43,10 +62,18 @@ const sortBy = <T>(items: T[], key: (item: T) => string): T[] => [...items].sort
 let dynamoDb: DynamoDBClient;
 let sqs: SQSClient;
 let sns: SNSClient;
+let s3: S3Client;
 let queues: LocalQueues;
 let smsInbound: LocalSmsInbound;
+let scanQueues: LocalQueues;
+let gateway: S3Gateway;
+/** What the local S3 gateway told the scan queue, in order. */
+const notified: SentNotification[] = [];
+let onNotified: (() => void) | undefined;
 // The local stack's own code paths, with names of this file's own, on the run's shared emulators.
 const names = localResourceNamesFor(uniquePrefix('drift'));
+/** The origin the local gateway lets browsers post from, as the cloud bucket lets the site's. */
+const siteOrigin = 'http://127.0.0.1:3000';
 const tableName = names.table;
 const idempotencyTableName = names.idempotencyTable;
 
@@ -64,10 +91,27 @@ beforeAll(async () => {
     queue: names.smsInboundQueue,
     deadLetterQueue: names.smsInboundDeadLetterQueue,
   });
+  scanQueues = await ensureScanQueues(sqs, sqsEndpoint, names);
+  // fauxqs serves S3 on the same endpoint too; the local stack's gateway in front of it plays the bucket's notification and CORS.
+  s3 = new S3Client({ endpoint: sqsEndpoint, region: localRegion, credentials: localCredentials, forcePathStyle: true });
+  await ensureEvidenceBucket(s3, names.evidenceBucket);
+  gateway = await startS3Gateway({
+    upstream: sqsEndpoint,
+    bucket: names.evidenceBucket,
+    allowedOrigins: [siteOrigin],
+    notifications: { sqs, queueUrl: scanQueues.intakeQueueUrl },
+    onNotified: (notification) => {
+      notified.push(notification);
+      onNotified?.();
+    },
+  });
 });
 
 afterAll(async () => {
   dispose();
+  withSiteOrigin.dispose();
+  await gateway?.close();
+  s3?.destroy();
   dynamoDb?.destroy();
   sqs?.destroy();
   sns?.destroy();
@@ -132,6 +176,7 @@ describe('local and cloud resources', () => {
   const queuePairs = [
     { name: 'intake', cloudQueue: stateful.intakeQueue, cloudDlq: stateful.deadLetterQueue, local: (): LocalQueues => queues },
     { name: 'SMS inbound', cloudQueue: stateful.smsInboundQueue, cloudDlq: stateful.smsInboundDeadLetterQueue, local: (): LocalQueues => smsInbound },
+    { name: 'attachment scan', cloudQueue: stateful.attachmentScanQueue, cloudDlq: stateful.attachmentScanDeadLetterQueue, local: (): LocalQueues => scanQueues },
   ] as const;
 
   for (const pair of queuePairs) {
@@ -182,8 +227,8 @@ describe('local and cloud resources', () => {
 
   it('consume the queues with the same batch settings', () => {
     const mappings = resourcesOfType(statelessTemplate, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
-    assert.equal(mappings.length, 2);
-    for (const [name, settings] of [['classifier', classifierEventSource], ['smsAws', smsAwsEventSource]] as const) {
+    assert.equal(mappings.length, 3);
+    for (const [name, settings] of [['classifier', classifierEventSource], ['smsAws', smsAwsEventSource], ['scan', scanEventSource]] as const) {
       const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: logicalIdOf(stateless.functions[name].function) }));
       assert.ok(mapping, `${name} has an event source mapping`);
       assert.equal(mapping.BatchSize, settings.batchSize, `the local ${name} poller receives batches of this size`);
@@ -194,7 +239,9 @@ describe('local and cloud resources', () => {
 
   it('give all functions the same settings, timeouts and memory', () => {
     const names = Object.keys(functionDefinitions) as FunctionName[];
-    const functions = resourcesOfType(statelessTemplate, 'AWS::Lambda::Function').filter(([, fn]) => (fn.Properties.Runtime as string | undefined)?.startsWith('nodejs24'));
+    const functions = resourcesOfType(statelessTemplate, 'AWS::Lambda::Function').filter(
+      ([id, fn]) => (fn.Properties.Runtime as string | undefined)?.startsWith('nodejs24') && !customResourceHandler.test(id),
+    );
     assert.deepEqual(
       functions.map(([id]) => id).sort(),
       names.map((name) => logicalIdOf(stateless.functions[name].function)).sort(),
@@ -303,8 +350,22 @@ describe('local and cloud resources', () => {
         (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy?: { ContentSecurityPolicy: unknown } } }).SecurityHeadersConfig.ContentSecurityPolicy?.ContentSecurityPolicy,
       ]),
     );
-    const pages = policies.get(logicalIdOf(stateless.web.pageHeaders));
-    assert.equal(pages, staticPageSecurityPolicy);
+    // The pages' script may post files to the evidence bucket: its regional origin in the cloud, the S3 gateway locally.
+    const pages = policies.get(logicalIdOf(stateless.web.pageHeaders)) as { 'Fn::Join': [string, unknown[]] };
+    const bucketName = 'tinbao-test-evidence-123456789012-ap-southeast-1';
+    const cloudPages = pages['Fn::Join'][1]
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const reference = (part && typeof part === 'object' && 'Fn::ImportValue' in part ? exportedValue(Template.fromStack(stateful), part) : part) as { Ref?: string };
+        const values: Record<string, string> = { [logicalIdOf(stateful.evidenceBucket)]: bucketName, 'AWS::Region': 'ap-southeast-1', 'AWS::URLSuffix': 'amazonaws.com' };
+        assert.ok(reference.Ref !== undefined && reference.Ref in values, `unexpected ${JSON.stringify(part)} in the pages' CSP`);
+        return values[reference.Ref];
+      })
+      .join('');
+    const cloudUploads = `https://${bucketName}.s3.ap-southeast-1.amazonaws.com`;
+    assert.equal(cloudPages, staticPageSecurityPolicyFor([cloudUploads]));
+    const withoutUploads = (policy: string, uploads: string) => policy.replace(` ${uploads}`, '');
+    assert.equal(withoutUploads(cloudPages, cloudUploads), withoutUploads(staticPageSecurityPolicyFor([gateway.url]), gateway.url), 'the pages differ in more than where files go');
     // The console's policy names the sign-in domain, known at deploy time: render it for one region.
     const consolePolicy = policies.get(logicalIdOf(stateless.web.consoleHeaders)) as { 'Fn::Join': [string, unknown[]] };
     const refs: Record<string, string> = { [logicalIdOf(stateful.officerPool.domain)]: 'tinbao-test', 'AWS::Region': 'ap-southeast-1' };
@@ -323,5 +384,63 @@ describe('local and cloud resources', () => {
     const local = directives(localConsoleSecurityPolicy);
     assert.deepEqual({ ...cloud, 'connect-src': cloud['connect-src']?.filter((source) => source !== signIn) }, local);
     assert.deepEqual(cloud['connect-src'], [...(local['connect-src'] ?? []), signIn]);
+  });
+});
+
+describe('local and cloud evidence buckets', () => {
+  const cloudBucket = statefulTemplate.Resources[logicalIdOf(stateful.evidenceBucket)];
+
+  it('expire the same prefixes after the same days (the cloud also expires old versions: it is versioned, the local bucket is not)', async () => {
+    assert.ok(cloudBucket, 'the template has the evidence bucket');
+    type CloudRule = { Id: string; Prefix?: string; ExpirationInDays?: number };
+    const cloud = (cloudBucket.Properties.LifecycleConfiguration as { Rules: CloudRule[] }).Rules.filter((rule) => rule.ExpirationInDays !== undefined);
+    const { Rules: local = [] } = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: names.evidenceBucket }));
+    const expiring = (rules: { id?: string; prefix?: string; days?: number }[]) => sortBy(rules.map((rule) => `${rule.id} ${rule.prefix ?? ''} ${rule.days}`), (rule) => rule);
+    assert.deepEqual(
+      expiring(local.map((rule) => ({ id: rule.ID, prefix: rule.Filter?.Prefix ?? rule.Prefix, days: rule.Expiration?.Days }))),
+      expiring(cloud.map((rule) => ({ id: rule.Id, prefix: rule.Prefix, days: rule.ExpirationInDays }))),
+    );
+    assert.equal(cloud.length, 2, 'uploads and everything');
+  });
+
+  it('notify the scan queue of the same uploads: under incoming/ only', async () => {
+    const cloudPrefixes = (cloudBucket?.Properties.NotificationConfiguration as { QueueConfigurations: { Filter: { S3Key: { Rules: { Name: string; Value: string }[] } } }[] }).QueueConfigurations.map(
+      (configuration) => configuration.Filter.S3Key.Rules.find((rule) => rule.Name === 'prefix')?.Value,
+    );
+    assert.deepEqual(cloudPrefixes, ['incoming/']);
+    const gatewayClient = new S3Client({ endpoint: gateway.url, region: localRegion, credentials: localCredentials, forcePathStyle: true });
+    const ids = '01J9ZTB7Q3V5X8K2M4N6P8R0ST/01J9ZTB7Q3V5X8K2M4N6P8R0SV';
+    const keyWasNotified = () => notified.some((notification) => 'Records' in notification.body && (notification.body as S3EventNotification).Records.some((record) => record.s3.object.key.startsWith('incoming')));
+    const incomingNotified = new Promise<void>((done) => {
+      onNotified = () => {
+        if (keyWasNotified()) done();
+      };
+      onNotified();
+    });
+    try {
+      // Outside the prefix first: the gateway notifies in order, so once the upload is told of, the other had its turn.
+      await gatewayClient.send(new PutObjectCommand({ Bucket: names.evidenceBucket, Key: `clean/${ids}`, Body: 'clean copy' }));
+      await gatewayClient.send(new PutObjectCommand({ Bucket: names.evidenceBucket, Key: `incoming/${ids}`, Body: 'upload' }));
+      await incomingNotified;
+    } finally {
+      gatewayClient.destroy();
+    }
+    const keys = notified.flatMap((notification) => ('Records' in notification.body ? (notification.body as S3EventNotification).Records.map((record) => record.s3.object.key) : []));
+    assert.deepEqual(keys.map((key) => decodeURIComponent(key)), [`incoming/${ids}`], 'the local bucket notified of something the cloud bucket would not');
+    assert.ok(notified.some((notification) => 'Event' in notification.body && notification.body.Event === 's3:TestEvent'), 'S3 sends a test event when the notification is set, locally too');
+  });
+
+  it("let browsers post from the site's origin with the same CORS methods, and nothing else", async () => {
+    const [rule] = (corsTemplate.Resources[logicalIdOf(withSiteOrigin.stateful.evidenceBucket)]?.Properties.CorsConfiguration as { CorsRules: { AllowedMethods: string[] }[] }).CorsRules;
+    assert.ok(rule, 'the cloud bucket has a CORS rule');
+    const preflight = (method: string, origin = siteOrigin) =>
+      fetch(`${gateway.url}/${names.evidenceBucket}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
+    const allowed = await preflight('POST');
+    assert.equal(allowed.headers.get('access-control-allow-origin'), siteOrigin);
+    assert.deepEqual(allowed.headers.get('access-control-allow-methods')?.split(/,\s*/).sort(), [...rule.AllowedMethods].sort());
+    for (const method of ['PUT', 'DELETE', 'GET'].filter((candidate) => !rule.AllowedMethods.includes(candidate))) {
+      assert.equal((await preflight(method)).headers.get('access-control-allow-origin'), null, `${method} is allowed locally`);
+    }
+    assert.equal((await preflight('POST', 'https://elsewhere.example')).headers.get('access-control-allow-origin'), null, 'another origin is allowed locally');
   });
 });

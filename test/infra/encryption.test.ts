@@ -29,10 +29,11 @@ const atRest: Readonly<Record<string, 'data key' | string>> = {
   'AWS::SNS::Topic': 'data key',
   'AWS::SecretsManager::Secret': 'data key',
   'AWS::S3::Bucket':
-    'SSE-S3 (checked below): the site bucket holds only the public pages and config.json, and the log bucket must use SSE-S3, the only encryption S3 server access logging writes to',
+    'the evidence bucket: the data key by default, the evidence key for originals (checked below); the site bucket: SSE-S3, it holds only the public pages and config.json; the log bucket: SSE-S3, the only encryption S3 server access logging writes to',
   'AWS::Logs::LogGroup':
     'encrypted by CloudWatch Logs with its own keys; the logs hold no tip text, phone number or secret (the privacy tests), every group expires (checked below), and the WAF log group is in us-east-1, where the data key is not',
   'AWS::KMS::Key': 'the keys themselves, rotated yearly (stateful-stack.test.ts)',
+  'Custom::EvidenceBucketCors': "the evidence bucket's CORS rule, set by a deployment",
   'AWS::KMS::Alias': 'a name for a key',
   'AWS::Cognito::UserPool': "officers' accounts, encrypted at rest by Cognito, which takes no customer managed key for them",
   'AWS::Cognito::UserPoolGroup': 'a group name',
@@ -88,7 +89,14 @@ describe('encryption at rest', () => {
 
   it('uses the data key for every queue, the dead-letter queues included', () => {
     const queues = ofType('AWS::SQS::Queue');
-    for (const queue of [stateful.intakeQueue, stateful.deadLetterQueue, stateful.smsInboundQueue, stateful.smsInboundDeadLetterQueue]) {
+    for (const queue of [
+      stateful.intakeQueue,
+      stateful.deadLetterQueue,
+      stateful.smsInboundQueue,
+      stateful.smsInboundDeadLetterQueue,
+      stateful.attachmentScanQueue,
+      stateful.attachmentScanDeadLetterQueue,
+    ]) {
       assert.ok(queues.some(([, id]) => id === logicalIdOf(queue)), `${queue.node.path} is not among the queues`);
     }
     for (const [stack, id, properties] of queues) {
@@ -109,18 +117,59 @@ describe('encryption at rest', () => {
     for (const [stack, id, properties] of secrets) assert.deepEqual(properties.KmsKeyId, dataKey, `${stack} ${id}`);
   });
 
-  it('keeps the two web buckets, and only those, under SSE-S3, with public access blocked', () => {
+  const blockAll = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+
+  it('keeps the two web buckets under SSE-S3 and the evidence bucket under the data key, every bucket with public access blocked', () => {
     const buckets = ofType('AWS::S3::Bucket');
-    assert.deepEqual(buckets.map(([, id]) => id).sort(), [logicalIdOf(stateless.web.bucket), logicalIdOf(stateless.web.logBucket)].sort(), 'a bucket beyond the web ones needs the data key');
+    const evidenceBucket = logicalIdOf(stateful.evidenceBucket);
+    assert.deepEqual(
+      buckets.map(([, id]) => id).sort(),
+      [logicalIdOf(stateless.web.bucket), logicalIdOf(stateless.web.logBucket), evidenceBucket].sort(),
+      'a new bucket needs a decision here',
+    );
     for (const [stack, id, properties] of buckets) {
-      assert.deepEqual(properties.BucketEncryption, { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] }, `${stack} ${id}`);
-      assert.deepEqual((properties.PublicAccessBlockConfiguration as Record<string, boolean> | undefined) ?? {}, {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      });
+      const expected =
+        id === evidenceBucket
+          ? { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKey } }] }
+          : { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] };
+      assert.deepEqual(properties.BucketEncryption, expected, `${stack} ${id}`);
+      assert.deepEqual((properties.PublicAccessBlockConfiguration as Record<string, boolean> | undefined) ?? {}, blockAll, `${stack} ${id}`);
     }
+  });
+
+  it('refuses every request to the evidence bucket without TLS 1.2', () => {
+    const policies = Object.values(resourcesOfType(statefulTemplate, 'AWS::S3::BucketPolicy')).map((policy) => policy.Properties ?? {});
+    const bucket = logicalIdOf(stateful.evidenceBucket);
+    const policy = policies.find((candidate) => JSON.stringify(candidate.Bucket) === JSON.stringify({ Ref: bucket }));
+    const statements = (policy?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+    const everything = [arnOf(bucket), { 'Fn::Join': ['', [arnOf(bucket), '/*']] }];
+    const denies = (condition: unknown) =>
+      statements.some(
+        (statement) =>
+          statement.Effect === 'Deny' &&
+          statement.Action === 's3:*' &&
+          JSON.stringify(statement.Principal) === JSON.stringify({ AWS: '*' }) &&
+          JSON.stringify(statement.Resource) === JSON.stringify(everything) &&
+          JSON.stringify(statement.Condition) === JSON.stringify(condition),
+      );
+    assert.ok(denies({ Bool: { 'aws:SecureTransport': 'false' } }), 'the evidence bucket takes requests without TLS');
+    assert.ok(denies({ NumericLessThan: { 's3:TlsVersion': 1.2 } }), 'the evidence bucket takes TLS below 1.2');
+  });
+
+  it('seals originals and quarantined files with the evidence key: the bucket refuses them under any other key or none', () => {
+    const bucket = logicalIdOf(stateful.evidenceBucket);
+    const policy = Object.values(resourcesOfType(statefulTemplate, 'AWS::S3::BucketPolicy')).find((candidate) => JSON.stringify(candidate.Properties?.Bucket) === JSON.stringify({ Ref: bucket }));
+    const statements = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+    const sealing = statements.filter((statement) => statement.Sid === 'SealOriginalsWithTheEvidenceKey');
+    assert.equal(sealing.length, 1);
+    assert.deepEqual(sealing[0], {
+      Sid: 'SealOriginalsWithTheEvidenceKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: ['originals/', 'quarantine/'].map((prefix) => ({ 'Fn::Join': ['', [arnOf(bucket), `/${prefix}*`]] })),
+      Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': arnOf(logicalIdOf(stateful.evidenceKey)) } },
+    });
   });
 
   it('lets every log group expire, and none uses a key it could lose access to', () => {
@@ -129,6 +178,14 @@ describe('encryption at rest', () => {
     for (const [stack, id, properties] of groups) {
       assert.ok(typeof properties.RetentionInDays === 'number' && properties.RetentionInDays <= 90, `${stack} ${id} keeps its logs ${String(properties.RetentionInDays)} days`);
       assert.equal(properties.KmsKeyId, undefined, `${stack} ${id}: a key here needs a key policy for CloudWatch Logs (see the reason above)`);
+    }
+  });
+
+  it('never makes the evidence key any resource\'s default: the scan names it on each original it writes', () => {
+    const evidenceKey = JSON.stringify(arnOf(logicalIdOf(stateful.evidenceKey)));
+    for (const [stack, id, found] of everyResource()) {
+      if (found.Type.startsWith('AWS::IAM::') || found.Type === 'AWS::KMS::Alias' || found.Type === 'AWS::Lambda::Function' || found.Type === 'AWS::S3::BucketPolicy') continue;
+      assert.ok(!JSON.stringify(resolved(found.Properties ?? {})).includes(evidenceKey), `${stack} ${id} (${found.Type}) uses the evidence key`);
     }
   });
 

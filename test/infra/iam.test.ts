@@ -5,12 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
+import { attachmentPartitionPrefix } from '../../functions/adapters/dynamo-attachment-store.ts';
 import { formTokenPrefix } from '../../functions/adapters/dynamo-submission-ledger.ts';
 import { tipKeys } from '../../functions/adapters/dynamo-tip-items.ts';
 import { queueConsumerActions } from '../../infra/constructs/queue-consumer.ts';
 import { apiRoutes, functionDefinitions, tipTable, type FunctionName } from '../../infra/definitions.ts';
+import { evidencePrefixes } from '../../shared/attachments/attachment.ts';
 import {
   idempotencyTableActions,
+  intakeSlotLeadingKeys,
   officerDirectoryActions,
   officerIndexNames,
   originationWildcards,
@@ -48,6 +51,14 @@ const smsQueueId = logicalIdOf(stateful.smsInboundQueue);
 const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
 const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
 const userPoolId = logicalIdOf(stateful.officerPool.userPool);
+const scanQueueId = logicalIdOf(stateful.attachmentScanQueue);
+const evidenceKeyId = logicalIdOf(stateful.evidenceKey);
+const evidenceRoleId = logicalIdOf(stateful.evidenceHandlerRole);
+const corsRoleId = logicalIdOf(stateless.node.findChild('EvidenceCorsRole'));
+/** The evidence bucket's objects under a prefix, as the functions' grants spell them: from the bucket's fixed name. */
+const objectsUnder = (prefix: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::tinbao-test-evidence-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, `/${prefix}*`]],
+});
 const isSms = (name: FunctionName): boolean => (smsFunctionNames as readonly FunctionName[]).includes(name);
 const ids = (name: FunctionName) => {
   const construct = stateless.functions[name];
@@ -73,7 +84,17 @@ describe('function roles', () => {
   // What Lambda's poller calls with the consumer's role: no GetQueueUrl or ChangeMessageVisibility, which SqsEventSource would add.
   const consumer = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
   const expectedActions: Record<FunctionName, string[]> = {
-    intake: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'],
+    intake: [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:PutObject',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+    ],
     status: [
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
@@ -104,13 +125,26 @@ describe('function roles', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
       'kms:Decrypt',
+      's3:GetObject',
       'secretsmanager:GetSecretValue',
       'sms-voice:SendTextMessage',
+    ],
+    scan: [
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+      ...consumer,
     ],
   };
   const smsForbidden = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'sqs:PurgeQueue', 'sns:Publish'];
   const forbidden: Record<FunctionName, string[]> = {
-    intake: ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt'],
+    intake: ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Encrypt', 's3:ListBucket', 's3:GetObject', 's3:DeleteObject'],
     status: ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Encrypt', 'sms-voice:SendTextMessage'],
     classifier: [
       'dynamodb:DeleteItem',
@@ -141,6 +175,22 @@ describe('function roles', () => {
       'cognito-idp:AdminAddUserToGroup',
       'cognito-idp:AdminSetUserPassword',
       'cognito-idp:ListUsers',
+      's3:ListBucket',
+      's3:PutObject',
+      's3:DeleteObject',
+    ],
+    scan: [
+      'dynamodb:Scan',
+      'dynamodb:Query',
+      'dynamodb:DeleteItem',
+      'kms:Encrypt',
+      's3:ListBucket',
+      's3:GetObjectVersion',
+      's3:DeleteObjectVersion',
+      'sqs:SendMessage',
+      'sqs:GetQueueUrl',
+      'sqs:ChangeMessageVisibility',
+      'secretsmanager:GetSecretValue',
     ],
   };
 
@@ -167,6 +217,7 @@ describe('function roles', () => {
   const expectedGrants: Record<FunctionName, Grant[]> = {
     intake: [
       [['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], [table]],
+      [['s3:PutObject'], [objectsUnder(evidencePrefixes.incoming)]],
       [['sqs:SendMessage'], [intakeQueueArn]],
       [['secretsmanager:GetSecretValue'], [pepper]],
       [['kms:GenerateDataKey', 'kms:Decrypt'], [dataKey]],
@@ -191,6 +242,15 @@ describe('function roles', () => {
       [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }, { Ref: twilioTokenId }]],
       [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsersInGroup'], [arnOf(userPoolId)]],
       [['sms-voice:SendTextMessage'], anyNumberOrPool],
+      [['s3:GetObject'], [objectsUnder(evidencePrefixes.clean)]],
+    ],
+    scan: [
+      [['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [consumer, [arnOf(scanQueueId)]],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], [dataKey]],
+      [['kms:GenerateDataKey'], [arnOf(evidenceKeyId)]],
+      [['s3:GetObject', 's3:DeleteObject'], [objectsUnder(evidencePrefixes.incoming)]],
+      [['s3:PutObject'], [evidencePrefixes.clean, evidencePrefixes.original, evidencePrefixes.quarantine].map(objectsUnder)],
     ],
   };
   const pairs = (grants: readonly Grant[]): string[] =>
@@ -248,10 +308,10 @@ describe('function roles', () => {
       const expected = isSms(name) ? ['kms:Encrypt'] : name === 'officers' ? ['kms:Decrypt'] : [];
       assert.deepEqual(onPhoneKey, expected, `${name} on the phone key`);
       if (onPhoneKey.includes('kms:Decrypt')) decrypting.push(name);
-      // Nor through a wildcard: no KMS action of any role names "*" or a key other than the two of the stack.
+      // Nor through a wildcard: no KMS action of any role names "*" or a key other than the three of the stack.
       for (const statement of statementsOf(name).filter((candidate) => actionsOf(candidate).some((action) => action.startsWith('kms:')))) {
         for (const resource of resourcesOf(statement).map(target)) {
-          assert.ok([JSON.stringify(dataKey), JSON.stringify(phoneKey)].includes(JSON.stringify(resource)), `${name} uses KMS on ${JSON.stringify(resource)}`);
+          assert.ok([dataKey, phoneKey, arnOf(evidenceKeyId)].map((key) => JSON.stringify(key)).includes(JSON.stringify(resource)), `${name} uses KMS on ${JSON.stringify(resource)}`);
         }
       }
     }
@@ -271,13 +331,17 @@ describe('function roles', () => {
     assert.deepEqual(resourcesOf(cognito[0] as Statement).map(target), [arnOf(userPoolId)]);
   });
 
-  it('restricts intake to tracking-code and form-token items with a dynamodb:LeadingKeys condition: it never reads a tip', () => {
+  it('restricts intake to tracking-code and form-token items, and to putting upload slots, with dynamodb:LeadingKeys: it never reads a tip', () => {
     const tableStatements = statementsOf('intake').filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
-    assert.ok(tableStatements.length > 0);
+    assert.equal(tableStatements.length, 2);
     const partitions = [tipKeys.trackingCode('*').PK, `${formTokenPrefix}*`];
-    for (const statement of tableStatements) {
-      assert.deepEqual(statement.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } });
-    }
+    const codes = tableStatements.find((statement) => statement.Sid === 'ReserveAndReleaseTrackingCodes');
+    assert.deepEqual(codes?.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } });
+    const slots = tableStatements.find((statement) => statement.Sid === 'OpenUploadSlots');
+    assert.deepEqual([...intakeSlotLeadingKeys], [`${attachmentPartitionPrefix}*`]);
+    assert.deepEqual(slots?.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${attachmentPartitionPrefix}*`] } });
+    assert.deepEqual(actionsOf(slots as Statement), ['dynamodb:PutItem'], 'intake may only put slots, never read or change them');
+    assert.ok(!tipKeys.tip('01J9ZTB7Q3V5X8K2M4N6P8R0ST').PK.startsWith(attachmentPartitionPrefix), "a tip's own partition is not a slot partition");
   });
 
   it('lets functions use the data key only through the services they call', () => {
@@ -295,6 +359,11 @@ describe('function roles', () => {
     for (const name of smsFunctionNames) assert.match(viaServices(name)[0] ?? '', /sqs\..*secretsmanager\..*dynamodb\./, name);
     assert.match(viaServices('officers')[0] ?? '', /secretsmanager\..*dynamodb\./);
     assert.doesNotMatch(viaServices('officers')[0] ?? '', /sqs\./);
+    // S3 uses the data key on the presigned upload (intake's rights), the clean copy's link (officers') and every scan.
+    for (const name of ['intake', 'officers', 'scan'] as const) assert.match(viaServices(name)[0] ?? '', /"s3\./, `${name} through S3`);
+    for (const name of ['status', 'classifier', ...smsFunctionNames] as const) assert.doesNotMatch(viaServices(name)[0] ?? '', /"s3\./, `${name} through S3`);
+    assert.match(viaServices('scan')[0] ?? '', /sqs\..*dynamodb\./);
+    assert.doesNotMatch(viaServices('scan')[0] ?? '', /secretsmanager\./);
   });
 
   it('lets the phone key be used without kms:ViaService, since the SMS functions call KMS themselves', () => {
@@ -317,17 +386,17 @@ describe('every statement of every role', () => {
   const templates = { stateful: statefulTemplate, stateless: template, edge: edgeTemplate };
   const dataKey = JSON.stringify(arnOf(keyId));
 
-  it('belongs to a role the app means to have: one per function and the web deployment\'s, none in the other stacks', () => {
+  it("belongs to a role the app means to have: one per function, the web deployment's and the evidence CORS rule's, and the evidence handlers' in the stateful stack", () => {
     const functionRoles = functionNames.map((name) => ids(name).role);
     const deploymentRole = logicalIdOf(stateless.web.node.findChild('DeploymentRole'));
-    assert.deepEqual(Object.keys(resourcesOfType(template, 'AWS::IAM::Role')).sort(), [...functionRoles, deploymentRole].sort());
-    assert.deepEqual(Object.keys(resourcesOfType(statefulTemplate, 'AWS::IAM::Role')), [], 'the stateful stack makes no role');
+    assert.deepEqual(Object.keys(resourcesOfType(template, 'AWS::IAM::Role')).sort(), [...functionRoles, deploymentRole, corsRoleId].sort());
+    assert.deepEqual(Object.keys(resourcesOfType(statefulTemplate, 'AWS::IAM::Role')), [evidenceRoleId], 'the stateful stack makes the evidence handler role only');
     assert.deepEqual(Object.keys(resourcesOfType(edgeTemplate, 'AWS::IAM::Role')), [], 'the edge stack makes no role');
     for (const [stack, source] of Object.entries(templates)) {
       for (const [id, policy] of Object.entries(resourcesOfType(source, 'AWS::IAM::Policy'))) {
         const roles = ((policy.Properties ?? {}).Roles ?? []) as unknown[];
         assert.ok(roles.length > 0, `${stack} ${id} is attached to no role`);
-        for (const role of roles) assert.ok([...functionRoles, deploymentRole].some((known) => JSON.stringify(role) === JSON.stringify({ Ref: known })), `${stack} ${id} attaches to ${JSON.stringify(role)}`);
+        for (const role of roles) assert.ok([...functionRoles, deploymentRole, corsRoleId, evidenceRoleId].some((known) => JSON.stringify(role) === JSON.stringify({ Ref: known })), `${stack} ${id} attaches to ${JSON.stringify(role)}`);
         assert.equal((policy.Properties ?? {}).Users, undefined, `${stack} ${id} is attached to users`);
         assert.equal((policy.Properties ?? {}).Groups, undefined, `${stack} ${id} is attached to groups`);
       }
@@ -376,7 +445,7 @@ describe('every statement of every role', () => {
 
   it('grants the queue consumers only what Lambda\'s poller calls, on their own queue', () => {
     assert.deepEqual([...queueConsumerActions].sort(), ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
-    for (const [name, queue] of [['classifier', queueId], ['smsAws', smsQueueId]] as const) {
+    for (const [name, queue] of [['classifier', queueId], ['smsAws', smsQueueId], ['scan', scanQueueId]] as const) {
       const consuming = roleStatements(template, ids(name).role).filter((statement) => statement.Sid === 'ConsumeQueue');
       assert.equal(consuming.length, 1, `${name} ConsumeQueue statement`);
       assert.deepEqual([...actionsOf(consuming[0] as Statement)].sort(), [...queueConsumerActions].sort());

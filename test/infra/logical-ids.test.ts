@@ -1,7 +1,7 @@
 /**
  * A resource's CloudFormation logical ID is its identity: when it changes, CloudFormation makes a
  * new resource and deletes the old one. For these resources that would lose data or break what
- * others hold on to (the tables and queues, the keys, the secrets, the officers' accounts, the API
+ * others hold on to (the tables, queues and evidence bucket, the keys, the secrets, the officers' accounts, the API
  * URL the SMS providers call, the site's address, the console's client id, the alarm topic the duty
  * team subscribed to, the functions' log groups), so refactoring the stacks must keep them. A
  * change here is a migration to plan, never a rename to accept.
@@ -26,6 +26,11 @@ const statefulIds: [string, IConstruct, string][] = [
   ['the SMS inbound queue', stateful.smsInboundQueue, 'SmsInboundQueue105FA9EE'],
   ['the SMS inbound DLQ', stateful.smsInboundDeadLetterQueue, 'SmsInboundDeadLetterQueue1C01D9BE'],
   ['the SMS inbound topic', stateful.smsInboundTopic, 'SmsInboundTopic449931EE'],
+  ['the attachment scan queue', stateful.attachmentScanQueue, 'AttachmentScanQueueF34332D9'],
+  ['the attachment scan DLQ', stateful.attachmentScanDeadLetterQueue, 'AttachmentScanDeadLetterQueueF7B46C1C'],
+  ['the evidence bucket (its files; its name is fixed too)', stateful.evidenceBucket, 'EvidenceBucketFBA44255'],
+  ['the evidence key (it seals every original)', stateful.evidenceKey, 'EvidenceKey167D8F4D'],
+  ['the evidence handler role (the ARN handlers assume)', stateful.evidenceHandlerRole, 'EvidenceHandlerRole94C3DD14'],
   ['the tracking pepper', stateful.trackingPepper, 'TrackingPepper025496C8'],
   ['the SMS gateway secret', stateful.smsGatewaySecret, 'SmsGatewaySecret75297CF9'],
   ['the Twilio auth token', stateful.twilioAuthToken, 'TwilioAuthTokenF995AA06'],
@@ -46,6 +51,8 @@ const statelessIds: [string, IConstruct, string][] = [
   ['the intake backlog alarm', stateless.oldestMessageAlarm, 'IntakeBacklogAlarmEAA7DBFF'],
   ['the SMS DLQ alarm', stateless.smsDeadLetterAlarm, 'SmsDeadLetterQueueAlarm9B001713'],
   ['the SMS backlog alarm', stateless.smsOldestMessageAlarm, 'SmsInboundBacklogAlarmC433262E'],
+  ['the scan DLQ alarm', stateless.scanDeadLetterAlarm, 'AttachmentScanDeadLetterQueueAlarm75FF7113'],
+  ['the scan backlog alarm', stateless.scanOldestMessageAlarm, 'AttachmentScanBacklogAlarm6881FFAC'],
 ];
 
 const functionIds: Record<FunctionName, { function: string; role: string; logGroup: string }> = {
@@ -56,6 +63,7 @@ const functionIds: Record<FunctionName, { function: string; role: string; logGro
   smsTwilio: { function: 'SmsTwilioFunction2D2B0550', role: 'SmsTwilioFunctionRole4D6C20BA', logGroup: 'SmsTwilioFunctionLogGroupD80E7534' },
   smsAws: { function: 'SmsAwsFunction4C927066', role: 'SmsAwsFunctionRoleAB4B57CE', logGroup: 'SmsAwsFunctionLogGroupF17BDB49' },
   officers: { function: 'OfficersFunction9CF56123', role: 'OfficersFunctionRole2A857AAC', logGroup: 'OfficersFunctionLogGroupF3B7B4F9' },
+  scan: { function: 'ScanFunctionB8421F36', role: 'ScanFunctionRole03670CCD', logGroup: 'ScanFunctionLogGroup03F9C2E5' },
 };
 
 describe('logical IDs', () => {
@@ -73,12 +81,13 @@ describe('logical IDs', () => {
     }
   });
 
-  it('keep the identity of the two event source mappings (a new one would deliver the queue twice while both exist)', () => {
+  it('keep the identity of the three event source mappings (a new one would deliver the queue twice while both exist)', () => {
     assert.equal(testStage, 'test', 'the mappings are named after the queue, whose path carries the stage');
     const mappings = resourcesOfType(statelessTemplate, 'AWS::Lambda::EventSourceMapping');
     const expected = {
       classifier: 'ClassifierFunctionSqsEventSourceTinbaotestStatefulIntakeQueue84672C8E8DAC4448',
       smsAws: 'SmsAwsFunctionSqsEventSourceTinbaotestStatefulSmsInboundQueueF0843E0CA838A7BF',
+      scan: 'ScanFunctionSqsEventSourceTinbaotestStatefulAttachmentScanQueue93932A5C59B98154',
     } as const;
     for (const [name, id] of Object.entries(expected) as [FunctionName, string][]) {
       assert.deepEqual(mappings[id]?.Properties?.FunctionName, { Ref: functionIds[name].function }, `${name}'s mapping is not ${id}`);

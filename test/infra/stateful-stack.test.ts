@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { assertCognitoDomainPrefix, officerPasswordPolicy } from '../../infra/constructs/officer-user-pool.ts';
-import { idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable, type KeyAttribute } from '../../infra/definitions.ts';
+import {
+  attachmentScanQueue,
+  functionDefinitions,
+  idempotencyTable,
+  intakeQueue,
+  smsInboundQueue,
+  smsInboundTopic,
+  tipTable,
+  type FunctionName,
+  type KeyAttribute,
+} from '../../infra/definitions.ts';
 import { defaultPackId, jurisdiction, packIds } from '../../shared/jurisdictions/index.ts';
 import { officerFromClaims, officerGroups } from '../../shared/officers/model.ts';
 import {
@@ -34,6 +44,8 @@ const idempotencyTableId = logicalIdOf(stateful.idempotencyTable);
 const smsQueueId = logicalIdOf(stateful.smsInboundQueue);
 const smsDeadLetterQueueId = logicalIdOf(stateful.smsInboundDeadLetterQueue);
 const smsTopicId = logicalIdOf(stateful.smsInboundTopic);
+const scanQueueId = logicalIdOf(stateful.attachmentScanQueue);
+const scanDeadLetterQueueId = logicalIdOf(stateful.attachmentScanDeadLetterQueue);
 const gatewaySecretId = logicalIdOf(stateful.smsGatewaySecret);
 const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
 /** The units of the map in force: a deployment routes to it unless `-c pack=…` says otherwise. */
@@ -44,6 +56,10 @@ const groupNames = (source: Template) =>
     .sort();
 
 const accountId = { Ref: 'AWS::AccountId' };
+/** The evidence bucket's ARN built from its fixed name, as the policies that must not refer to the bucket spell it. */
+const evidenceBucketArn = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::tinbao-${testStage}-evidence-`, accountId, '-', { Ref: 'AWS::Region' }]],
+};
 /** The ARN of a topic built from its name, as the template spells it without referring to the topic. */
 const topicArnFromName = (name: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', accountId, `:${name}`]],
@@ -94,6 +110,20 @@ describe('encryption key', () => {
     assert.equal(statement?.Effect, 'Allow');
     assert.deepEqual([...(statement?.Action ?? [])].sort(), ['kms:Decrypt', 'kms:GenerateDataKey*']);
     assert.deepEqual(statement?.Condition, { StringEquals: { 'aws:SourceAccount': accountId } });
+  });
+
+  it('lets S3 use it only on behalf of the evidence bucket of this account, to notify the encrypted scan queue', () => {
+    const statements = keyPolicyStatements(keyId).filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ Service: 's3.amazonaws.com' }));
+    assert.deepEqual(statements, [
+      {
+        Sid: 'AllowTheEvidenceBucketToNotifyEncryptedQueues',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'aws:SourceArn': evidenceBucketArn }, StringEquals: { 'aws:SourceAccount': accountId } },
+      },
+    ]);
   });
 
   it('lets SNS use it only on behalf of the inbound SMS topic, to deliver into the encrypted SMS queue', () => {
@@ -196,10 +226,17 @@ describe('idempotency table', () => {
   });
 });
 
-const queuePairs = [
-  { name: 'intake', definition: intakeQueue, queueId, deadLetterQueueId },
-  { name: 'SMS inbound', definition: smsInboundQueue, queueId: smsQueueId, deadLetterQueueId: smsDeadLetterQueueId },
-] as const;
+const queuePairs: readonly {
+  name: string;
+  definition: typeof intakeQueue | typeof smsInboundQueue | typeof attachmentScanQueue;
+  queueId: string;
+  deadLetterQueueId: string;
+  consumer: FunctionName;
+}[] = [
+  { name: 'intake', definition: intakeQueue, queueId, deadLetterQueueId, consumer: 'classifier' },
+  { name: 'SMS inbound', definition: smsInboundQueue, queueId: smsQueueId, deadLetterQueueId: smsDeadLetterQueueId, consumer: 'smsAws' },
+  { name: 'attachment scan', definition: attachmentScanQueue, queueId: scanQueueId, deadLetterQueueId: scanDeadLetterQueueId, consumer: 'scan' },
+];
 
 for (const pair of queuePairs) {
   describe(`${pair.name} queue and dead-letter queue`, () => {
@@ -208,6 +245,10 @@ for (const pair of queuePairs) {
 
     it('redrives to its own DLQ after maxReceiveCount receives', () => {
       assert.deepEqual(queue.RedrivePolicy, { deadLetterTargetArn: arnOf(pair.deadLetterQueueId), maxReceiveCount: pair.definition.maxReceiveCount });
+    });
+
+    it("hides a received message for at least six times its consumer's timeout, so a retried batch cannot overlap itself", () => {
+      assert.ok((queue.VisibilityTimeout as number) >= 6 * functionDefinitions[pair.consumer].timeoutSeconds, `${pair.name}: ${String(queue.VisibilityTimeout)} s`);
     });
 
     it('takes visibility timeout, retention and long polling from the definition', () => {
@@ -238,7 +279,7 @@ for (const pair of queuePairs) {
 }
 
 describe('the queue policies', () => {
-  it('let nobody but the inbound SMS topic send to the SMS inbound queue, and nobody at all to the others', () => {
+  it('let nobody but the inbound SMS topic send to the SMS inbound queue, nobody but the evidence bucket to the scan queue, and nobody at all to the others', () => {
     const topicName = propertiesOf(template, smsTopicId).TopicName as string;
     const allows = (queueLogicalId: string) => queuePolicyStatements(queueLogicalId).filter((statement) => statement.Effect === 'Allow');
     assert.deepEqual(allows(smsQueueId), [
@@ -250,7 +291,17 @@ describe('the queue policies', () => {
         Resource: arnOf(smsQueueId),
       },
     ]);
-    for (const other of [queueId, deadLetterQueueId, smsDeadLetterQueueId]) assert.deepEqual(allows(other), [], `${other} allows someone`);
+    assert.deepEqual(allows(scanQueueId), [
+      {
+        Sid: 'AllowTheEvidenceBucketToNotify',
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': evidenceBucketArn }, StringEquals: { 'aws:SourceAccount': accountId } },
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Resource: arnOf(scanQueueId),
+      },
+    ]);
+    for (const other of [queueId, deadLetterQueueId, smsDeadLetterQueueId, scanDeadLetterQueueId]) assert.deepEqual(allows(other), [], `${other} allows someone`);
   });
 });
 

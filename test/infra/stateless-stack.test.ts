@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, symlinkSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, it } from 'vitest';
 import { officerIssuerForCognito } from '../../functions/adapters/officer-auth.ts';
+import { sharpNativePackages } from '../../infra/constructs/native-bundling.ts';
 import { esmRequireShim, functionLogRetention, repositoryRoot } from '../../infra/constructs/tinbao-function.ts';
 import {
   citizenPages,
@@ -27,6 +28,7 @@ import {
   consoleVendorFiles,
   environmentNames,
   functionDefinitions,
+  scanEventSource,
   sharedSettings,
   smsAwsEventSource,
   type FunctionName,
@@ -74,6 +76,14 @@ const twilioTokenId = logicalIdOf(stateful.twilioAuthToken);
 const userPoolId = logicalIdOf(stateful.officerPool.userPool);
 const userPoolDomainId = logicalIdOf(stateful.officerPool.domain);
 const clientId = logicalIdOf(stateless.consoleClient);
+const scanQueueId = logicalIdOf(stateful.attachmentScanQueue);
+const scanDeadLetterQueueId = logicalIdOf(stateful.attachmentScanDeadLetterQueue);
+const evidenceBucketId = logicalIdOf(stateful.evidenceBucket);
+const evidenceKeyId = logicalIdOf(stateful.evidenceKey);
+/** The folder of a function's code asset in the cloud assembly. */
+const assetDirectoryOf = (name: FunctionName) => path.join(outdir, `asset.${(functionProperties(name).Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+/** The one package a bundle may import at run time instead of carrying it: the scan's sharp, shipped beside it. */
+const shippedBeside: Partial<Record<FunctionName, readonly string[]>> = { scan: ['sharp'] };
 
 const ids = (name: FunctionName) => {
   const construct = stateless.functions[name];
@@ -148,7 +158,7 @@ describe('functions', () => {
         assert.ok(imported.includes('node:module'), 'the import of the require shim is read as an import');
         // Node's own modules, with or without `node:` (aws-jwt-verify imports `crypto`), are the only imports left.
         const external = imported.filter((specifier) => specifier === undefined || !isBuiltin(specifier));
-        assert.deepEqual(external, [], 'the bundle imports packages at run time instead of bundling them');
+        assert.deepEqual([...new Set(external)], [...(shippedBeside[name] ?? [])], 'the bundle imports packages at run time instead of bundling them');
         // No --enable-source-maps at run time (ADR 0016): the map is for reading stacks offline,
         // and the bundle keeps its function names so that stacks in the logs stay readable.
         const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -157,8 +167,14 @@ describe('functions', () => {
       });
 
       it('loads as an ES module on Node.js 24 and exports the handler', () => {
-        const code = properties.Code as { S3Key: string };
-        const bundle = path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+        let bundle = path.join(assetDirectoryOf(name), 'index.mjs');
+        // The asset's sharp is Lambda's (arm64): the scan's bundle is loaded beside this machine's node_modules instead.
+        const beside = shippedBeside[name] ? mkdtempSync(path.join(tmpdir(), 'tinbao-bundle-')) : undefined;
+        if (beside) {
+          copyFileSync(bundle, path.join(beside, 'index.mjs'));
+          symlinkSync(path.join(repositoryRoot, 'node_modules'), path.join(beside, 'node_modules'), 'junction');
+          bundle = path.join(beside, 'index.mjs');
+        }
         // Module initialisation only (environment checks, clients, the pepper): no AWS call is made.
         // The pepper comes from the local-stack variable, so Secrets Manager is not needed.
         // The SMS functions get their local-stack variables too (development secrets, no KMS or Secrets Manager),
@@ -176,6 +192,8 @@ describe('functions', () => {
           [environmentNames.smsOriginationIdentity]: 'phone-0123456789abcdef',
           [environmentNames.officerJwtIssuer]: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_bundleSmoke',
           [environmentNames.officerClientId]: 'bundle-smoke-test-client',
+          [environmentNames.evidenceBucketName]: 'tinbao-test-evidence-123456789012-ap-southeast-1',
+          [environmentNames.evidenceKeyArn]: 'arn:aws:kms:ap-southeast-1:123456789012:key/00000000-0000-4000-8000-000000000000',
           STAGE: testStage,
           AWS_REGION: 'ap-southeast-1',
         };
@@ -185,10 +203,51 @@ describe('functions', () => {
           encoding: 'utf8',
           timeout: 30_000,
         });
+        if (beside) rmSync(beside, { recursive: true, force: true });
         assert.equal(result.status, 0, `importing the ${name} bundle failed:\n${result.stderr}`);
       });
     });
   }
+
+  describe("the scan's natives", () => {
+    const asset = () => assetDirectoryOf('scan');
+    const filesUnder = (directory: string) => readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    /** ELF e_machine: 183 is AArch64, the CPU of an arm64 Lambda. */
+    const elfMachine = (file: string): number => {
+      const header = Buffer.alloc(20);
+      const descriptor = openSync(file, 'r');
+      try {
+        readSync(descriptor, header, 0, 20, 0);
+      } finally {
+        closeSync(descriptor);
+      }
+      assert.equal(header.subarray(0, 4).toString('latin1'), '\x7fELF', `${file} is not an ELF file`);
+      assert.equal(header[5], 1, `${file} is not little-endian`);
+      return header.readUInt16LE(18);
+    };
+
+    it('ship beside the bundle: sharp with its runtime dependencies, and its binding and libvips for Lambda (aarch64)', () => {
+      const modules = path.join(asset(), 'node_modules');
+      const sharp = JSON.parse(readFileSync(path.join(modules, 'sharp', 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+      assert.equal(sharp.version, (JSON.parse(readFileSync(path.join(repositoryRoot, 'node_modules', 'sharp', 'package.json'), 'utf8')) as { version: string }).version);
+      for (const dependency of Object.keys(sharp.dependencies)) assert.ok(existsSync(path.join(modules, dependency, 'package.json')), `sharp's ${dependency} is missing`);
+      for (const name of sharpNativePackages) assert.ok(existsSync(path.join(modules, name, 'package.json')), `${name} is missing`);
+      const bindings = filesUnder(path.join(modules, '@img', 'sharp-linux-arm64')).filter((file) => file.endsWith('.node'));
+      assert.equal(bindings.length, 1, "sharp's binding");
+      assert.equal(elfMachine(bindings[0]!), 183, "sharp's binding is not built for aarch64");
+      const libvips = filesUnder(path.join(modules, '@img', 'sharp-libvips-linux-arm64')).filter((file) => /\.so(\.|$)/.test(path.basename(file)));
+      assert.ok(libvips.length > 0, 'no libvips shared library');
+      for (const library of libvips) assert.equal(elfMachine(library), 183, `${library} is not built for aarch64`);
+      assert.ok(!existsSync(path.join(modules, '@img', 'sharp-linux-x64')), "this machine's sharp binding went along");
+    });
+
+    it('are only the scan\'s: every other bundle carries neither sharp nor a node_modules folder', () => {
+      for (const name of functionNames.filter((candidate) => candidate !== 'scan')) {
+        assert.ok(!existsSync(path.join(assetDirectoryOf(name), 'node_modules')), `${name} ships node_modules`);
+        assert.doesNotMatch(readFileSync(path.join(assetDirectoryOf(name), 'index.mjs'), 'utf8'), /@img\/sharp-|sharp-libvips/, `${name} bundles sharp`);
+      }
+    });
+  });
 
   it('get exactly the environment variables they need (no context values set)', () => {
     const sms = [
@@ -199,7 +258,7 @@ describe('functions', () => {
       environmentNames.phoneKeyArn,
     ];
     const specific: Record<FunctionName, string[]> = {
-      intake: [environmentNames.tableName, environmentNames.intakeQueueUrl, environmentNames.trackingPepperSecretArn],
+      intake: [environmentNames.tableName, environmentNames.intakeQueueUrl, environmentNames.trackingPepperSecretArn, environmentNames.evidenceBucketName],
       status: [environmentNames.tableName, environmentNames.trackingPepperSecretArn],
       classifier: [environmentNames.tableName],
       smsGateway: [...sms, environmentNames.smsGatewaySecretArn],
@@ -213,7 +272,9 @@ describe('functions', () => {
         environmentNames.phoneKeyArn,
         environmentNames.smsGatewaySecretArn,
         environmentNames.twilioAuthTokenSecretArn,
+        environmentNames.evidenceBucketName,
       ],
+      scan: [environmentNames.tableName, environmentNames.evidenceBucketName, environmentNames.evidenceKeyArn],
     };
     const references: Partial<Record<string, unknown>> = {
       [environmentNames.idempotencyTableName]: { Ref: idempotencyTableId },
@@ -221,6 +282,8 @@ describe('functions', () => {
       [environmentNames.smsGatewaySecretArn]: { Ref: gatewaySecretId },
       [environmentNames.twilioAuthTokenSecretArn]: { Ref: twilioTokenId },
       [userPoolIdVariable]: { Ref: userPoolId },
+      [environmentNames.evidenceBucketName]: { Ref: evidenceBucketId },
+      [environmentNames.evidenceKeyArn]: arnOf(evidenceKeyId),
     };
     for (const name of functionNames) {
       const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -278,8 +341,23 @@ describe('queue consumer', () => {
     assert.equal(mapping.MaximumBatchingWindowInSeconds, smsAwsEventSource.maxBatchingWindowSeconds);
   });
 
+  it('feeds the attachment scan queue to the scan with partial batch responses and small batches (each file may be 25 MB)', () => {
+    const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: ids('scan').function }));
+    assert.ok(mapping, 'the scan has no event source mapping');
+    assert.deepEqual(producer(mapping.EventSourceArn), arnOf(scanQueueId));
+    assert.equal(scanEventSource.reportBatchItemFailures, true);
+    assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.equal(mapping.BatchSize, scanEventSource.batchSize);
+    assert.equal(mapping.MaximumBatchingWindowInSeconds, scanEventSource.maxBatchingWindowSeconds);
+  });
+
   it('has no other consumer, and every consumer reports partial batch failures, so one bad message is retried alone', () => {
-    const consumers = { [JSON.stringify({ Ref: ids('classifier').function })]: arnOf(queueId), [JSON.stringify({ Ref: ids('smsAws').function })]: arnOf(smsQueueId) };
+    const consumers = {
+      [JSON.stringify({ Ref: ids('classifier').function })]: arnOf(queueId),
+      [JSON.stringify({ Ref: ids('smsAws').function })]: arnOf(smsQueueId),
+      [JSON.stringify({ Ref: ids('scan').function })]: arnOf(scanQueueId),
+    };
+    assert.equal(mappings.length, 3);
     for (const mapping of mappings) {
       assert.ok(JSON.stringify(mapping.FunctionName) in consumers, `${JSON.stringify(mapping.FunctionName)} consumes ${JSON.stringify(mapping.EventSourceArn)}`);
       assert.deepEqual(producer(mapping.EventSourceArn), consumers[JSON.stringify(mapping.FunctionName)]);
@@ -291,10 +369,11 @@ describe('queue consumer', () => {
     for (const mapping of mappings) {
       assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(deadLetterQueueId));
       assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(smsDeadLetterQueueId));
+      assert.notDeepEqual(producer(mapping.EventSourceArn), arnOf(scanDeadLetterQueueId));
     }
   });
 
-  for (const [consumerName, consumedQueueId] of [['classifier', queueId], ['smsAws', smsQueueId]] as const) {
+  for (const [consumerName, consumedQueueId] of [['classifier', queueId], ['smsAws', smsQueueId], ['scan', scanQueueId]] as const) {
     it(`hides a received message at least six times as long as the ${consumerName}'s timeout`, () => {
       const visibilityTimeout = propertiesOf(statefulTemplate, consumedQueueId).VisibilityTimeout as number;
       const consumerTimeout = functionProperties(consumerName).Timeout as number;
@@ -480,8 +559,20 @@ describe('alarms', () => {
     assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
   });
 
-  it('are the four queue alarms, each notifying the topic on alarm and when it clears, reading one-minute maxima', () => {
-    assert.equal(alarms.length, 4);
+  it('fires as soon as an upload notification is in the scan dead-letter queue, and when the oldest waits past the threshold', () => {
+    const deadLetter = alarmOn('ApproximateNumberOfMessagesVisible', scanDeadLetterQueueId);
+    assert.equal(deadLetter.Threshold, alarmThresholds.deadLetterMessages);
+    assert.match(String(deadLetter.AlarmDescription), /redrive/);
+    const backlog = alarmOn('ApproximateAgeOfOldestMessage', scanQueueId);
+    assert.equal(backlog.Threshold, alarmThresholds.oldestMessageAgeSeconds);
+    for (const alarm of [deadLetter, backlog]) {
+      assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+    }
+  });
+
+  it('are the six queue alarms, each notifying the topic on alarm and when it clears, reading one-minute maxima', () => {
+    assert.equal(alarms.length, 6);
     for (const alarm of alarms) {
       assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
       assert.deepEqual(alarm.OKActions, [{ Ref: topicId }]);
@@ -609,8 +700,15 @@ describe('web pages and console', () => {
   });
 
   it('sends a strict CSP with the pages, as the local stack does, plus HSTS, nosniff, no referrer and no framing with everything', () => {
-    const pages = headersPolicy(distribution.DefaultCacheBehavior);
-    assert.deepEqual(pages.ContentSecurityPolicy, { ContentSecurityPolicy: citizenPageSecurityPolicy, Override: true });
+    const pages = headersPolicy(distribution.DefaultCacheBehavior) as { ContentSecurityPolicy: { ContentSecurityPolicy: { 'Fn::Join': [string, unknown[]] }; Override: boolean } };
+    // The form's script posts files to the evidence bucket: its name is known at deploy time, rendered here for one account and region.
+    const deployed = rendered(resolved(pages.ContentSecurityPolicy.ContentSecurityPolicy) as { 'Fn::Join': [string, unknown[]] }, {
+      [evidenceBucketId]: 'tinbao-test-evidence-123456789012-ap-southeast-1',
+      'AWS::Region': 'ap-southeast-1',
+      'AWS::URLSuffix': 'amazonaws.com',
+    });
+    assert.equal(deployed, citizenPageSecurityPolicy(['https://tinbao-test-evidence-123456789012-ap-southeast-1.s3.ap-southeast-1.amazonaws.com']));
+    assert.equal(pages.ContentSecurityPolicy.Override, true);
     const consoleBehavior = behaviorFor(`${consolePath}*`);
     assert.ok(consoleBehavior, 'no behavior for the console');
     const consoleHeaders = headersPolicy(consoleBehavior);
@@ -631,7 +729,9 @@ describe('web pages and console', () => {
 
   it('lets pages run only their own scripts, and the console reach only its origin and the hosted sign-in', () => {
     const directives = (policy: string) => new Map(policy.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-    for (const policy of [citizenPageSecurityPolicy, consoleSecurityPolicy('https://tinbao-test.auth.ap-southeast-1.amazoncognito.com')]) {
+    const uploads = 'https://tinbao-test-evidence-123456789012-ap-southeast-1.s3.ap-southeast-1.amazonaws.com';
+    assert.deepEqual(directives(citizenPageSecurityPolicy([uploads])).get('connect-src'), ["'self'", uploads], 'the pages reach their origin and the evidence bucket only');
+    for (const policy of [citizenPageSecurityPolicy([uploads]), consoleSecurityPolicy('https://tinbao-test.auth.ap-southeast-1.amazoncognito.com')]) {
       const parsed = directives(policy);
       assert.deepEqual(parsed.get('default-src'), ["'none'"]);
       assert.deepEqual(parsed.get('script-src'), ["'self'"]);

@@ -72,9 +72,12 @@ describe('local-only routes', () => {
       tableName: stack.tableName,
       dynamoDbEndpoint: stack.dynamoDbEndpoint,
       sqsEndpoint: stack.sqsEndpoint,
+      evidenceBucketName: stack.evidenceBucketName,
+      s3Url: stack.s3Url,
       queues: {
         intake: { queueUrl: stack.queues.intakeQueueUrl, deadLetterQueueUrl: stack.queues.deadLetterQueueUrl },
         'sms-inbound': { queueUrl: stack.smsInbound.intakeQueueUrl, deadLetterQueueUrl: stack.smsInbound.deadLetterQueueUrl },
+        scan: { queueUrl: stack.queues.scan.intakeQueueUrl, deadLetterQueueUrl: stack.queues.scan.deadLetterQueueUrl },
       },
     });
   });
@@ -82,10 +85,14 @@ describe('local-only routes', () => {
   it('listen on 127.0.0.1 only, beside the API, on a port that is not the API’s', () => {
     const api = new URL(stack.apiUrl);
     const local = new URL(stack.localUrl);
+    // The S3 gateway, where browsers post evidence files, too.
+    const s3 = new URL(stack.s3Url);
     assert.equal(local.hostname, '127.0.0.1');
+    assert.equal(s3.hostname, '127.0.0.1');
     assert.notEqual(local.port, api.port);
+    assert.equal(new Set([api.port, local.port, s3.port]).size, 3);
     const sockets = listeningSocketsOf([process.pid]);
-    for (const url of [api, local]) {
+    for (const url of [api, local, s3]) {
       const listening = sockets.filter((socket) => socket.port === Number(url.port));
       assert.ok(listening.length > 0, `this process listens on ${url.href}`);
       assert.deepEqual(listening.filter((socket) => !isLoopback(socket.address)), [], `${url.href} is reachable from this machine only`);

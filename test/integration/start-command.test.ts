@@ -26,6 +26,8 @@ interface Started {
   readonly localUrl: string;
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
+  /** The S3 gateway, where browsers post evidence files. */
+  readonly s3Url: string;
   readonly output: () => string;
 }
 
@@ -43,7 +45,8 @@ async function start(args: string[], how: 'node' | 'npm' = 'node'): Promise<Star
     const localUrl = /Local only:\s+(http:\/\/\S+)/.exec(output)?.[1];
     const dynamoDbUrl = /DynamoDB Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
     const sqsUrl = /SQS \(fauxqs\):\s+(http:\/\/\S+)/.exec(output)?.[1];
-    return apiUrl && localUrl && dynamoDbUrl && sqsUrl ? { apiUrl, localUrl, dynamoDbUrl, sqsUrl } : undefined;
+    const s3Url = /Evidence uploads \(S3\):\s+(http:\/\/\S+)/.exec(output)?.[1];
+    return apiUrl && localUrl && dynamoDbUrl && sqsUrl && s3Url ? { apiUrl, localUrl, dynamoDbUrl, sqsUrl, s3Url } : undefined;
   }, 90_000, 'the start command to print its URLs');
   return { child, ...urls, output: () => output };
 }
@@ -115,7 +118,8 @@ describe('npm start', () => {
     // The API, the local-only server, DynamoDB Local and fauxqs, and anything else the stack listens on.
     const sockets = listeningSocketsOf(stack);
     assert.notEqual(portOf(running.localUrl), portOf(running.apiUrl));
-    for (const url of [running.apiUrl, running.localUrl, running.dynamoDbUrl, running.sqsUrl]) {
+    assert.equal(new Set([running.apiUrl, running.localUrl, running.s3Url].map(portOf)).size, 3, 'the S3 gateway has a port of its own');
+    for (const url of [running.apiUrl, running.localUrl, running.dynamoDbUrl, running.sqsUrl, running.s3Url]) {
       assert.ok(sockets.some((socket) => socket.port === portOf(url)), `something of the stack listens on ${url}`);
     }
     assert.deepEqual(
@@ -150,6 +154,7 @@ describe('npm start', () => {
   for (const [args, refusal] of [
     [['--port', 'eighty'], /--port must be a whole number/],
     [['--port', '3000', '--local-port', '3000'], /--local-port must be a whole number from 0 to 65535 other than --port/],
+    [['--port', '3000', '--s3-port', '3001'], /--s3-port must be a whole number from 0 to 65535 other than --port and --local-port/],
   ] as const) {
     it(`refuses ${args.join(' ')} with a usage message`, async () => {
       const child = spawn(process.execPath, ['infra/local/start.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,7 @@ import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
 import type { TipsterNotifier } from '../../shared/usecases/officers/tips.ts';
 import type { RateLimiter } from '../../shared/usecases/officers/citizen.ts';
-import { fixedClock, sequentialIds } from './fakes.ts';
+import { fixedClock, memoryAttachmentStore, sequentialIds } from './fakes.ts';
 
 /** Lets every other pending promise run first, as a network round trip would. */
 const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -280,6 +280,7 @@ export function tipWorld(options: { officers?: readonly Officer[]; notifyFails?:
   const clock = fixedClock('2026-11-25T03:00:00.000Z');
   return {
     tips: memoryTips(),
+    attachments: memoryAttachmentStore(),
     jurisdiction: jurisdiction(testPack),
     clock,
     ids: sequentialIds(),

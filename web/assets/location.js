@@ -1,6 +1,10 @@
 // "Use my current location" on the tip form: progressive enhancement only. Without JavaScript
 // (or without geolocation) the button stays hidden and the lat/lon inputs are typed by hand.
 // The messages come from the page itself (data-* attributes), in the page's language.
+// The form loads this one script, which brings the file picker that sends a tip with files
+// (attachments.js).
+import './attachments.js';
+
 const button = document.getElementById('use-location');
 const lat = document.getElementById('lat');
 const lon = document.getElementById('lon');

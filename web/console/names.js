@@ -1,7 +1,7 @@
 // The names of the API's codes in Vietnamese and English. The domain's tables (categories,
 // urgencies, statuses, channels, rejection and system reasons, routing methods, flags, audit
-// events) come from the deployment's config.json, which carries shared/labels.ts: the console
-// restates none of them. Only the console's own words (form fields) live here. Only plain text:
+// events, attachment statuses and quarantine reasons) come from the deployment's config.json,
+// which carries shared/labels.ts: the console restates none of them. Only the console's own words (form fields) live here. Only plain text:
 // every string is inserted with textContent, never parsed as HTML.
 
 export const statusNames = {};
@@ -14,6 +14,9 @@ export const routingNames = {};
 export const reasonNames = {};
 export const flagNames = {};
 export const eventNames = {};
+export const attachmentStatusNames = {};
+/** Why a file is quarantined; also the `reason` of an ATTACHMENT_QUARANTINED event. */
+export const quarantineReasonNames = {};
 
 /** config.json's `labels` table each exported table is filled from. */
 const tables = {
@@ -26,6 +29,8 @@ const tables = {
   reasons: reasonNames,
   flags: flagNames,
   events: eventNames,
+  attachmentStatuses: attachmentStatusNames,
+  quarantineReasons: quarantineReasonNames,
 };
 
 const isName = (entry) => entry !== null && typeof entry === 'object' && typeof entry.vi === 'string' && typeof entry.en === 'string';

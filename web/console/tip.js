@@ -3,6 +3,7 @@
 // and the audit trail. The tip's text and every other value from the server is set as text.
 
 import { api, errorContent } from './api.js';
+import { attachmentSection, attachmentsOf, quarantineReasonText } from './attachments.js';
 import { officer } from './auth.js';
 import { announce, definition, formatTime, h, show, timeElement } from './dom.js';
 import { queueHref, state, t, tipHref } from './state.js';
@@ -52,7 +53,7 @@ function actorName(actor) {
   return String(actor ?? '');
 }
 
-function eventItem(event, maps) {
+function eventItem(event, maps, fileNames) {
   const change = event.before || event.after ? `${snapshotText(event.before, maps) || '—'} → ${snapshotText(event.after, maps) || '—'}` : '';
   return h(
     'li',
@@ -60,8 +61,9 @@ function eventItem(event, maps) {
     h('p', { class: 'event-head' }, timeElement(event.at), ' · ', h('strong', { text: nameOf(eventNames, event.type, state.language) }), ' · ', actorName(event.actor), event.public ? h('span', { class: 'badge', text: t().public }) : null),
     change ? h('p', { class: 'event-change', text: change }) : null,
     event.reason !== undefined
-      ? h('p', { class: 'event-reason' }, `${event.type === 'CLASSIFIED' ? t().routedHow : t().reason}: `, reasonText(event, maps))
+      ? h('p', { class: 'event-reason' }, `${event.type === 'CLASSIFIED' ? t().routedHow : t().reason}: `, (event.type === 'ATTACHMENT_QUARANTINED' && quarantineReasonText(event.reason)) || reasonText(event, maps))
       : null,
+    event.attachmentId !== undefined ? h('p', { class: 'event-file', text: `${t().attachmentsTitle}: ${fileNames.get(event.attachmentId) ?? event.attachmentId}` }) : null,
     event.text !== undefined ? h('p', { class: 'event-text', text: event.text }) : null,
   );
 }
@@ -171,6 +173,8 @@ function renderTipDetail(detail, { maps, officers }, stale, { message, focus = t
   if (stale()) return;
   const tip = detail.tip;
   const events = Array.isArray(detail.events) ? detail.events : [];
+  const attachments = attachmentsOf(detail);
+  const fileNames = new Map(attachments.map((attachment) => [attachment.id, String(attachment.fileName ?? attachment.id)]));
   const path = `/tips/${encodeURIComponent(tip.id)}`;
   /** Runs an action and shows the tip as the server now has it. */
   const act = async (suffix, body, done = t().done) => {
@@ -192,13 +196,14 @@ function renderTipDetail(detail, { maps, officers }, stale, { message, focus = t
     facts(tip, maps, routeTo),
     h('h2', { text: t().tipText }),
     h('p', { class: 'tip-text', id: 'tip-text', lang: tip.language === 'en' ? 'en' : 'vi', text: tip.text }),
+    attachmentSection(tip, attachments),
     h('h2', { text: t().actionsTitle }),
     h('div', { class: 'actions' }, actions),
     h('h2', { text: t().conversationTitle }),
     tip.awaitingReply ? h('p', { class: 'hint' }, awaitingMarker(), ' ', t().awaitingReplyHint) : null,
     conversationList(events),
     h('h2', { text: t().auditTitle }),
-    h('ol', { class: 'audit', id: 'audit' }, events.map((event) => eventItem(event, maps))),
+    h('ol', { class: 'audit', id: 'audit' }, events.map((event) => eventItem(event, maps, fileNames))),
   );
   show(view, title, { focus });
   if (message) announce(message, { seen: false });

@@ -34,6 +34,14 @@ header form.switch{display:inline}header form.switch button{width:auto;margin:0;
 .messages .who{font-weight:700;margin:0}.messages .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0}
 .messages time{color:var(--muted);font-size:.85rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .25rem}
+input[type=file]{padding:.4rem}
+.files,.uploads{list-style:none;padding:0;margin:.5rem 0}
+.files li{overflow-wrap:anywhere}
+.uploads li{border:2px solid var(--line);border-radius:6px;padding:.5rem .75rem;margin:.6rem 0}
+.uploads li.failed{border-color:var(--accent)}.uploads li.done{border-color:#1d6b2f}
+.uploads label{margin:0;overflow-wrap:anywhere}.uploads progress{display:block;width:100%;height:1.2rem;margin:.3rem 0}
+.uploads .upload-status{margin:.2rem 0}.uploads li.failed .upload-status{color:var(--accent);font-weight:600}
+button[disabled]{opacity:.6;cursor:progress}
 `;
 
 export function prefix(language: Language): string {

@@ -2,10 +2,16 @@
  * The citizen pages' words in Vietnamese and English. Every page takes its strings from here;
  * field names and refusal reasons come from shared/i18n.ts, like the JSON answers'.
  */
-import type { Language } from '../../../shared/i18n.ts';
+import { attachmentLimits } from '../../../shared/attachments/attachment.ts';
+import { attachmentTypeNames, type Language } from '../../../shared/i18n.ts';
 import { tipTextLimits } from '../../../shared/tip/submission.ts';
 import type { TipStatusView } from '../../../shared/usecases/get-tip-status.ts';
 import { tipsterMessageLimits } from '../../../shared/usecases/officers/citizen.ts';
+
+/** The size limit as a citizen reads it (25 MB is 25,000,000 bytes). */
+const maxMegabytes = attachmentLimits.maxBytes / 1_000_000;
+/** The types the form takes, by the names people know them by. */
+const typeList = Object.values(attachmentTypeNames).join(', ');
 
 export const text = {
   vi: {
@@ -71,6 +77,29 @@ export const text = {
     backToStatus: 'Xem tình trạng và trao đổi',
     closedNote: 'Tin báo đã đóng nên không nhận thêm tin nhắn.',
     pendingNote: 'Khi tin báo đã được chuyển đến đơn vị phụ trách, bạn có thể gửi thêm tin nhắn tại đây.',
+    filesLabel: 'Ảnh, video hoặc tài liệu (không bắt buộc)',
+    filesHint: `Tối đa ${attachmentLimits.maxFiles} tệp, mỗi tệp đến ${maxMegabytes} MB: ${typeList}. Ảnh chụp bằng điện thoại thường ghi kèm nơi chụp; công an dùng thông tin đó để chuyển tin báo đến đúng nơi.`,
+    filesNeedScript: 'Muốn gửi kèm ảnh, video hoặc tài liệu, hãy bật JavaScript trên trình duyệt. Không bật JavaScript bạn vẫn gửi được tin báo.',
+    fileChosen: (count: string) => `Đã chọn ${count} tệp:`,
+    clearFiles: 'Bỏ các tệp đã chọn',
+    sending: 'Đang gửi tin báo…',
+    sendNetworkError: 'Không kết nối được máy chủ. Tin báo chưa được gửi; hãy kiểm tra mạng rồi gửi lại.',
+    sendFailed: 'Chưa gửi được tin báo. Vui lòng thử lại sau ít phút.',
+    keepHintInPlace: 'Ghi ra giấy, lưu thành tệp hoặc in trang này rồi cất kỹ. Vì an toàn, mã bí mật không hiện lại khi bạn rời hoặc tải lại trang này.',
+    uploadsTitle: 'Tệp đính kèm',
+    uploadWaiting: 'Đang chờ gửi',
+    uploadProgress: (percent: string) => `Đang gửi… ${percent}%`,
+    uploadDone: 'Đã gửi xong',
+    uploadFailed: (reason: string) => `Không gửi được: ${reason}`,
+    uploadTooLarge: `tệp lớn hơn ${maxMegabytes} MB.`,
+    uploadExpired: 'đã quá thời hạn gửi tệp cho tin báo này.',
+    uploadRefused: (code: string) => `nơi lưu trữ từ chối tệp (${code}).`,
+    uploadServerError: 'nơi lưu trữ đang gặp sự cố; hãy thử gửi lại.',
+    uploadNetworkError: 'mất kết nối mạng; hãy thử gửi lại.',
+    uploadNotOpened: 'hệ thống không mở chỗ nhận tệp này.',
+    uploadRetry: 'Gửi lại',
+    uploadsDone: (done: string, total: string) => `Đã gửi xong ${done}/${total} tệp.`,
+    uploadsSomeFailed: (failed: string) => `${failed} tệp chưa gửi được. Tin báo của bạn vẫn được ghi nhận; bạn có thể gửi lại tệp, hoặc kể thêm trong phần trao đổi ở trang tra cứu.`,
   },
   en: {
     site: 'Crime tips – Ho Chi Minh City Police',
@@ -135,10 +164,31 @@ export const text = {
     backToStatus: 'See the status and messages',
     closedNote: 'This tip is closed and takes no more messages.',
     pendingNote: 'Once the tip has reached the responsible unit you can send more messages here.',
+    filesLabel: 'Photos, videos or documents (optional)',
+    filesHint: `Up to ${attachmentLimits.maxFiles} files, ${maxMegabytes} MB each: ${typeList}. Phone photos often record where they were taken; the police use that to send your tip to the right place.`,
+    filesNeedScript: 'To attach photos, videos or documents, turn on JavaScript in your browser. Without it you can still send your tip.',
+    fileChosen: (count: string) => `Files chosen (${count}):`,
+    clearFiles: 'Remove the chosen files',
+    sending: 'Sending your tip…',
+    sendNetworkError: 'Could not reach the server. Your tip was not sent; check your connection and send again.',
+    sendFailed: 'Your tip could not be sent. Please try again in a few minutes.',
+    keepHintInPlace: 'Write them down, save them as a file or print this page, and keep them safe. For your safety the secret is not shown again once you leave or reload this page.',
+    uploadsTitle: 'Attachments',
+    uploadWaiting: 'Waiting to send',
+    uploadProgress: (percent: string) => `Sending… ${percent}%`,
+    uploadDone: 'Sent',
+    uploadFailed: (reason: string) => `Not sent: ${reason}`,
+    uploadTooLarge: `the file is larger than ${maxMegabytes} MB.`,
+    uploadExpired: 'the time for sending files with this tip has passed.',
+    uploadRefused: (code: string) => `the storage refused the file (${code}).`,
+    uploadServerError: 'the storage has a problem; try sending it again.',
+    uploadNetworkError: 'the connection was lost; try sending it again.',
+    uploadNotOpened: 'the system opened no place for this file.',
+    uploadRetry: 'Send again',
+    uploadsDone: (done: string, total: string) => `Files sent: ${done} of ${total}.`,
+    uploadsSomeFailed: (failed: string) => `Files not sent: ${failed}. Your tip is recorded; you can send a file again, or tell the police more in the messages on the status page.`,
   },
 } as const;
-
-
 
 /** Statuses in words a tipster understands. */
 export const statusNames: Record<TipStatusView['status'], Record<Language, string>> = {

@@ -1,4 +1,5 @@
 /** The citizen's tip form, its answer when something is wrong, and the receipt with the codes. */
+import { attachmentContentTypes, attachmentLimits, attachmentTypes } from '../../../shared/attachments/attachment.ts';
 import { categories } from '../../../shared/classification/types.ts';
 import type { FieldIssue } from '../../../shared/errors.ts';
 import { describeFieldReason, fieldLabels, type Language } from '../../../shared/i18n.ts';
@@ -60,6 +61,63 @@ function fieldError(language: Language, issues: readonly FieldIssue[], field: st
   return { html: `<p class="field-error" id="${field}-error">${escapeHtml(reasons)}</p>`, describedBy: ` ${field}-error` };
 }
 
+/** What the file picker accepts: the allowed types and their extensions (a phone's picker may know only one of them). */
+const acceptedFiles = attachmentContentTypes.flatMap((type) => [type, ...attachmentTypes[type].extensions.map((extension) => `.${extension}`)]).join(',');
+
+/**
+ * The file picker, shown only by the form's script (web/assets/attachments.js): with files chosen
+ * it sends the tip as JSON, then each file straight to the evidence bucket. Without JavaScript (or
+ * in a browser too old for the script) it stays hidden and the form, a plain form post, says how
+ * to attach files; the script hides that sentence, so it shows exactly when the picker does not.
+ * The script's words and limits come from here, in the page's language, as data attributes
+ * (never an inline script). The refusals it finds before sending are the API's own words.
+ */
+function attachmentPicker(language: Language): string {
+  const t = text[language];
+  const words = {
+    tooMany: describeFieldReason('tooManyFiles', language, attachmentLimits.maxFiles),
+    tooLarge: describeFieldReason('fileTooLarge', language, undefined, '{file}'),
+    notAllowed: describeFieldReason('fileTypeNotAllowed', language, undefined, '{file}'),
+    empty: describeFieldReason('emptyFile', language, undefined, '{file}'),
+    chosen: t.fileChosen('{count}'),
+    clearFiles: t.clearFiles,
+    errorIntro: t.errorIntro,
+    sending: t.sending,
+    sendNetworkError: t.sendNetworkError,
+    sendFailed: t.sendFailed,
+    acceptedTitle: t.acceptedTitle,
+    uploadsTitle: t.uploadsTitle,
+    uploadWaiting: t.uploadWaiting,
+    uploadProgress: t.uploadProgress('{percent}'),
+    uploadDone: t.uploadDone,
+    uploadFailed: t.uploadFailed('{reason}'),
+    uploadTooLarge: t.uploadTooLarge,
+    uploadExpired: t.uploadExpired,
+    uploadRefused: t.uploadRefused('{code}'),
+    uploadServerError: t.uploadServerError,
+    uploadNetworkError: t.uploadNetworkError,
+    uploadNotOpened: t.uploadNotOpened,
+    uploadRetry: t.uploadRetry,
+    uploadsDone: t.uploadsDone('{done}', '{total}'),
+    uploadsSomeFailed: t.uploadsSomeFailed('{failed}'),
+  };
+  const labels = Object.fromEntries(Object.entries(fieldLabels).map(([field, label]) => [field, label[language]]));
+  const data = [
+    `data-max-files="${attachmentLimits.maxFiles}"`,
+    `data-max-bytes="${attachmentLimits.maxBytes}"`,
+    `data-types="${escapeHtml(JSON.stringify(Object.fromEntries(attachmentContentTypes.map((type) => [type, attachmentTypes[type].extensions]))))}"`,
+    `data-words="${escapeHtml(JSON.stringify(words))}"`,
+    `data-labels="${escapeHtml(JSON.stringify(labels))}"`,
+  ].join(' ');
+  return `<div id="attachments" hidden ${data}>
+<label for="files">${escapeHtml(t.filesLabel)}</label>
+<p class="hint" id="files-hint">${escapeHtml(t.filesHint)}</p>
+<input type="file" id="files" multiple accept="${escapeHtml(acceptedFiles)}" aria-describedby="files-hint files-status">
+<div id="files-status" aria-live="polite"></div>
+</div>
+<p class="hint" id="files-need-script">${escapeHtml(t.filesNeedScript)}</p>`;
+}
+
 /**
  * The citizen's tip form for a deployment's map. It works without JavaScript: a plain form POST
  * to /tips. Given a refused submission, it is the same form with what was typed kept and each
@@ -79,8 +137,8 @@ export function tipFormPage(language: Language, jurisdiction: Pick<Jurisdiction,
   return layout(
     language,
     title,
-    `<h1>${escapeHtml(t.formTitle)}</h1>${issues.length > 0 ? issueList(language, issues) : `<p>${escapeHtml(t.formIntro)}</p>`}
-<form method="post" action="/tips" accept-charset="utf-8">
+    `<div id="tip-form-view"><h1>${escapeHtml(t.formTitle)}</h1>${issues.length > 0 ? issueList(language, issues) : `<p id="form-intro">${escapeHtml(t.formIntro)}</p>`}
+<form method="post" action="/tips" accept-charset="utf-8" id="tip-form">
 <input type="hidden" name="language" value="${language}">
 <input type="hidden" name="formToken" id="form-token"${value('formToken')}>
 <label for="text">${label('text')}</label>
@@ -96,14 +154,17 @@ export function tipFormPage(language: Language, jurisdiction: Pick<Jurisdiction,
 <button type="button" class="secondary" id="use-location" hidden data-locating="${escapeHtml(t.locating)}" data-located="${escapeHtml(t.located)}" data-denied="${escapeHtml(t.locationDenied)}" data-failed="${escapeHtml(t.locationFailed)}">${escapeHtml(t.useLocation)}</button>
 <p class="hint" id="location-status" role="status" aria-live="polite"></p>
 </fieldset>
+${attachmentPicker(language)}
 <label><input type="checkbox" name="contactOptIn" value="on"${values.contactOptIn ? ' checked' : ''}>${escapeHtml(t.contactConsent)}</label>
 <label for="contact">${label('contact')}</label>
 <p class="hint" id="contact-hint">${escapeHtml(t.contactHint)}</p>${error('contact').html}
 <input id="contact" name="contact" maxlength="${contactMaxLength}" autocomplete="off" aria-describedby="contact-hint${error('contact').describedBy}"${value('contact')}>
-<button type="submit">${escapeHtml(t.submit)}</button>
+<button type="submit" id="submit-tip">${escapeHtml(t.submit)}</button>
 </form>
-<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a></nav>`,
-    // Fills lat/lon from navigator.geolocation and draws the form's one-time token; the page works without it.
+<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a></nav></div>
+<template id="receipt-template">${receiptBody(language, { trackingCode: '', secret: '', receivedAt: '' }, 'inPlace')}</template>`,
+    // Fills lat/lon from navigator.geolocation, draws the form's one-time token and (attachments.js,
+    // which it loads) sends a tip with files; the page works without it.
     { script: 'location.js' },
   );
 }
@@ -123,25 +184,39 @@ export const receiptPath = '/tips/receipt';
  * them (copy, save as a file, print). Reloading it shows it again; it never sends the tip again.
  */
 export function tipReceiptPage(language: Language, receipt: TipReceipt): string {
+  return layout(language, text[language].acceptedTitle, receiptBody(language, receipt, 'page'), {
+    script: 'receipt.js',
+    switchLanguage: { href: receiptQuery(otherLanguage(language)) },
+  });
+}
+
+/** The receipt page's own address, in a language, as a page or as the text file. */
+const receiptQuery = (language: Language, format?: string) => `${receiptPath}?lang=${language}${format ? `&format=${format}` : ''}`;
+
+/**
+ * The receipt's markup: on its page (`page`), or as the tip form's template that the form's
+ * script fills in place after sending a tip with files (`inPlace`): there the codes are not kept
+ * in a cookie, so the hint says they are not shown again, and the file to save is made by the
+ * script from the words on the save link.
+ */
+function receiptBody(language: Language, receipt: TipReceipt, variant: 'page' | 'inPlace'): string {
   const t = text[language];
-  const query = (lang: Language, format?: string) => `${receiptPath}?lang=${lang}${format ? `&format=${format}` : ''}`;
-  return layout(
-    language,
-    t.acceptedTitle,
-    `<h1>${escapeHtml(t.acceptedTitle)}</h1><p>${escapeHtml(t.acceptedIntro)}</p>
+  const save =
+    variant === 'page'
+      ? `href="${escapeHtml(receiptQuery(language, 'text'))}" download`
+      : `href="#" download hidden data-file-title="${escapeHtml(t.receiptFileTitle)}" data-file-hint="${escapeHtml(t.receiptFileHint)}" data-code-label="${escapeHtml(t.codeLabel)}" data-secret-label="${escapeHtml(t.secretLabel)}" data-received-label="${escapeHtml(t.receivedAtLabel)}"`;
+  return `<h1 tabindex="-1">${escapeHtml(t.acceptedTitle)}</h1><p>${escapeHtml(t.acceptedIntro)}</p>
 <p>${escapeHtml(t.codeLabel)}:<br><span class="code" id="tracking-code">${escapeHtml(receipt.trackingCode)}</span></p>
 <p>${escapeHtml(t.secretLabel)}:<br><span class="code" id="secret">${escapeHtml(receipt.secret)}</span></p>
-<p class="hint">${escapeHtml(t.receivedAtLabel)}: <time datetime="${escapeHtml(receipt.receivedAt)}">${escapeHtml(formatTime(receipt.receivedAt, language))}</time></p>
-<p class="hint">${escapeHtml(t.keepHint)}</p>
+<p class="hint">${escapeHtml(t.receivedAtLabel)}: <time id="received-at" datetime="${escapeHtml(receipt.receivedAt)}">${escapeHtml(formatTime(receipt.receivedAt, language))}</time></p>
+<p class="hint">${escapeHtml(variant === 'page' ? t.keepHint : t.keepHintInPlace)}</p>
 <div class="actions">
 <button type="button" class="secondary" id="copy-codes" hidden data-copied="${escapeHtml(t.copied)}" data-failed="${escapeHtml(t.copyFailed)}">${escapeHtml(t.copyCodes)}</button>
-<a class="no-print" href="${escapeHtml(query(language, 'text'))}" download id="save-codes">${escapeHtml(t.saveCodes)}</a>
+<a class="no-print" ${save} id="save-codes">${escapeHtml(t.saveCodes)}</a>
 <button type="button" class="secondary" id="print-codes" hidden>${escapeHtml(t.printCodes)}</button>
 </div>
-<p class="hint" id="copy-status" role="status" aria-live="polite"></p>
-<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a><a href="${prefix(language)}/">${escapeHtml(t.newTip)}</a></nav>`,
-    { script: 'receipt.js', switchLanguage: { href: query(otherLanguage(language)) } },
-  );
+<p class="hint" id="copy-status" role="status" aria-live="polite"></p>${variant === 'inPlace' ? '\n<div id="uploads"></div>' : ''}
+<nav><a href="${prefix(language)}/status">${escapeHtml(t.statusLink)}</a><a href="${prefix(language)}/">${escapeHtml(t.newTip)}</a></nav>`;
 }
 
 /** The receipt as a text file to save. */

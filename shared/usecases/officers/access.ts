@@ -8,6 +8,7 @@
  * they may see but an action their role does not allow is a 403.
  */
 import * as z from 'zod';
+import type { AttachmentStore } from '../../attachments/ports.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { FieldReason } from '../../i18n.ts';
 import type { Jurisdiction } from '../../jurisdictions/index.ts';
@@ -20,6 +21,8 @@ import { actionWords, errorText, type ActionWord } from '../../messages.ts';
 /** What the reading use cases need. */
 export interface TipReadDependencies {
   readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue'>;
+  /** A tip's attachments, for its detail view. */
+  readonly attachments: Pick<AttachmentStore, 'list'>;
   readonly clock: Clock;
   /** The deployment's pack: its units are the queues. */
   readonly jurisdiction: Jurisdiction;
@@ -133,12 +136,20 @@ export async function appendEvent(
 
 /**
  * Writes a change built from the tip as last read. On a lost race the tip is read again (and
- * checked again by `reload`, which throws to refuse) and the change built again from it.
+ * checked again by `reload`, which throws to refuse) and the change built again from it. A
+ * build that answers undefined finds nothing left to change (another writer made the same
+ * change first): the tip is answered as it is.
  */
-export async function retryingChange(tips: Pick<TipRepository, 'update'>, first: Tip, build: (tip: Tip) => TipChange, reload: () => Promise<Tip>): Promise<Tip> {
+export async function retryingChange(
+  tips: Pick<TipRepository, 'update'>,
+  first: Tip,
+  build: (tip: Tip) => TipChange | undefined,
+  reload: () => Promise<Tip>,
+): Promise<Tip> {
   let tip = first;
   for (let attempt = 1; ; attempt += 1) {
     const change = build(tip);
+    if (change === undefined) return tip;
     try {
       await tips.update(change);
       return change.after;

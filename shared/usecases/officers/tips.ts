@@ -5,6 +5,7 @@
  * officer's rights itself: a gateway authoriser in front is a second fence, not the only one.
  */
 import * as z from 'zod';
+import { attachmentView } from '../../attachments/attachment.ts';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
 import { cityDeskQueue } from '../../jurisdictions/index.ts';
 import { officerGroups, type Officer, type TipEvent } from '../../officers/model.ts';
@@ -100,11 +101,12 @@ export async function listQueueOfficers(officer: Officer, input: unknown, deps: 
   return { queue, officers: usernames.map((username) => ({ username })) };
 }
 
-/** A tip in full with its whole audit trail, oldest first, for an officer who may see it. */
+/** A tip in full with its whole audit trail, oldest first, and its attachments, for an officer who may see it. */
 export async function getTip(officer: Officer, tipId: string, deps: TipReadDependencies): Promise<TipDetailView> {
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
-  const events = await deps.tips.events(tip.id);
-  return { tip: toTipView(tip, deps.clock.now()), events: oldestFirst(events).map(toEventView) };
+  const [events, attachments] = await Promise.all([deps.tips.events(tip.id), deps.attachments.list(tip.id)]);
+  const now = deps.clock.now();
+  return { tip: toTipView(tip, now), events: oldestFirst(events).map(toEventView), attachments: attachments.map((attachment) => attachmentView(attachment, now)) };
 }
 
 /** How long a note may be, in code points. */

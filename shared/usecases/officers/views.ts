@@ -2,6 +2,7 @@
  * The JSON shapes officers get. Every field is picked by name, never spread from the stored tip,
  * so nothing added to the tip later (a sender's pseudonym, a sealed number) can leak by accident.
  */
+import type { AttachmentView } from '../../attachments/attachment.ts';
 import type { Category, OtherGeneration, RoutingCandidate, RoutingDecision, RoutingEvidence, Urgency } from '../../classification/types.ts';
 import type { Language } from '../../i18n.ts';
 import type { DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
@@ -92,14 +93,17 @@ export interface EventView {
   readonly after?: TipSnapshot;
   readonly reason?: string;
   readonly text?: string;
+  /** For attachment events: which file of the tip. */
+  readonly attachmentId?: string;
   /** Whether the tipster sees it on the status page (officer replies and tipster messages). */
   readonly public: boolean;
 }
 
-/** A tip and its whole audit trail, oldest first. */
+/** A tip, its whole audit trail, oldest first, and its attachments in the order they were sent. */
 export interface TipDetailView {
   readonly tip: TipView;
   readonly events: readonly EventView[];
+  readonly attachments: readonly AttachmentView[];
 }
 
 function excerpt(text: string): string {
@@ -142,7 +146,7 @@ function evidenceView(evidence: RoutingEvidence | null): RoutingEvidence | null 
     case 'code':
       return { kind: 'code', code: evidence.code };
     case 'point':
-      return { kind: 'point', lat: evidence.lat, lon: evidence.lon };
+      return { kind: 'point', lat: evidence.lat, lon: evidence.lon, ...(evidence.source === 'photo' && { source: 'photo' as const }) };
     case 'text':
       return { kind: 'text', span: evidence.span, start: evidence.start, end: evidence.end };
   }
@@ -226,6 +230,7 @@ export function toEventView(event: TipEvent): EventView {
     ...(event.after ? { after: snapshotView(event.after) } : {}),
     ...(event.reason !== undefined ? { reason: event.reason } : {}),
     ...(event.text !== undefined ? { text: event.text } : {}),
+    ...(event.attachmentId !== undefined ? { attachmentId: event.attachmentId } : {}),
     public: isPublicEvent(event),
   };
 }
