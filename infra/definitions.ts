@@ -292,6 +292,8 @@ export const environmentNames = {
   evidenceBucketName: 'EVIDENCE_BUCKET_NAME',
   /** Cloud: the KMS key that encrypts originals and quarantined files; only the evidence role may decrypt. */
   evidenceKeyArn: 'EVIDENCE_KEY_ARN',
+  /** The attachment scan queue, where the Twilio webhook asks for a message's MMS media to be fetched. */
+  attachmentScanQueueUrl: 'ATTACHMENT_SCAN_QUEUE_URL',
 } as const;
 
 /** Alarm thresholds shared by the CDK app and the docs. */

@@ -226,7 +226,8 @@ export class StatelessStack extends Stack {
         [environmentNames.smsGatewaySecretArn]: smsGatewaySecret.secretArn,
         ...(smsGatewayOutboundUrl !== undefined && { [environmentNames.smsGatewayOutboundUrl]: smsGatewayOutboundUrl }),
       },
-      smsTwilio: { ...sms, [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn },
+      // Twilio's MMS media: the webhook asks the scan, through its queue, to fetch each file into its slot.
+      smsTwilio: { ...sms, [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn, [environmentNames.attachmentScanQueueUrl]: attachmentScanQueue.queueUrl },
       smsAws: {
         ...sms,
         ...(smsOriginationIdentity !== undefined && { [environmentNames.smsOriginationIdentity]: smsOriginationIdentity }),
@@ -246,7 +247,14 @@ export class StatelessStack extends Stack {
         ...(twilioAccountSid !== undefined && { [environmentNames.twilioAccountSid]: twilioAccountSid }),
         ...(twilioFromNumber !== undefined && { [environmentNames.twilioFromNumber]: twilioFromNumber }),
       },
-      scan: { ...common, ...evidence, [environmentNames.evidenceKeyArn]: evidenceKey.keyArn },
+      scan: {
+        ...common,
+        ...evidence,
+        [environmentNames.evidenceKeyArn]: evidenceKey.keyArn,
+        // MMS media is fetched from Twilio with the account's credentials, when the deployment names the account.
+        [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn,
+        ...(twilioAccountSid !== undefined && { [environmentNames.twilioAccountSid]: twilioAccountSid }),
+      },
     };
     // Only the scan ships a native package (sharp, built for Lambda's arm64) beside its bundle.
     const bundling: Partial<Record<FunctionName, typeof sharpBundling>> = { scan: sharpBundling };

@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, typ
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { attachmentLimits } from '../../shared/attachments/attachment.ts';
 import type { EvidenceStorage } from '../../shared/attachments/ports.ts';
+import type { IncomingWriter } from '../../shared/usecases/fetch-media.ts';
 
 /** Where the evidence bucket is and which key seals originals (absent locally: no KMS there). */
 export interface EvidenceStorageSettings {
@@ -31,7 +32,7 @@ const isMissing = (error: unknown): boolean => {
  * evidence key, which only the evidence handler role may decrypt; clean copies under the
  * bucket's default key, which the officers function may use to presign a link.
  */
-export function createS3EvidenceStorage(client: S3Client, settings: EvidenceStorageSettings): EvidenceStorage {
+export function createS3EvidenceStorage(client: S3Client, settings: EvidenceStorageSettings): EvidenceStorage & IncomingWriter {
   const { bucket, evidenceKeyArn } = settings;
   const now = settings.now ?? (() => new Date());
   return {
@@ -66,6 +67,10 @@ export function createS3EvidenceStorage(client: S3Client, settings: EvidenceStor
       );
     },
     async putClean(key, bytes, contentType) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+    },
+    async putIncoming(key, bytes, contentType) {
+      // An MMS file fetched into its slot: the bucket's notification starts its scan, as for a browser's upload.
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
     },
     async deleteIncoming(key) {

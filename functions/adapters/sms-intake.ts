@@ -8,6 +8,7 @@ import type { InboundSms } from '../../shared/sms/inbound.ts';
 import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
 import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { receiveSms, type SmsOutcome } from '../../shared/usecases/receive-sms.ts';
+import { createDynamoAttachmentStore } from './dynamo-attachment-store.ts';
 import { createDynamoSmsSenderStore, createDynamoTipConversation } from './dynamo-sms-store.ts';
 import { createDocumentClient } from './dynamo-tip-items.ts';
 import { createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
@@ -17,6 +18,7 @@ import { createPhoneVault } from './phone-vault.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from './runtime.ts';
 import { sqsClient } from './sqs-client.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
+import { createSqsMediaFetcher } from './sqs-media-fetcher.ts';
 import { createSqsTipQueue } from './sqs-tip-queue.ts';
 import { lazyTextReader } from './text-reader.ts';
 
@@ -42,6 +44,10 @@ const environmentShape = {
   SMS_FOLLOW_UP_WINDOW_MINUTES: z.coerce.number().int().positive(),
   SMS_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive(),
   SMS_IDEMPOTENCY_SECONDS: z.coerce.number().int().positive(),
+  /** Where MMS media fetches go (the attachment scan queue); a channel with MMS needs it. */
+  ATTACHMENT_SCAN_QUEUE_URL: z.url().optional(),
+  /** Local stack only: the fake provider, whose origin serves its MMS media. */
+  SMS_LOCAL_FAKE_OUTBOUND_URL: z.url().optional(),
 };
 
 /** The SMS functions' shared environment, read once at cold start. */
@@ -52,7 +58,7 @@ export const smsEnvironment = readEnvironment(environmentShape);
  * provider retrying a message 600 times gets one acknowledgement; channels that answer inline
  * (Twilio's TwiML) pass no outbox and read the reply from the result.
  */
-export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<SmsIntake> {
+export async function createSmsIntake(outbox: SmsOutbox | undefined, options: { readonly media?: boolean } = {}): Promise<SmsIntake> {
   const environment = smsEnvironment;
   const pepper = await loadTrackingPepper(environment);
   // A key of its own for phone pseudonyms, derived from the pepper so there is one secret to guard.
@@ -74,6 +80,14 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined): Promise<Sm
     ids: ulidGenerator,
     retentionDays: environment.TIP_RETENTION_DAYS,
     settings: { followUpWindowMinutes: environment.SMS_FOLLOW_UP_WINDOW_MINUTES, rateLimitPerHour: environment.SMS_RATE_LIMIT_PER_HOUR },
+    // MMS media (Twilio): slots on the tip, and fetches for the scan to make.
+    ...(options.media && environment.ATTACHMENT_SCAN_QUEUE_URL && {
+      attachments: { store: createDynamoAttachmentStore(documents, environment.TABLE_NAME) },
+      media: {
+        fetcher: createSqsMediaFetcher(sqsClient, environment.ATTACHMENT_SCAN_QUEUE_URL),
+        extraOrigins: environment.SMS_LOCAL_FAKE_OUTBOUND_URL ? [new URL(environment.SMS_LOCAL_FAKE_OUTBOUND_URL).origin] : [],
+      },
+    }),
   };
 
   const config = new IdempotencyConfig({ eventKeyJmesPath: '[provider, messageId]', expiresAfterSeconds: environment.SMS_IDEMPOTENCY_SECONDS });

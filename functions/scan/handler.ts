@@ -6,25 +6,46 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { systemClock } from '../../shared/ports.ts';
+import type { MediaFetch } from '../../shared/attachments/media.ts';
 import { scanUpload } from '../../shared/usecases/attachments.ts';
+import { fetchMedia, type MediaSource } from '../../shared/usecases/fetch-media.ts';
+import { loadChannelSecret } from '../adapters/channel-secret.ts';
 import { createAttachmentCleaner } from '../adapters/attachment-cleaner.ts';
 import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { createFileTypeDetector } from '../adapters/file-type-detector.ts';
+import { createMediaSource } from '../adapters/media-source.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
 import { s3Client } from '../adapters/s3-client.ts';
 import { createS3EvidenceStorage } from '../adapters/s3-evidence-storage.ts';
+import { mediaFetchMessageKey } from '../adapters/sqs-media-fetcher.ts';
 import { UnreadableMessageError } from '../adapters/unreadable-message.ts';
 
 const environment = readEnvironment({
   ...commonEnvironment,
   EVIDENCE_BUCKET_NAME: z.string().min(1),
   EVIDENCE_KEY_ARN: z.string().startsWith('arn:').optional(),
+  /** The Twilio account whose MMS media the scan fetches (its auth token signs the downloads). */
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/).optional(),
+  /** Local stack only: the fake provider, whose origin serves its MMS media. */
+  SMS_LOCAL_FAKE_OUTBOUND_URL: z.url().optional(),
 });
 const documents = createDocumentClient(dynamoDbClient);
 const pack = environment.JURISDICTION_PACK.id;
+
+/** Twilio's credentials are read on the first MMS to fetch, not at every cold start. */
+let mediaSourceLoading: Promise<MediaSource> | undefined;
+async function loadMediaSource(): Promise<MediaSource> {
+  const accountSid = environment.TWILIO_ACCOUNT_SID;
+  if (!accountSid) return createMediaSource(undefined);
+  const authToken = await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' });
+  return createMediaSource({ accountSid, authToken });
+}
+const mediaSource: MediaSource = {
+  download: async (request, maxBytes) => (await (mediaSourceLoading ??= loadMediaSource())).download(request, maxBytes),
+};
 
 const dependencies = {
   store: createDynamoAttachmentStore(documents, environment.TABLE_NAME),
@@ -54,6 +75,31 @@ const s3NotificationSchema = z.object({
   ),
 });
 
+/** An MMS media item to fetch into its slot (functions/adapters/sqs-media-fetcher.ts). */
+const mediaFetchSchema = z.object({
+  [mediaFetchMessageKey]: z.object({
+    provider: z.literal('twilio'),
+    tipId: z.string().min(1),
+    attachmentId: z.string().min(1),
+    url: z.url(),
+    contentType: z.string(),
+  }),
+});
+
+const mediaDependencies = {
+  store: dependencies.store,
+  source: mediaSource,
+  storage: dependencies.storage,
+  extraOrigins: environment.SMS_LOCAL_FAKE_OUTBOUND_URL ? [new URL(environment.SMS_LOCAL_FAKE_OUTBOUND_URL).origin] : [],
+};
+
+/** Fetches one MMS media item into its slot; its upload then comes back through the bucket's notification. */
+async function fetchOneMedia(request: MediaFetch): Promise<void> {
+  const outcome = await fetchMedia(request, mediaDependencies);
+  logger.info('media fetched', { tipId: request.tipId, attachmentId: request.attachmentId, outcome });
+  metrics.addMetric(outcome === 'fetched' ? 'MediaFetched' : 'MediaNotFetched', MetricUnit.Count, 1);
+}
+
 /** S3 sends this once when a notification configuration is set: nothing to scan. */
 const s3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
 
@@ -75,6 +121,8 @@ async function scanRecord(record: SQSRecord): Promise<void> {
     metrics.addMetric('ScanTestEvents', MetricUnit.Count, 1);
     return;
   }
+  const media = mediaFetchSchema.safeParse(body);
+  if (media.success) return fetchOneMedia(media.data[mediaFetchMessageKey]);
   const notification = s3NotificationSchema.safeParse(body);
   if (!notification.success) {
     logger.error('unreadable scan message', { messageId: record.messageId });

@@ -7,7 +7,7 @@ import { securityHeaders } from '../http/security-headers.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 import { ConflictError, UnauthorizedError } from '../../shared/errors.ts';
-import { twilioInboundSchema } from '../../shared/sms/inbound.ts';
+import { twilioInboundSchema, twilioMedia } from '../../shared/sms/inbound.ts';
 import { parseOrThrow } from '../../shared/tip/submission.ts';
 import { loadChannelSecret } from '../adapters/channel-secret.ts';
 import { logger, metrics } from '../adapters/runtime.ts';
@@ -18,8 +18,8 @@ import { isSignedByTwilio } from './signature.ts';
 import { errorText } from '../../shared/messages.ts';
 
 const authToken = await loadChannelSecret({ arnVariable: 'TWILIO_AUTH_TOKEN_SECRET_ARN', localVariable: 'TWILIO_AUTH_TOKEN' });
-// Twilio sends the reply itself from the TwiML we answer with, so no outbox.
-const intake = await createSmsIntake(undefined);
+// Twilio sends the reply itself from the TwiML we answer with, so no outbox. MMS media becomes attachments.
+const intake = await createSmsIntake(undefined, { media: true });
 
 function twiml(reply: string | null): APIGatewayProxyStructuredResultV2 {
   const response = new MessagingResponse();
@@ -38,7 +38,15 @@ async function receiveTwilioSms(event: APIGatewayProxyEventV2, context: Context)
   const message = parseOrThrow(twilioInboundSchema, Object.fromEntries(fields));
   try {
     const result = await intake.process(
-      { provider: 'twilio', messageId: message.MessageSid, from: message.From, to: message.To, text: message.Body, receivedAt: new Date().toISOString() },
+      {
+        provider: 'twilio',
+        messageId: message.MessageSid,
+        from: message.From,
+        to: message.To,
+        text: message.Body,
+        receivedAt: new Date().toISOString(),
+        media: twilioMedia(Object.fromEntries(fields)),
+      },
       context,
     );
     // A retry of a message already answered gets an empty answer, so the sender gets one reply.

@@ -78,7 +78,8 @@ export const intakeSlotLeadingKeys = ['ATTACHMENTS#*'] as const;
 export const evidenceBucketGrants = {
   intake: [{ sid: 'PresignUploads', actions: ['s3:PutObject'], prefixes: [evidencePrefixes.incoming] }],
   scan: [
-    { sid: 'TakeUploads', actions: ['s3:GetObject', 's3:DeleteObject'], prefixes: [evidencePrefixes.incoming] },
+    // PutObject: an MMS file fetched from the provider goes into its slot as a browser's upload would.
+    { sid: 'TakeUploads', actions: ['s3:GetObject', 's3:DeleteObject', 's3:PutObject'], prefixes: [evidencePrefixes.incoming] },
     { sid: 'StoreScannedCopies', actions: ['s3:PutObject'], prefixes: [evidencePrefixes.clean, evidencePrefixes.original, evidencePrefixes.quarantine] },
   ],
   officers: [{ sid: 'PresignViews', actions: ['s3:GetObject'], prefixes: [evidencePrefixes.clean] }],
@@ -95,6 +96,8 @@ export interface FunctionPermissionsProps {
   readonly table: dynamodb.ITable;
   readonly idempotencyTable: dynamodb.ITable;
   readonly intakeQueue: sqs.IQueue;
+  /** Where the Twilio webhook asks the scan to fetch a message's MMS media. */
+  readonly attachmentScanQueue: sqs.IQueue;
   /** Encrypts the tables, the queues and the secrets. */
   readonly key: kms.IKey;
   /** Seals tipsters' phone numbers. */
@@ -284,8 +287,15 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
     }),
   );
 
+  // Twilio's webhook asks the scan to fetch a message's MMS media (a message on the scan queue).
+  functions.smsTwilio.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: 'RequestMediaFetches', actions: ['sqs:SendMessage'], resources: [props.attachmentScanQueue.queueArn] }),
+  );
+
   // The scan: an upload's slot and its tip, the upload itself, and the copies it makes.
   scan.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RecordScans', actions: [...tableActions.scan], resources: [table.tableArn] }));
+  // Twilio's auth token, to fetch MMS media from the account's message records.
+  scan.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadTwilioAuthToken', actions: ['secretsmanager:GetSecretValue'], resources: [twilioAuthToken.secretArn] }));
   scan.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'SealOriginals',
@@ -298,10 +308,11 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
   scan.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'UseDataKey',
-      // Decrypt: the scan queue's messages, the table, an upload. GenerateDataKey: the clean copy (the bucket's default key).
+      // Decrypt: the scan queue's messages, the table, an upload, the Twilio auth token. GenerateDataKey:
+      // the clean copy and a fetched MMS file (the bucket's default key).
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: [key.keyArn],
-      conditions: viaServices('sqs', 'dynamodb', 's3'),
+      conditions: viaServices('sqs', 'dynamodb', 's3', 'secretsmanager'),
     }),
   );
 

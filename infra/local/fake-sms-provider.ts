@@ -22,6 +22,11 @@ export interface FakeSmsProvider {
   readonly messages: readonly PhoneMessage[];
   /** Notes a message a phone sent, as the provider would see it before calling tinbao. */
   recordFromPhone(provider: string, phone: string, text: string): void;
+  /**
+   * Holds a file as Twilio holds an MMS's media, and gives the path it is served at
+   * (`/_local/sms/media/<id>` on the local-only server), for a test or tool to put in MediaUrl0.
+   */
+  holdMedia(bytes: Uint8Array, contentType: string): string;
   /** Serves the fake provider's routes under /_local/sms; false when the request is not for it. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
 }
@@ -94,6 +99,7 @@ export function createFakeSmsProvider(options: {
   observeSensitive?: SensitiveObserver | undefined;
 }): FakeSmsProvider {
   const messages: PhoneMessage[] = [];
+  const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
   const record = (message: Omit<PhoneMessage, 'at'>) => {
     if (options.observeSensitive) observeSms(message.direction, message.phone, message.text, options.observeSensitive);
     messages.push({ ...message, at: new Date().toISOString() });
@@ -104,8 +110,20 @@ export function createFakeSmsProvider(options: {
       // Group by the number as tinbao will see it, whatever format the phone used.
       record({ phone: normalizePhoneNumber(phone) ?? phone, direction: 'from-phone', provider, text });
     },
+    holdMedia(bytes, contentType) {
+      const id = randomUUID();
+      media.set(id, { bytes, contentType });
+      return `/_local/sms/media/${id}`;
+    },
     async handle(request, response, url) {
       if (!url.pathname.startsWith('/_local/sms')) return false;
+      if (request.method === 'GET' && url.pathname.startsWith('/_local/sms/media/')) {
+        // As Twilio serves a message's media: the file with its type, 404 once it is gone.
+        const held = media.get(url.pathname.slice('/_local/sms/media/'.length));
+        if (!held) json(response, 404, { message: 'Not Found' });
+        else response.writeHead(200, { 'content-type': held.contentType, 'content-length': String(held.bytes.byteLength) }).end(held.bytes);
+        return true;
+      }
       if (request.method === 'GET' && url.pathname === '/_local/sms') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(conversationPage(messages, languageFromAcceptHeader(url.searchParams.get('lang') ?? request.headers['accept-language'])));
         return true;

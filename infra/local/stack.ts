@@ -301,6 +301,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       JURISDICTION_PACK: pack,
       IDEMPOTENCY_TABLE_NAME: names.idempotencyTable,
       INTAKE_QUEUE_URL: queues.intakeQueueUrl,
+      // The Twilio webhook asks the scan to fetch a message's MMS media through this queue.
+      ATTACHMENT_SCAN_QUEUE_URL: scanQueues.intakeQueueUrl,
       TRACKING_PEPPER: localSecrets.trackingPepper,
       SMS_GATEWAY_SECRET: localSecrets.smsGatewaySecret,
       // Locally the fake provider is the gateway, and also stands in for Twilio's and AWS's outbound APIs.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { InboundMedia } from '../attachments/media.ts';
 import type { SmsProvider } from '../tip/envelope.ts';
 import { tipTextLimits } from '../tip/submission.ts';
 import { normalizePhoneNumber } from './phone.ts';
@@ -12,6 +13,8 @@ export interface InboundSms {
   readonly to: string;
   readonly text: string;
   readonly receivedAt: string;
+  /** MMS media the provider holds for the message (Twilio's MediaUrl<n>), in order. */
+  readonly media?: readonly InboundMedia[] | undefined;
 }
 
 /**
@@ -62,6 +65,23 @@ export const twilioInboundSchema = z.object({
   To: z.string(requiredText('notText')).min(1, { error: 'required' }),
   Body: smsText.default(''),
 });
+
+/** Twilio sends at most ten media items with a message. */
+const twilioMaxMedia = 10;
+
+/**
+ * The media of a Twilio message: `NumMedia`, then `MediaUrl<n>` and `MediaContentType<n>` for
+ * each. Items without a URL are skipped; which ones become attachments is media.ts's to say.
+ */
+export function twilioMedia(fields: Readonly<Record<string, string>>): InboundMedia[] {
+  const count = Math.min(Number.parseInt(fields.NumMedia ?? '0', 10) || 0, twilioMaxMedia);
+  const media: InboundMedia[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const url = fields[`MediaUrl${index}`];
+    if (url) media.push({ url, contentType: fields[`MediaContentType${index}`] ?? '' });
+  }
+  return media;
+}
 
 /** The JSON AWS End User Messaging publishes to SNS for a two-way SMS. */
 export const endUserMessagingInboundSchema = z.object({

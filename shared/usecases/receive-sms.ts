@@ -1,3 +1,4 @@
+import { mediaAttachments, type MediaAttachment, type MediaFetcher } from '../attachments/media.ts';
 import { holderOf } from '../jurisdictions/index.ts';
 import type { PhoneVault, SmsSenderRecord, SmsSenderStore, TipConversation, TipRepository } from '../ports.ts';
 import { parseSmsCommand } from '../sms/commands.ts';
@@ -8,7 +9,7 @@ import type { TipFlag } from '../tip/envelope.ts';
 import { tooShortToAct } from '../tip/submission.ts';
 import { closedTipStatuses } from '../tip/tip.ts';
 import { retainedUntil } from '../tip/retention.ts';
-import { submitTip, type SubmitTipDependencies } from './submit-tip.ts';
+import { openAttachmentSlots, submitTip, type SubmitTipDependencies } from './submit-tip.ts';
 import { recordTipsterMessage, type TextReadingPort } from './tipster-message.ts';
 
 /** Settings of the SMS channel. */
@@ -29,6 +30,13 @@ export interface ReceiveSmsDependencies extends SubmitTipDependencies {
   readonly vault: PhoneVault;
   readonly pseudonymizer: { pseudonym(e164: string): string; alias(e164: string): string };
   readonly settings: SmsSettings;
+  /**
+   * For a channel with MMS (Twilio): who fetches a message's media into the slots opened for it,
+   * and the origins besides the provider's own its media may come from (the local fake provider).
+   * Media is attached to the tip the message opens or joins; without this, or without an
+   * attachment store, it stays with the provider.
+   */
+  readonly media?: { readonly fetcher: MediaFetcher; readonly extraOrigins?: readonly string[] } | undefined;
 }
 
 /** What became of one inbound SMS, and the text to send back (null: send nothing). */
@@ -75,6 +83,18 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
   };
   const replyUnlessOptedOut = (text: string): string | null => (sender.optedOut ? null : text);
   const command = parseSmsCommand(message.text);
+  const media = dependencies.media && dependencies.attachments ? mediaAttachments(message.media ?? [], dependencies.media.extraOrigins) : [];
+  /** Opens a slot for each media item on the tip and has the scan fetch them into it. */
+  const attachMedia = async (tipId: string, slotIds?: readonly string[]): Promise<void> => {
+    if (media.length === 0 || !dependencies.media || !dependencies.attachments) return;
+    const ids = slotIds ?? (await openAttachmentSlots(media.map((item) => item.request), tipId, now, expiresAt, { store: dependencies.attachments.store, ids: dependencies.ids })).map((slot) => slot.id);
+    await dependencies.media.fetcher.request(
+      media.flatMap((item: MediaAttachment, index) => {
+        const attachmentId = ids[index];
+        return attachmentId ? [{ provider: 'twilio' as const, tipId, attachmentId, url: item.url, contentType: item.request.contentType }] : [];
+      }),
+    );
+  };
 
   switch (command.kind) {
     case 'stop':
@@ -99,16 +119,20 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
       break;
   }
 
-  if (command.text.trim() === '') return { kind: 'empty', reply: replyUnlessOptedOut(smsReplies.emptyTip()) };
+  const noText = command.text.trim() === '';
+  if (noText && media.length === 0) return { kind: 'empty', reply: replyUnlessOptedOut(smsReplies.emptyTip()) };
 
   const last = sender.lastTip;
   let newMatter: NewMatterReason | undefined;
   if (last && now.getTime() - new Date(last.at).getTime() <= settings.followUpWindowMinutes * minuteMs) {
     const tip = await tips.get(last.tipId);
     const joined = async (): Promise<SmsOutcome> => {
+      await attachMedia(last.tipId);
       await senders.save({ ...sender, lastTip: { ...last, at: now.toISOString() } }, expiresAt);
       return { kind: 'follow_up', tipId: last.tipId, trackingCode: last.trackingCode, reply: replyUnlessOptedOut(smsReplies.followUpAdded(last.trackingCode)) };
     };
+    // A photo sent alone after a tip (an MMS with no words) is more evidence for it.
+    if (noText && (!tip || !closedTipStatuses.includes(tip.status))) return joined();
     if (!tip) {
       // Still being routed (a second or so): nothing to compare with yet, so it joins as before.
       await conversation.addTipsterMessage(last.tipId, { messageId: message.messageId, text: command.text, at: now.toISOString(), channel: 'sms' }, expiresAt);
@@ -137,15 +161,19 @@ export async function receiveSms(message: InboundSms, dependencies: ReceiveSmsDe
   }
 
   // Only a new tip has to stand on its own; a short follow-up ("ok, cảm ơn") joined the open tip above.
+  if (noText) return { kind: 'empty', reply: replyUnlessOptedOut(smsReplies.emptyTip()) };
   if (tooShortToAct(command.text)) return { kind: 'too_short', reply: replyUnlessOptedOut(smsReplies.needsDetails()) };
 
   const recentTipTimes = sender.recentTipTimes.filter((at) => now.getTime() - new Date(at).getTime() < hourMs);
   const flagged = recentTipTimes.length >= settings.rateLimitPerHour;
   const flags: TipFlag[] = flagged ? ['rate_limited'] : [];
-  const accepted = await submitTip({ text: command.text.trim(), language: 'vi' }, 'sms', dependencies, {
-    sender: { pseudonym, alias: sender.alias, provider: message.provider },
-    flags,
-  });
+  const accepted = await submitTip(
+    { text: command.text.trim(), language: 'vi', ...(media.length > 0 && { attachments: media.map((item) => item.request) }) },
+    'sms',
+    dependencies,
+    { sender: { pseudonym, alias: sender.alias, provider: message.provider }, flags },
+  );
+  await attachMedia(accepted.tipId, accepted.attachmentIds);
   await senders.save(
     {
       ...sender,

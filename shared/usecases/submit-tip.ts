@@ -20,7 +20,11 @@ export interface SubmitTipDependencies {
   /** Makes tracking codes; injected so a test can force a collision. */
   readonly newTrackingCode?: () => TrackingCode;
   /** Where declared files get their upload slots; only the web intake takes files. */
-  readonly attachments?: { readonly store: Pick<AttachmentStore, 'open'>; readonly signer: UploadSigner } | undefined;
+  /**
+   * Where declared files get their slots; with a signer (the web), each slot is presigned for the
+   * browser to post to. Without one (MMS) the caller has the files fetched into the slots.
+   */
+  readonly attachments?: { readonly store: Pick<AttachmentStore, 'open'>; readonly signer?: UploadSigner | undefined } | undefined;
 }
 
 /** What the tipster is told, once: the code to quote and the secret that proves it is theirs. */
@@ -29,7 +33,9 @@ export interface SubmittedTip {
   readonly trackingCode: TrackingCode;
   readonly secret: TipSecret;
   readonly receivedAt: string;
-  /** One presigned POST per declared file, in the order they were declared; absent when none were. */
+  /** The slots of the declared files, in the order they were declared; absent when none were. */
+  readonly attachmentIds?: readonly string[] | undefined;
+  /** One presigned POST per declared file, in the same order, when the channel's browser posts them. */
   readonly uploads?: readonly UploadTicket[] | undefined;
 }
 
@@ -105,7 +111,7 @@ export async function submitTip(
   if (trackingCode === undefined) throw new Error(`No free tracking code after ${maxCodeAttempts} attempts`);
 
   const declared = submission.attachments ?? [];
-  let opened: { slots: AttachmentSlot[]; uploads: UploadTicket[] } | undefined;
+  let opened: { slots: AttachmentSlot[]; uploads?: UploadTicket[] } | undefined;
   try {
     if (declared.length > 0) opened = await openSlots(declared, tipId, receivedAt, expiresAt, dependencies);
   } catch (error) {
@@ -139,7 +145,14 @@ export async function submitTip(
     await codes.release(trackingCode).catch(() => undefined);
     throw error;
   }
-  return { tipId, trackingCode, secret, receivedAt: envelope.receivedAt, ...(opened && { uploads: opened.uploads }) };
+  return {
+    tipId,
+    trackingCode,
+    secret,
+    receivedAt: envelope.receivedAt,
+    ...(opened && { attachmentIds: opened.slots.map((slot) => slot.id) }),
+    ...(opened?.uploads && { uploads: opened.uploads }),
+  };
 }
 
 /** Stores one slot per declared file (before the tip is queued, so a scan always finds its slot) and presigns each. */
@@ -149,23 +162,39 @@ async function openSlots(
   receivedAt: Date,
   expiresAt: Date,
   dependencies: SubmitTipDependencies,
-): Promise<{ slots: AttachmentSlot[]; uploads: UploadTicket[] }> {
+): Promise<{ slots: AttachmentSlot[]; uploads?: UploadTicket[] }> {
   // A deployment that takes files wires the store and signer; a call without them is a bug, not a refusal.
   if (!dependencies.attachments) throw new Error('submitTip: files were declared but no attachment store and signer are wired');
   const { store, signer } = dependencies.attachments;
-  const uploadBy = new Date(receivedAt.getTime() + attachmentLimits.uploadWindowSeconds * 1000).toISOString();
+  const slots = await openAttachmentSlots(declared, tipId, receivedAt, expiresAt, { store, ids: dependencies.ids });
+  if (!signer) return { slots };
+  return { slots, uploads: await Promise.all(slots.map((slot) => signer.presign(slot))) };
+}
+
+/**
+ * Stores one slot per declared file of a tip, each open for an upload until the upload window
+ * ends. A new tip's slots are opened before it is queued; an SMS follow-up's media open slots on
+ * the tip it joins.
+ */
+export async function openAttachmentSlots(
+  declared: readonly AttachmentRequest[],
+  tipId: string,
+  openedAt: Date,
+  expiresAt: Date,
+  dependencies: { readonly store: Pick<AttachmentStore, 'open'>; readonly ids: IdGenerator },
+): Promise<AttachmentSlot[]> {
+  const uploadBy = new Date(openedAt.getTime() + attachmentLimits.uploadWindowSeconds * 1000).toISOString();
   const slots: AttachmentSlot[] = declared.map((file) => ({
     id: dependencies.ids.next(),
     tipId,
     fileName: file.fileName,
     contentType: file.contentType,
     size: file.size,
-    createdAt: receivedAt.toISOString(),
+    createdAt: openedAt.toISOString(),
     uploadBy,
   }));
-  await store.open(slots, expiresAt);
-  const uploads = await Promise.all(slots.map((slot) => signer.presign(slot)));
-  return { slots, uploads };
+  await dependencies.store.open(slots, expiresAt);
+  return slots;
 }
 
 /** How long a form token is remembered: a day covers a reload, Back and a resend. */

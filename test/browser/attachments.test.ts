@@ -50,12 +50,12 @@ async function photoWithGps(): Promise<Buffer> {
 }
 
 /** The scan runs in the background: shows the tip again until its attachment has this status. */
-async function waitForAttachmentStatus(page: Page, status: string, timeoutMs: number) {
+async function waitForAttachmentStatus(page: Page, status: string, timeoutMs: number, also: () => Promise<boolean> = async () => true) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.locator('#tip-text').waitFor();
     const item = page.locator(`#attachments li[data-status="${status}"]`);
-    if ((await item.count()) > 0) return item.first();
+    if ((await item.count()) > 0 && (await also())) return item.first();
     if (Date.now() > deadline) {
       const seen = await page.locator('#attachments').textContent().catch(() => null);
       throw new Error(`no attachment "${status}" after ${timeoutMs} ms; the tip shows: ${seen ?? 'no attachments'}`);
@@ -175,7 +175,9 @@ describe('evidence attachments in a browser', () => {
         await signIn(officer, 'officer-26743');
         const row = await waitForQueueRow(officer, marker);
         await row.locator('th a').click();
-        const quarantined = await waitForAttachmentStatus(officer, 'quarantined', 4 * waitMs);
+        // The file's record is written first, then its tip is flagged: wait for both, as an officer reloading would.
+        const flagged = async () => ((await officer.locator('.facts').textContent()) ?? '').includes(flagNames.attachment_quarantined.vi);
+        const quarantined = await waitForAttachmentStatus(officer, 'quarantined', 4 * waitMs, flagged);
         const shown = (await quarantined.textContent()) ?? '';
         assert.match(shown, /giay-to\.jpg/);
         assert.ok(shown.includes(`Cách ly: chỉ cán bộ quản lý vật chứng được mở tệp này. Lý do: ${quarantineReasonNames.typeMismatch.vi}.`), shown);

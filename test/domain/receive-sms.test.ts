@@ -2,34 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { createClassifier } from '../../shared/classification/engine.ts';
 import { explicitOnlyClassifier } from '../../shared/classification/explicit-only.ts';
-import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
 import type { InboundSms } from '../../shared/sms/inbound.ts';
-import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
 import { classifyTip } from '../../shared/usecases/classify-tip.ts';
 import { receiveSms } from '../../shared/usecases/receive-sms.ts';
-import { fixedClock, memoryCodes, memoryConversation, memoryQueue, memorySenders, sequentialIds } from '../support/fakes.ts';
-import { exampleUnit, memoryTips, testPack, textReading } from '../support/tip-fakes.ts';
+import { exampleUnit, smsWorld, testPack } from '../support/tip-fakes.ts';
 
 const phone = '+84903123456';
 
-function world() {
-  const clock = fixedClock('2026-11-25T03:00:00.000Z');
-  return {
-    queue: memoryQueue(),
-    codes: memoryCodes(),
-    tips: memoryTips(),
-    senders: memorySenders(),
-    conversation: memoryConversation(),
-    reader: textReading,
-    hasher: createSecretHasher('a pepper long enough for tests'),
-    pseudonymizer: createPhonePseudonymizer('a pseudonym key long enough'),
-    vault: { seal: async (e164: string) => `sealed(${e164.length})` },
-    clock,
-    ids: sequentialIds(),
-    retentionDays: 1825,
-    settings: { followUpWindowMinutes: 30, rateLimitPerHour: 3 },
-  };
-}
+const world = smsWorld;
 
 let messageCounter = 0;
 function sms(text: string, from = phone): InboundSms {

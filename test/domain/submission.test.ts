@@ -153,7 +153,17 @@ describe('form fields', () => {
       contactOptIn: true,
       contact: 'x@example.org',
       language: 'en',
+      attachments: undefined,
     });
+  });
+
+  it('read the files the form’s script declares as one JSON field, and keep unreadable JSON for the schema to refuse', () => {
+    const declared = [{ fileName: 'hẻm.jpg', contentType: 'image/jpeg', size: 1200 }];
+    const fields = new URLSearchParams({ text: validText, attachments: JSON.stringify(declared) });
+    assert.deepEqual(webSubmissionFromFormFields(fields).attachments, declared);
+    const broken = webSubmissionFromFormFields(new URLSearchParams({ text: validText, attachments: '[{"fileName":' }));
+    assert.equal(broken.attachments, '[{"fileName":');
+    assert.deepEqual(issuesOf(broken).map((issue) => issue.field), ['attachments']);
   });
 
   it('keep an unreadable number as text so the schema names the field', () => {

@@ -139,6 +139,8 @@ describe('function roles', () => {
       's3:DeleteObject',
       's3:GetObject',
       's3:PutObject',
+      // Twilio's auth token, to fetch MMS media.
+      'secretsmanager:GetSecretValue',
       ...consumer,
     ],
   };
@@ -190,7 +192,6 @@ describe('function roles', () => {
       'sqs:SendMessage',
       'sqs:GetQueueUrl',
       'sqs:ChangeMessageVisibility',
-      'secretsmanager:GetSecretValue',
     ],
   };
 
@@ -233,7 +234,8 @@ describe('function roles', () => {
       [['kms:Decrypt'], [dataKey]],
     ],
     smsGateway: smsGrants([{ Ref: gatewaySecretId }]),
-    smsTwilio: smsGrants([{ Ref: twilioTokenId }]),
+    // Twilio's webhook also asks the scan to fetch MMS media, through the scan queue.
+    smsTwilio: [...smsGrants([{ Ref: twilioTokenId }]), [['sqs:SendMessage'], [arnOf(scanQueueId)]]],
     smsAws: [...smsGrants([]), [consumer, [arnOf(smsQueueId)]], [['sms-voice:SendTextMessage'], anyNumberOrPool]],
     officers: [
       [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
@@ -249,8 +251,9 @@ describe('function roles', () => {
       [consumer, [arnOf(scanQueueId)]],
       [['kms:Decrypt', 'kms:GenerateDataKey'], [dataKey]],
       [['kms:GenerateDataKey'], [arnOf(evidenceKeyId)]],
-      [['s3:GetObject', 's3:DeleteObject'], [objectsUnder(evidencePrefixes.incoming)]],
+      [['s3:GetObject', 's3:DeleteObject', 's3:PutObject'], [objectsUnder(evidencePrefixes.incoming)]],
       [['s3:PutObject'], [evidencePrefixes.clean, evidencePrefixes.original, evidencePrefixes.quarantine].map(objectsUnder)],
+      [['secretsmanager:GetSecretValue'], [{ Ref: twilioTokenId }]],
     ],
   };
   const pairs = (grants: readonly Grant[]): string[] =>
@@ -362,8 +365,8 @@ describe('function roles', () => {
     // S3 uses the data key on the presigned upload (intake's rights), the clean copy's link (officers') and every scan.
     for (const name of ['intake', 'officers', 'scan'] as const) assert.match(viaServices(name)[0] ?? '', /"s3\./, `${name} through S3`);
     for (const name of ['status', 'classifier', ...smsFunctionNames] as const) assert.doesNotMatch(viaServices(name)[0] ?? '', /"s3\./, `${name} through S3`);
-    assert.match(viaServices('scan')[0] ?? '', /sqs\..*dynamodb\./);
-    assert.doesNotMatch(viaServices('scan')[0] ?? '', /secretsmanager\./);
+    // The scan also reads Twilio's auth token (MMS media) through Secrets Manager.
+    assert.match(viaServices('scan')[0] ?? '', /sqs\..*dynamodb\..*s3\..*secretsmanager\./);
   });
 
   it('lets the phone key be used without kms:ViaService, since the SMS functions call KMS themselves', () => {

@@ -143,12 +143,12 @@ describe('SMS context settings', () => {
 describe('Twilio context for officers’ replies', () => {
   const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 
-  it('gives the officers function the account and number, and nobody else', () => {
+  it('gives the officers function the account and number, the scan the account (to fetch MMS media), and nobody else', () => {
     const app = build({ twilioAccountSid: accountSid, twilioFromNumber: '+15005550006' });
     for (const name of functionNames) {
       const variables = variablesOf(app, name);
       const expectTwilio = name === 'officers';
-      assert.equal(variables[environmentNames.twilioAccountSid], expectTwilio ? accountSid : undefined, `${name} account`);
+      assert.equal(variables[environmentNames.twilioAccountSid], expectTwilio || name === 'scan' ? accountSid : undefined, `${name} account`);
       assert.equal(variables[environmentNames.twilioFromNumber], expectTwilio ? '+15005550006' : undefined, `${name} number`);
     }
   });

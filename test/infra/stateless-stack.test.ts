@@ -262,7 +262,7 @@ describe('functions', () => {
       status: [environmentNames.tableName, environmentNames.trackingPepperSecretArn],
       classifier: [environmentNames.tableName],
       smsGateway: [...sms, environmentNames.smsGatewaySecretArn],
-      smsTwilio: [...sms, environmentNames.twilioAuthTokenSecretArn],
+      smsTwilio: [...sms, environmentNames.twilioAuthTokenSecretArn, environmentNames.attachmentScanQueueUrl],
       smsAws: [...sms],
       officers: [
         environmentNames.tableName,
@@ -274,7 +274,7 @@ describe('functions', () => {
         environmentNames.twilioAuthTokenSecretArn,
         environmentNames.evidenceBucketName,
       ],
-      scan: [environmentNames.tableName, environmentNames.evidenceBucketName, environmentNames.evidenceKeyArn],
+      scan: [environmentNames.tableName, environmentNames.evidenceBucketName, environmentNames.evidenceKeyArn, environmentNames.twilioAuthTokenSecretArn],
     };
     const references: Partial<Record<string, unknown>> = {
       [environmentNames.idempotencyTableName]: { Ref: idempotencyTableId },

@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { LocalStack } from '../../infra/local/stack.ts';
+import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
 import { evidenceKey } from '../../shared/attachments/attachment.ts';
 import { gpsOf, hasImageMetadata, photoWithGps, postUpload, type UploadTicketAnswer } from '../support/evidence-files.ts';
 import { eventually, officerApi, postJson, waitLimitMs } from '../support/helpers.ts';
@@ -171,6 +173,68 @@ describe('photos with a tip', () => {
   });
 });
 
+describe('MMS media (Twilio)', () => {
+  const webhook = () => `${stack.apiUrl}/sms/twilio`;
+  async function postTwilio(fields: Record<string, string>) {
+    const response = await fetch(webhook(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioWebhooks.getExpectedTwilioSignature(localSecrets.twilioAuthToken, webhook(), fields) },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+  const phone = () => `+8490${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+
+  it('attaches an MMS photo to the tip it opens, and a photo sent alone after it to the same tip; a vCard stays with the provider', async () => {
+    const from = phone();
+    const photo = await photoWithGps(benThanh.lat, benThanh.lon, { colour: '#a0a' });
+    const first = await postTwilio({
+      MessageSid: `MM${randomUUID().replaceAll('-', '')}`,
+      From: from,
+      To: '+15005550006',
+      Body: 'Co nguoi ban ma tuy o hem 45 cho Ben Thanh, anh dinh kem',
+      NumMedia: '2',
+      MediaUrl0: `${stack.localUrl}${stack.smsProvider.holdMedia(photo, 'image/jpeg')}`,
+      MediaContentType0: 'image/jpeg',
+      MediaUrl1: `${stack.localUrl}${stack.smsProvider.holdMedia(new TextEncoder().encode('BEGIN:VCARD\nEND:VCARD\n'), 'text/vcard')}`,
+      MediaContentType1: 'text/vcard',
+    });
+    assert.equal(first.status, 200);
+    const code = /(TB-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(first.text)?.[1];
+    assert.ok(code, first.text);
+    const tipId = await tipIdOf(benThanh.officer, benThanh.unit, code);
+    const [attachment] = (await scanned(benThanh.officer, tipId)) as [AttachmentAnswer];
+    assert.equal((await detail(benThanh.officer, tipId)).attachments.length, 1, 'only the photo became an attachment');
+    assert.equal(attachment.status, 'clean');
+    assert.equal(attachment.type, 'image/jpeg');
+    const clean = (await objectBytes(evidenceKey('clean', tipId, attachment.id))) as Uint8Array;
+    assert.equal(await gpsOf(clean), undefined);
+    assert.equal(sha256((await objectBytes(evidenceKey('original', tipId, attachment.id))) as Uint8Array), sha256(photo));
+
+    const second = await photoWithGps(benThanh.lat, benThanh.lon, { format: 'png' });
+    const alone = await postTwilio({
+      MessageSid: `MM${randomUUID().replaceAll('-', '')}`,
+      From: from,
+      To: '+15005550006',
+      Body: '',
+      NumMedia: '1',
+      MediaUrl0: `${stack.localUrl}${stack.smsProvider.holdMedia(second, 'image/png')}`,
+      MediaContentType0: 'image/png',
+    });
+    assert.equal(alone.status, 200);
+    assert.ok(alone.text.includes(code), 'the answer names the tip it joined');
+    const both = await eventually(
+      async () => {
+        const { attachments } = await detail(benThanh.officer, tipId);
+        return attachments.length === 2 && attachments.every((item) => item.status === 'clean') ? attachments : undefined;
+      },
+      waitLimitMs * 2,
+      'the second photo on the same tip',
+    );
+    assert.deepEqual(both.map((item) => item.type), ['image/jpeg', 'image/png']);
+  });
+});
+
 describe('the form’s script', () => {
   it('posts the form’s own fields with its files declared, and gets JSON back instead of the receipt page', async () => {
     const photo = await photoWithGps(benThanh.lat, benThanh.lon);
@@ -209,9 +273,16 @@ describe('what the scan refuses', () => {
     assert.equal(attachment.status, 'quarantined');
     assert.ok(['notAllowed', 'typeMismatch'].includes(String(attachment.quarantineReason)));
     assert.equal(attachment.viewable, false);
-    const { tip, events } = await detail(benThanh.officer, tipId);
-    assert.ok((tip.flags as string[]).includes('attachment_quarantined'));
-    assert.ok(events.some((event) => event.type === 'ATTACHMENT_QUARANTINED'));
+    // The file's record is written first, then its tip is flagged (a retry of the scan goes straight to the tip).
+    const { events } = await eventually(
+      async () => {
+        const current = await detail(benThanh.officer, tipId);
+        return (current.tip.flags as string[] | undefined)?.includes('attachment_quarantined') ? current : undefined;
+      },
+      waitLimitMs,
+      'the tip flagged',
+    );
+    assert.equal(events.filter((event) => event.type === 'ATTACHMENT_QUARANTINED').length, 1);
     // Kept for evidence handlers, never as a clean copy.
     assert.ok(await objectBytes(evidenceKey('quarantine', tipId, attachment.id)));
     assert.equal(await objectBytes(evidenceKey('clean', tipId, attachment.id)), undefined);

@@ -14,7 +14,9 @@ import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
 import type { TipsterNotifier } from '../../shared/usecases/officers/tips.ts';
 import type { RateLimiter } from '../../shared/usecases/officers/citizen.ts';
-import { fixedClock, memoryAttachmentStore, sequentialIds } from './fakes.ts';
+import { createPhonePseudonymizer } from '../../shared/sms/phone.ts';
+import { createSecretHasher } from '../../shared/tip/tracking-code.ts';
+import { fixedClock, memoryAttachmentStore, memoryCodes, memoryConversation, memoryQueue, memorySenders, sequentialIds } from './fakes.ts';
 
 /** Lets every other pending promise run first, as a network round trip would. */
 const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -296,3 +298,22 @@ let reader: TextReader | undefined;
 export const textReading: TextReadingPort = {
   read: async (text, pack) => (reader ??= createTextReader()).read(text, pack),
 };
+
+/** Everything receiveSms needs, in memory, at a fixed time (the SMS channel's settings: 30 minutes, 3 tips an hour). */
+export function smsWorld() {
+  return {
+    queue: memoryQueue(),
+    codes: memoryCodes(),
+    tips: memoryTips(),
+    senders: memorySenders(),
+    conversation: memoryConversation(),
+    reader: textReading,
+    hasher: createSecretHasher('a pepper long enough for tests'),
+    pseudonymizer: createPhonePseudonymizer('a pseudonym key long enough'),
+    vault: { seal: async (e164: string) => `sealed(${e164.length})` },
+    clock: fixedClock('2026-11-25T03:00:00.000Z'),
+    ids: sequentialIds(),
+    retentionDays: 1825,
+    settings: { followUpWindowMinutes: 30, rateLimitPerHour: 3 },
+  };
+}
