@@ -99,11 +99,15 @@ const localSecrets: Record<string, { variable: string; value: string }> = {
   [environmentNames.twilioAuthTokenSecretArn]: { variable: environmentNames.twilioAuthToken, value: 'tinbao-bench-twilio-auth-token' },
 };
 
+/** Secrets a function reads only when a request needs them, never at cold start: the scan's Twilio token, for MMS media. */
+const secretsReadLater: Partial<Record<FunctionName, readonly string[]>> = { scan: [environmentNames.twilioAuthTokenSecretArn] };
+
 /** Dummy values for the variables whose template value is a reference (a table name, a queue URL, …). */
 const dummyValues: Record<string, string> = {
   [environmentNames.tableName]: 'tinbao-bench-tips',
   [environmentNames.idempotencyTableName]: 'tinbao-bench-idempotency',
   [environmentNames.intakeQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/tinbao-bench-intake',
+  [environmentNames.attachmentScanQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/tinbao-bench-attachment-scan',
   [environmentNames.phoneKeyArn]: 'arn:aws:kms:ap-southeast-1:123456789012:key/00000000-0000-4000-8000-000000000000',
   [environmentNames.officerJwtIssuer]: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_TinbaoBench',
   [environmentNames.officerClientId]: 'tinbaobenchclient0123456789',
@@ -191,7 +195,7 @@ function synthesize(cleanup: string[]): ColdStartSubject[] {
       if (key === 'NODE_OPTIONS') continue;
       const secret = localSecrets[key];
       if (secret) {
-        secrets.push(key);
+        if (!secretsReadLater[name]?.includes(key)) secrets.push(key);
         environment[secret.variable] = secret.value;
       } else {
         environment[key] = typeof value === 'string' ? value : (dummyValues[key] ?? `tinbao-bench-${key.toLowerCase()}`);

@@ -1,5 +1,4 @@
 import exifr from 'exifr';
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import sharp from 'sharp';
 import type { AttachmentContentType, PhotoLocation } from '../../shared/attachments/attachment.ts';
 import { blankIsoBmffMetadata } from '../../shared/attachments/iso-bmff.ts';
@@ -57,16 +56,25 @@ const pdfCatalogEntries = ['Metadata', 'OpenAction', 'AA', 'PieceInfo'];
  * not clean.
  */
 async function cleanPdf(bytes: Uint8Array): Promise<CleanOutcome> {
+  // pdf-lib is a third of the scan's bundle and only PDFs need it: loaded on the first one, not at cold start.
+  const { PDFDict, PDFDocument, PDFName, PDFRef } = await import('pdf-lib');
   const document = await PDFDocument.load(bytes, { updateMetadata: false });
-  document.context.trailerInfo.Info = undefined;
+  const { context } = document;
+  // Unlinking an entry is not enough: save writes every object the file holds, linked or not.
+  const drop = (dictionary: { get(key: ReturnType<typeof PDFName.of>): unknown; delete(key: ReturnType<typeof PDFName.of>): boolean }, name: string) => {
+    const value = dictionary.get(PDFName.of(name));
+    if (value instanceof PDFRef) context.delete(value);
+    dictionary.delete(PDFName.of(name));
+  };
+  const info = context.trailerInfo.Info;
+  if (info instanceof PDFRef) context.delete(info);
+  context.trailerInfo.Info = undefined;
   const catalog = document.catalog;
-  for (const name of pdfCatalogEntries) catalog.delete(PDFName.of(name));
+  for (const name of pdfCatalogEntries) drop(catalog, name);
   const names = catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
-  names?.delete(PDFName.of('JavaScript'));
+  if (names) drop(names, 'JavaScript');
   for (const page of document.getPages()) {
-    page.node.delete(PDFName.of('Metadata'));
-    page.node.delete(PDFName.of('PieceInfo'));
-    page.node.delete(PDFName.of('AA'));
+    for (const name of ['Metadata', 'PieceInfo', 'AA']) drop(page.node, name);
   }
   const output = await document.save({ useObjectStreams: false, updateFieldAppearances: false });
   return { ok: true, bytes: output };

@@ -11,7 +11,7 @@ import twilioWebhooks from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { localSecrets, type LocalStack } from '../../infra/local/stack.ts';
 import { evidenceKey } from '../../shared/attachments/attachment.ts';
-import { gpsOf, hasImageMetadata, photoWithGps, postUpload, type UploadTicketAnswer } from '../support/evidence-files.ts';
+import { gpsOf, hasImageMetadata, mp4WithLocation, pdfWithAuthor, photoWithGps, postUpload, type UploadTicketAnswer } from '../support/evidence-files.ts';
 import { eventually, officerApi, postJson, waitLimitMs } from '../support/helpers.ts';
 import { startTestStack } from '../support/stack.ts';
 
@@ -260,6 +260,40 @@ describe('the form’s script', () => {
     assert.equal(refused.status, 400);
     const issues = ((await refused.json()) as { issues: Array<{ field: string; file?: string }> }).issues;
     assert.deepEqual(issues.map((issue) => [issue.field, issue.file]), [['attachments.0.size', 'phim.mov']]);
+  });
+});
+
+describe('videos and documents', () => {
+  it('cleans a PDF of its author and an MP4 of its location, and keeps both originals as sent', async () => {
+    const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+    const pdf = await pdfWithAuthor('Nguyen Van Tipster');
+    const video = mp4WithLocation('+10.7727+106.6951/');
+    const { trackingCode, uploads } = await tipWithFiles([
+      { fileName: 'bien-ban.pdf', contentType: 'application/pdf', size: pdf.byteLength },
+      { fileName: 'clip.mp4', contentType: 'video/mp4', size: video.byteLength },
+    ]);
+    await postUpload(uploads[0] as UploadTicketAnswer, pdf, 'bien-ban.pdf', 'application/pdf');
+    await postUpload(uploads[1] as UploadTicketAnswer, video, 'clip.mp4', 'video/mp4');
+    const tipId = await tipIdOf(benThanh.officer, benThanh.unit, trackingCode);
+    const [document, clip] = (await scanned(benThanh.officer, tipId)) as [AttachmentAnswer, AttachmentAnswer];
+    assert.deepEqual([document.status, clip.status], ['clean', 'clean']);
+
+    const cleanPdf = latin1((await objectBytes(evidenceKey('clean', tipId, document.id))) as Uint8Array);
+    assert.ok(cleanPdf.startsWith('%PDF-'));
+    const { PDFDocument } = await import('pdf-lib');
+    const original = (await objectBytes(evidenceKey('original', tipId, document.id))) as Uint8Array;
+    assert.equal(sha256(original), sha256(pdf), 'the original is the file as sent');
+    assert.equal((await PDFDocument.load(original, { updateMetadata: false })).getAuthor(), 'Nguyen Van Tipster');
+    const cleaned = await PDFDocument.load(Buffer.from(cleanPdf, 'latin1'), { updateMetadata: false });
+    assert.equal(cleaned.getAuthor(), undefined, 'no author left in the clean copy');
+    assert.equal(cleaned.getCreator(), undefined, 'no creator either');
+    assert.equal(cleaned.getPageCount(), 1);
+
+    const cleanClip = (await objectBytes(evidenceKey('clean', tipId, clip.id))) as Uint8Array;
+    assert.equal(cleanClip.byteLength, video.byteLength, 'no box moved');
+    assert.ok(!latin1(cleanClip).includes('+106.6951'), 'the location is gone');
+    assert.ok(latin1(cleanClip).includes('free'));
+    assert.equal(sha256((await objectBytes(evidenceKey('original', tipId, clip.id))) as Uint8Array), sha256(video));
   });
 });
 

@@ -41,6 +41,36 @@ export async function hasImageMetadata(bytes: Uint8Array): Promise<boolean> {
   return Boolean(metadata.exif || metadata.xmp || metadata.iptc);
 }
 
+/** A PDF whose document information names its author, as office programs write it. */
+export async function pdfWithAuthor(author: string): Promise<Uint8Array> {
+  const { PDFDocument } = await import('pdf-lib');
+  const document = await PDFDocument.create();
+  document.addPage([200, 200]).drawText('Bien ban', { x: 20, y: 150, size: 18 });
+  document.setAuthor(author);
+  document.setCreator('TipsterOffice 1.0');
+  return document.save({ useObjectStreams: false });
+}
+
+/** One ISO-BMFF box: a 32-bit size, a four-character type, the payload. */
+function box(type: string, ...payload: Uint8Array[]): Uint8Array {
+  const size = 8 + payload.reduce((sum, part) => sum + part.byteLength, 0);
+  const head = new Uint8Array(8);
+  new DataView(head.buffer).setUint32(0, size);
+  // Types are four bytes; Apple's user data types start with 0xA9 (©), written here as Latin-1.
+  head.set(Buffer.from(type, 'latin1'), 4);
+  return Buffer.concat([head, ...payload]);
+}
+
+/** A small MP4 as a phone writes it: ftyp, moov with a movie header and user data holding the GPS point (©xyz), then mdat. */
+export function mp4WithLocation(location: string): Uint8Array {
+  const text = new TextEncoder();
+  return Buffer.concat([
+    box('ftyp', text.encode('isom'), Uint8Array.of(0, 0, 2, 0), text.encode('isomiso2avc1mp41')),
+    box('moov', box('mvhd', new Uint8Array(100)), box('udta', box('\u00a9xyz', Uint8Array.of(0, location.length, 0x15, 0xc7), text.encode(location)))),
+    box('mdat', new Uint8Array(256).fill(0x42)),
+  ]);
+}
+
 /** What intake answers for one declared file. */
 export interface UploadTicketAnswer {
   readonly id: string;
