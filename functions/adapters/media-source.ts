@@ -41,3 +41,8 @@ export function createMediaSource(twilio: { readonly accountSid: string; readonl
     },
   };
 }
+
+/** Origins besides the provider's own that media may come from: the local stack's fake provider, when there is one. */
+export function fakeProviderOrigins(fakeOutboundUrl: string | undefined): string[] {
+  return fakeOutboundUrl ? [new URL(fakeOutboundUrl).origin] : [];
+}

@@ -14,6 +14,7 @@ import { createDocumentClient } from './dynamo-tip-items.ts';
 import { createDynamoTipRepository, createDynamoTrackingCodeStore } from './dynamo-tip-store.ts';
 import { commonEnvironment, pepperEnvironment, readEnvironment } from './environment.ts';
 import { keyFromPepper, loadTrackingPepper } from './pepper.ts';
+import { fakeProviderOrigins } from './media-source.ts';
 import { createPhoneVault } from './phone-vault.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from './runtime.ts';
 import { sqsClient } from './sqs-client.ts';
@@ -85,7 +86,7 @@ export async function createSmsIntake(outbox: SmsOutbox | undefined, options: { 
       attachments: { store: createDynamoAttachmentStore(documents, environment.TABLE_NAME) },
       media: {
         fetcher: createSqsMediaFetcher(sqsClient, environment.ATTACHMENT_SCAN_QUEUE_URL),
-        extraOrigins: environment.SMS_LOCAL_FAKE_OUTBOUND_URL ? [new URL(environment.SMS_LOCAL_FAKE_OUTBOUND_URL).origin] : [],
+        extraOrigins: fakeProviderOrigins(environment.SMS_LOCAL_FAKE_OUTBOUND_URL),
       },
     }),
   };

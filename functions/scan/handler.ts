@@ -16,7 +16,7 @@ import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { createFileTypeDetector } from '../adapters/file-type-detector.ts';
-import { createMediaSource } from '../adapters/media-source.ts';
+import { createMediaSource, fakeProviderOrigins } from '../adapters/media-source.ts';
 import { dynamoDbClient, logger, metrics, ulidGenerator } from '../adapters/runtime.ts';
 import { s3Client } from '../adapters/s3-client.ts';
 import { createS3EvidenceStorage } from '../adapters/s3-evidence-storage.ts';
@@ -90,7 +90,7 @@ const mediaDependencies = {
   store: dependencies.store,
   source: mediaSource,
   storage: dependencies.storage,
-  extraOrigins: environment.SMS_LOCAL_FAKE_OUTBOUND_URL ? [new URL(environment.SMS_LOCAL_FAKE_OUTBOUND_URL).origin] : [],
+  extraOrigins: fakeProviderOrigins(environment.SMS_LOCAL_FAKE_OUTBOUND_URL),
 };
 
 /** Fetches one MMS media item into its slot; its upload then comes back through the bucket's notification. */

@@ -17,7 +17,7 @@ const forbiddenInFileName = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
  * Types browsers and phones send for the allowed ones under another name: iPhones label HEIC
  * photos image/heif as often as image/heic, and some Android apps say image/jpg.
  */
-const contentTypeAliases: Readonly<Record<string, AttachmentContentType>> = {
+export const contentTypeAliases: Readonly<Record<string, AttachmentContentType>> = {
   'image/heif': 'image/heic',
   'image/jpg': 'image/jpeg',
 };

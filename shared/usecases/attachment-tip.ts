@@ -89,20 +89,16 @@ async function changeOnce(deps: TipStepDependencies, first: Tip, build: (tip: Ti
   return wrote;
 }
 
+/** An audit event the scan writes about one of the tip's files (never shown to the tipster). */
+function scanEvent(tip: Tip, type: TipEvent['type'], attachmentId: string, deps: TipStepDependencies, details: Partial<TipEvent>): TipEvent {
+  return { id: deps.ids.next(), tipId: tip.id, type, actor, at: deps.clock.now().toISOString(), public: false, attachmentId, ...details };
+}
+
 function quarantineChange(tip: Tip, attachment: ScannedAttachment, deps: TipStepDependencies): TipChange | undefined {
   const noted = tip.quarantinedAttachments ?? [];
   if (noted.includes(attachment.id)) return undefined;
   const flags = tip.flags ?? [];
-  const event: TipEvent = {
-    id: deps.ids.next(),
-    tipId: tip.id,
-    type: 'ATTACHMENT_QUARANTINED',
-    actor,
-    at: deps.clock.now().toISOString(),
-    public: false,
-    attachmentId: attachment.id,
-    reason: attachment.quarantineReason,
-  };
+  const event = scanEvent(tip, 'ATTACHMENT_QUARANTINED', attachment.id, deps, { reason: attachment.quarantineReason });
   const after = nextVersion(tip, { flags: flags.includes(quarantineFlag) ? flags : [...flags, quarantineFlag], quarantinedAttachments: [...noted, attachment.id] });
   return { before: tip, after, event };
 }
@@ -137,16 +133,9 @@ function photoRouteChange(tip: Tip, attachmentId: string, photo: PhotoLocation, 
   });
   if (routing.unit === tip.unit) return undefined;
   const after = nextVersion(tip, rerouted(routing, otherGeneration));
-  const event: TipEvent = {
-    id: deps.ids.next(),
-    tipId: tip.id,
-    type: 'ROUTED_BY_PHOTO',
-    actor,
-    at: deps.clock.now().toISOString(),
-    public: false,
-    attachmentId,
+  const event = scanEvent(tip, 'ROUTED_BY_PHOTO', attachmentId, deps, {
     before: { pack: tip.pack, queue: tip.queue, unit: tip.unit },
     after: { pack: after.pack, queue: after.queue, unit: after.unit },
-  };
+  });
   return { before: tip, after, event };
 }

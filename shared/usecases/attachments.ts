@@ -15,10 +15,10 @@ import {
   isAttachmentContentType,
   parseIncomingKey,
   type Attachment,
-  type AttachmentContentType,
   type AttachmentView,
   type QuarantineReason,
 } from '../attachments/attachment.ts';
+import { contentTypeAliases } from '../attachments/declaration.ts';
 import { photoLocationWithinCity } from '../attachments/photo-location.ts';
 import type { AttachmentCleaner, AttachmentStore, EvidenceStorage, FileTypeDetector, ScanResult, StoredUpload } from '../attachments/ports.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -65,14 +65,13 @@ export interface ScanOutcome {
   readonly reason?: string;
 }
 
-/** Types the detector names otherwise than tinbao does: HEIF and HEIC photos are one type here. */
-const detectedAliases: Readonly<Record<string, AttachmentContentType>> = { 'image/heif': 'image/heic' };
 
 /** The type the bytes say, as tinbao names it (undefined when they say none). */
 export function normaliseDetectedType(detected: string | undefined): string | undefined {
   if (detected === undefined) return undefined;
   const essence = detected.toLowerCase();
-  return detectedAliases[essence] ?? essence;
+  // The same aliases as a declared type's: HEIF and HEIC photos are one type here.
+  return contentTypeAliases[essence] ?? essence;
 }
 
 /** Scans one upload of the evidence bucket: see the steps below. */
