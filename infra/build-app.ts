@@ -1,8 +1,9 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { defaultPackId, isPackId, packIds } from '../shared/jurisdictions/index.ts';
+import { defaultPackId, isPackId, jurisdiction, packIds } from '../shared/jurisdictions/index.ts';
 import { siteOriginOf } from './constructs/evidence-storage.ts';
+import { alertSubscriptionsFrom } from './constructs/urgent-alerts.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -130,6 +131,7 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     description: `tinbao ${stage}: data (tables, queues and DLQs, inbound SMS topic, evidence bucket, encryption keys, secrets, officers' user pool)`,
     cognitoDomainPrefix: optionalContext(app, 'cognitoDomainPrefix'),
     pack,
+    alertSubscriptions: alertSubscriptionsFrom(app.node.tryGetContext('alertSubscriptions'), jurisdiction(pack).queueCodes),
   });
   const stateless = new StatelessStack(app, `Tinbao-${stage}-Stateless`, {
     stage,
@@ -143,6 +145,8 @@ export function buildApp(options: BuildAppOptions = {}): TinbaoApp {
     smsInboundDeadLetterQueue: stateful.smsInboundDeadLetterQueue,
     attachmentScanQueue: stateful.attachmentScanQueue,
     attachmentScanDeadLetterQueue: stateful.attachmentScanDeadLetterQueue,
+    alertTopic: stateful.alertTopic,
+    tipStreamFailureQueue: stateful.tipStreamFailureQueue,
     evidenceBucket: stateful.evidenceBucket,
     evidenceKey: stateful.evidenceKey,
     siteOrigin,

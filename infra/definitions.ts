@@ -43,12 +43,18 @@ export const tipTable = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * Every change of an item, before and after, goes to the table's stream: the tipStream function
+   * reads the tips' changes from it to alert officers and keep the commanders' figures.
+   */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
 } as const satisfies {
   logicalName: string;
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
   globalSecondaryIndexes: readonly GlobalIndexDefinition[];
   timeToLiveAttribute: string;
+  streamViewType: 'NEW_AND_OLD_IMAGES';
 };
 
 /** Lambda settings per function. Entry paths are relative to the repository root. */
@@ -70,6 +76,11 @@ export const functionDefinitions = {
    * quarantines what it cannot trust. Memory for decoding a 25 MB photo.
    */
   scan: { entry: 'functions/scan/handler.ts', timeoutSeconds: 60, memoryMiB: 2048 },
+  /**
+   * The tips' changes from the table's stream: alerts a unit (or the desk) of each tip that became
+   * urgent, through the alert topic, and keeps the statistics' counters.
+   */
+  tipStream: { entry: 'functions/tip-stream/handler.ts', timeoutSeconds: 30, memoryMiB: 512 },
 } as const;
 
 /** Names of the functions the app deploys. */
@@ -159,6 +170,41 @@ export const idempotencyTable = {
   timeToLiveAttribute: 'expiration',
 } as const satisfies { logicalName: string; partitionKey: KeyAttribute; timeToLiveAttribute: string };
 
+/**
+ * How tipStream reads the table's stream. Only tip items pass the filter (events, codes and
+ * counters do not). A batch whose record fails is retried from that record (partial batch
+ * responses), halved on each failure to find the record at fault, and after `retryAttempts` its
+ * position goes to the failure queue: a stream keeps records 24 hours, a record is never lost in
+ * silence. Records are handled in order, one after the other: a tip's changes arrive in order.
+ */
+export const tipStreamEventSource = {
+  batchSize: 100,
+  maxBatchingWindowSeconds: 0,
+  startingPosition: 'TRIM_HORIZON',
+  retryAttempts: 5,
+  bisectBatchOnError: true,
+  maxRecordAgeSeconds: 24 * 60 * 60,
+  reportBatchItemFailures: true,
+  /** Lambda's event filter: a record passes when its new image is a tip. */
+  filterPattern: { dynamodb: { NewImage: { entity: { S: ['tip'] } } } },
+} as const;
+
+/**
+ * Where the stream's event source sends what it gave up on: the batch's shard and sequence
+ * numbers (not the records), for the duty team to read again from the stream (kept 24 hours).
+ */
+export const tipStreamFailureQueue = {
+  logicalName: 'tip-stream-failures',
+  retentionPeriodSeconds: fourteenDaysSeconds,
+} as const;
+
+/**
+ * The urgent-alert topic, one per deployment. Each message carries the tip's queue (a unit code, or
+ * CITY for the desk) as the attribute subscriptions filter on: a unit's on-duty officers (SMS,
+ * e-mail or an HTTPS endpoint) subscribe with a filter policy on their unit.
+ */
+export const alertTopic = { logicalName: 'urgent-alerts', queueAttribute: 'queue' } as const;
+
 /** How the classifier consumes the intake queue. */
 export const classifierEventSource = {
   batchSize: 10,
@@ -198,6 +244,10 @@ export const apiRoutes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/tips/{id}/messages', function: 'officers', auth: 'officer' },
   { method: 'POST', path: '/tips/{id}/deadline', function: 'officers', auth: 'officer' },
   { method: 'GET', path: '/tips/{id}/attachments/{attachmentId}', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/duplicates/{otherId}/link', function: 'officers', auth: 'officer' },
+  { method: 'POST', path: '/tips/{id}/duplicates/{otherId}/dismiss', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/alerts', function: 'officers', auth: 'officer' },
+  { method: 'GET', path: '/stats', function: 'officers', auth: 'officer' },
 ];
 
 /** Matches a request path against a route's path, returning its path parameters or undefined. */
@@ -230,6 +280,9 @@ export const consoleVendorFiles: Readonly<Record<string, string>> = {
   '/vendor/maplibre-gl/maplibre-gl-csp-worker.js': 'maplibre-gl/dist/maplibre-gl-csp-worker.js',
   '/vendor/maplibre-gl/maplibre-gl.css': 'maplibre-gl/dist/maplibre-gl.css',
   '/vendor/maplibre-gl/LICENSE.txt': 'maplibre-gl/LICENSE.txt',
+  // Chart.js draws the statistics view's charts (web/console/stats.js): no eval, no injected styles.
+  '/vendor/chart.js/chart.umd.min.js': 'chart.js/dist/chart.umd.min.js',
+  '/vendor/chart.js/LICENSE.md': 'chart.js/LICENSE.md',
 };
 
 /** Settings that are the same everywhere, passed to functions as environment variables. */
@@ -294,6 +347,10 @@ export const environmentNames = {
   evidenceKeyArn: 'EVIDENCE_KEY_ARN',
   /** The attachment scan queue, where the Twilio webhook asks for a message's MMS media to be fetched. */
   attachmentScanQueueUrl: 'ATTACHMENT_SCAN_QUEUE_URL',
+  /** The urgent-alert topic tipStream publishes to. */
+  alertTopicArn: 'ALERT_TOPIC_ARN',
+  /** The officers' console, for the link in an alert. */
+  consoleUrl: 'CONSOLE_URL',
 } as const;
 
 /** Alarm thresholds shared by the CDK app and the docs. */

@@ -12,6 +12,7 @@ import type { PackId } from '../shared/jurisdictions/pack.ts';
 import { addEvidenceStorage } from './constructs/evidence-storage.ts';
 import { OfficerUserPool } from './constructs/officer-user-pool.ts';
 import { queueWithDeadLetterQueue } from './constructs/queue-with-dead-letter-queue.ts';
+import { addUrgentAlerts, type AlertSubscriptionSetting } from './constructs/urgent-alerts.ts';
 import {
   attachmentScanQueue,
   idempotencyTable,
@@ -36,6 +37,8 @@ export interface StatefulStackProps extends StackProps {
    * Without it the stateless stack sets the rule for its distribution's address.
    */
   readonly siteOrigin?: string | undefined;
+  /** Who hears of urgent tips: each unit's (and the desk's) duty phones, mailboxes or endpoints (context `alertSubscriptions`). */
+  readonly alertSubscriptions?: readonly AlertSubscriptionSetting[] | undefined;
 }
 
 const attributeTypes: Record<KeyAttributeType, dynamodb.AttributeType> = {
@@ -94,6 +97,10 @@ export class StatefulStack extends Stack {
   public readonly twilioAuthToken: secretsmanager.Secret;
   /** Officers' accounts: admin-created, TOTP required, grouped by unit, city desk and supervisor. */
   public readonly officerPool: OfficerUserPool;
+  /** Urgent tips are published here, for each unit's subscriptions (filtered on the `queue` attribute). */
+  public readonly alertTopic: sns.Topic;
+  /** The table stream's event source sends what it gave up on here. */
+  public readonly tipStreamFailureQueue: sqs.Queue;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -144,6 +151,7 @@ export class StatefulStack extends Stack {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.key,
       timeToLiveAttribute: tipTable.timeToLiveAttribute,
+      stream: dynamodb.StreamViewType[tipTable.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of tipTable.globalSecondaryIndexes) {
@@ -257,6 +265,14 @@ export class StatefulStack extends Stack {
         'The value is issued by Twilio, not generated here: a new token is made in the Twilio console and then copied into ' +
         'this secret. A Secrets Manager rotation Lambda cannot mint a Twilio token, so an automatic rotation would only ' +
         'break signature checks on every Twilio webhook.',
+    });
+
+    const alerts = addUrgentAlerts(this, { stage: props.stage, key: this.key, subscriptions: props.alertSubscriptions ?? [] });
+    this.alertTopic = alerts.topic;
+    this.tipStreamFailureQueue = alerts.failureQueue;
+    new CfnOutput(this, 'UrgentAlertTopicArn', {
+      description: "Subscribe each unit's on-duty officers with a filter policy on the queue attribute (the unit code, or CITY for the desk)",
+      value: this.alertTopic.topicArn,
     });
 
     // Officers ------------------------------------------------------------------------------

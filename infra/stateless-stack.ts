@@ -19,9 +19,10 @@ import { addApiRoutes, apiPathPatterns, createHttpApi, officerAuthorizer } from 
 import { sharpBundling } from './constructs/native-bundling.ts';
 import { addQueueAlarms } from './constructs/queue-alarms.ts';
 import { consumeQueue } from './constructs/queue-consumer.ts';
+import { consumeTableStream } from './constructs/stream-consumer.ts';
 import { repositoryRoot, TinbaoFunction } from './constructs/tinbao-function.ts';
 import { WebConsole } from './constructs/web-console.ts';
-import { classifierEventSource, environmentNames, scanEventSource, sharedSettings, smsAwsEventSource, type FunctionName } from './definitions.ts';
+import { classifierEventSource, environmentNames, scanEventSource, sharedSettings, smsAwsEventSource, tipStreamEventSource, type FunctionName } from './definitions.ts';
 
 // The stack's parts live in infra/constructs/; what tests and other modules import stays importable from here.
 export {
@@ -54,6 +55,10 @@ export interface StatelessStackProps extends StackProps {
   /** The evidence bucket's notifications of uploads; consumed by the scan. */
   readonly attachmentScanQueue: sqs.IQueue;
   readonly attachmentScanDeadLetterQueue: sqs.IQueue;
+  /** Urgent tips are published here (tipStream), for each unit's subscriptions. */
+  readonly alertTopic: sns.ITopic;
+  /** The table stream's event source sends the position of what it gave up on here. */
+  readonly tipStreamFailureQueue: sqs.IQueue;
   /** Evidence files: intake presigns uploads into it, the scan reads and writes it, officers get links to clean copies. */
   readonly evidenceBucket: s3.IBucket;
   /** Seals originals and quarantined files; the scan may only encrypt with it. */
@@ -137,6 +142,7 @@ export class StatelessStack extends Stack {
   public readonly smsOldestMessageAlarm: cloudwatch.Alarm;
   public readonly scanDeadLetterAlarm: cloudwatch.Alarm;
   public readonly scanOldestMessageAlarm: cloudwatch.Alarm;
+  public readonly tipStreamFailureAlarm: cloudwatch.Alarm;
   /** Where the citizen form's script posts files: the evidence bucket's regional origin (the presigned POSTs' URL). */
   public readonly uploadOrigin: string;
 
@@ -255,6 +261,8 @@ export class StatelessStack extends Stack {
         [environmentNames.twilioAuthTokenSecretArn]: twilioAuthToken.secretArn,
         ...(twilioAccountSid !== undefined && { [environmentNames.twilioAccountSid]: twilioAccountSid }),
       },
+      // Alerts link to the tip in the console.
+      tipStream: { ...common, [environmentNames.alertTopicArn]: props.alertTopic.topicArn, [environmentNames.consoleUrl]: this.web.consoleUrl },
     };
     // Only the scan ships a native package (sharp, built for Lambda's arm64) beside its bundle.
     const bundling: Partial<Record<FunctionName, typeof sharpBundling>> = { scan: sharpBundling };
@@ -269,6 +277,7 @@ export class StatelessStack extends Stack {
       smsAws: make('smsAws'),
       officers: make('officers'),
       scan: make('scan'),
+      tipStream: make('tipStream'),
     };
 
     // Permissions (infra/constructs/function-permissions.ts) and the three queue consumers: the
@@ -278,6 +287,8 @@ export class StatelessStack extends Stack {
     consumeQueue(this.functions.classifier, intakeQueue, classifierEventSource);
     consumeQueue(this.functions.smsAws, smsInboundQueue, smsAwsEventSource);
     consumeQueue(this.functions.scan, attachmentScanQueue, scanEventSource);
+    // The tips' changes: urgent alerts and the statistics' counters.
+    consumeTableStream(this.functions.tipStream, table, props.tipStreamFailureQueue, tipStreamEventSource);
 
     // Browsers may post files to the evidence bucket from the site's origin only. The stateful
     // stack names it when context gives it (siteOrigin); otherwise it is the distribution's, set here.
@@ -311,6 +322,7 @@ export class StatelessStack extends Stack {
     this.smsOldestMessageAlarm = alarms.smsOldestMessageAlarm;
     this.scanDeadLetterAlarm = alarms.scanDeadLetterAlarm;
     this.scanOldestMessageAlarm = alarms.scanOldestMessageAlarm;
+    this.tipStreamFailureAlarm = alarms.tipStreamFailureAlarm;
 
     new CfnOutput(this, 'ApiUrl', {
       description: "Base URL of the HTTP API: give it to the SMS providers (webhooks); browsers use WebUrl, which serves the API's browser routes",

@@ -9,6 +9,7 @@ import { attachmentStatuses, quarantineReasons, type AttachmentStatus, type Quar
 import type { Category, RoutingMethod, Urgency } from './classification/types.ts';
 import { categories, routingMethods, urgencies } from './classification/types.ts';
 import type { Localized } from './i18n.ts';
+import { duplicateReasons, type DuplicateReason } from './incidents/ports.ts';
 import type { RejectionReason, TipEventType } from './officers/model.ts';
 import { rejectionReasons, tipEventTypes } from './officers/model.ts';
 import type { Channel, TipFlag } from './tip/envelope.ts';
@@ -114,6 +115,16 @@ export const eventNames: Names<TipEventType> = {
   ATTACHMENT_QUARANTINED: { vi: 'Cách ly tệp đính kèm', en: 'Attachment quarantined' },
   ATTACHMENT_VIEWED: { vi: 'Xem tệp đính kèm', en: 'Attachment viewed' },
   ROUTED_BY_PHOTO: { vi: 'Chuyển đơn vị theo vị trí trong ảnh', en: 'Rerouted by the photo’s location' },
+  REPORT_LINKED: { vi: 'Gộp tin báo vào một sự việc', en: 'Reports linked into one incident' },
+  DUPLICATE_DISMISSED: { vi: 'Xác định không trùng sự việc', en: 'Marked as not the same incident' },
+};
+
+/** Why two tips look like reports of one incident (shared/incidents/ports.ts), as the console says it. */
+export const duplicateReasonNames: Names<DuplicateReason> = {
+  near_in_time: { vi: 'gần thời điểm', en: 'close in time' },
+  near_in_place: { vi: 'gần địa điểm', en: 'close in place' },
+  same_point: { vi: 'cùng vị trí GPS', en: 'the same GPS point' },
+  similar_wording: { vi: 'nội dung tương tự', en: 'similar wording' },
 };
 
 /** Every table with the code list it names, so a test can prove each code has both names. */
@@ -129,6 +140,7 @@ export const labelTables = {
   events: { codes: tipEventTypes, names: eventNames },
   attachmentStatuses: { codes: attachmentStatuses, names: attachmentStatusNames },
   quarantineReasons: { codes: quarantineReasons, names: quarantineReasonNames },
+  duplicateReasons: { codes: duplicateReasons, names: duplicateReasonNames },
 } as const;
 
 /** The tables as the console reads them from its config.json: `{ categories: { drugs: { vi, en } }, ... }`. */

@@ -37,6 +37,13 @@ export const errorMessages = {
   closedTip: { vi: 'Tin báo đã đóng: không thể {action}.', en: 'The tip is closed: it cannot be {action}.' },
   concurrentChange: { vi: 'Tin báo vừa được người khác thay đổi. Hãy tải lại rồi thử lại.', en: 'The tip was changed by someone else. Reload it and try again.' },
   notReady: { vi: 'Tin báo đang được chuyển đến đơn vị. Vui lòng thử lại sau một phút.', en: 'The tip is still being routed. Please try again in a minute.' },
+  linkedReport: {
+    vi: 'Tin báo này đã được gộp vào sự việc {incident}; mọi thao tác xử lý làm trên tin báo chính của sự việc.',
+    en: 'This tip is a report of incident {incident}; it is worked on through the incident’s main tip.',
+  },
+  incidentFull: { vi: 'Một sự việc gộp được tối đa {n} tin báo ngoài tin báo chính.', en: 'An incident takes at most {n} reports besides its main tip.' },
+  alreadyLinked: { vi: 'Hai tin báo này đã được gộp vào cùng một sự việc.', en: 'These two tips are already reports of one incident.' },
+  noSuchDuplicate: { vi: 'Hai tin báo này không được gợi ý là trùng nhau.', en: 'These two tips were not suggested as duplicates.' },
   closedForMessages: { vi: 'Tin báo đã đóng và không nhận thêm tin nhắn.', en: 'The tip is closed and takes no more messages.' },
   forbidden: { vi: 'Bạn không có quyền thực hiện thao tác này.', en: 'You do not have the role for this action.' },
   tooManyRequests: { vi: 'Quá nhiều yêu cầu. Vui lòng thử lại sau.', en: 'Too many requests. Please try again later.' },
@@ -76,6 +83,7 @@ export const actionWords = {
   assigned: { vi: 'giao xử lý', en: 'assigned' },
   transferred: { vi: 'chuyển đơn vị', en: 'transferred' },
   extended: { vi: 'gia hạn', en: 'given a longer deadline' },
+  linked: { vi: 'gộp vào sự việc', en: 'linked into an incident' },
 } as const satisfies Record<string, Localized>;
 
 export type ErrorMessage = keyof typeof errorMessages;

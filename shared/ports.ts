@@ -38,6 +38,12 @@ export interface TipChange {
 }
 
 /**
+ * The most tip changes one `updateMany` writes: each is two items (the tip and its event), and a
+ * DynamoDB transaction takes at most 100 items.
+ */
+export const maxChangesPerTransaction = 50;
+
+/**
  * Stored tips, their audit trails and their queues. The classifier creates tips; officers read
  * queues and tips and change them; each use case takes the methods it needs (`Pick<…>`).
  */
@@ -58,6 +64,12 @@ export interface TipRepository {
    * has `before.version`; otherwise throws StaleTipError.
    */
   update(change: TipChange): Promise<void>;
+  /**
+   * Writes several changes (each of another tip) and their events in ONE transaction, only if
+   * every stored tip still has its `before.version`; otherwise writes nothing and throws
+   * StaleTipError naming a tip that changed. At most `maxChangesPerTransaction` changes.
+   */
+  updateMany(changes: readonly TipChange[]): Promise<void>;
   /** Adds an event that changes nothing else on the tip (a note, a message), in the same way. */
   addEvent(tip: Tip, event: TipEvent): Promise<void>;
 }

@@ -37,7 +37,7 @@ import { numberFlags, pairedRatios, report, spread, type ResultRow } from './ben
 const budget = { ratio: 1.5, atLeast: false };
 
 /** AWS SDK clients a function can build at cold start. */
-type SdkClient = 'dynamoDb' | 'documents' | 'sqs' | 'kms' | 'cognito' | 'pinpoint' | 's3';
+type SdkClient = 'dynamoDb' | 'documents' | 'sqs' | 'kms' | 'cognito' | 'pinpoint' | 's3' | 'sns';
 
 /** How a baseline builds each client: as functions/adapters/ builds it, with the same settings. */
 const clientCode: Record<SdkClient, { imports: string; build: string }> = {
@@ -52,6 +52,7 @@ const clientCode: Record<SdkClient, { imports: string; build: string }> = {
   cognito: { imports: "import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';", build: 'new CognitoIdentityProviderClient(awsClientSettings)' },
   pinpoint: { imports: "import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';", build: 'new PinpointSMSVoiceV2Client(awsClientSettings)' },
   s3: { imports: "import { S3Client } from '@aws-sdk/client-s3';", build: 'new S3Client(awsClientSettings)' },
+  sns: { imports: "import { SNSClient } from '@aws-sdk/client-sns';", build: 'new SNSClient(awsClientSettings)' },
 };
 
 /**
@@ -77,6 +78,7 @@ const clientsAtColdStart: Record<FunctionName, (environment: Record<string, stri
   // officers builds its End User Messaging client only when a reply goes out.
   officers: (environment) => ['dynamoDb', 'documents', ...(environment.PHONE_KEY_ARN ? (['kms'] as const) : []), ...(environment.USER_POOL_ID ? (['cognito'] as const) : [])],
   scan: () => ['dynamoDb', 'documents', 's3'],
+  tipStream: () => ['dynamoDb', 'documents', 'sns'],
 };
 
 function baselineSource(clients: readonly SdkClient[]): string {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: performance benchmarks, one section each; `npm run bench -- <section>
- * [flags]` runs one (sections: routing, pipeline, queue, coldstart, intake, store, e2e, cli).
+ * [flags]` runs one (sections: routing, pipeline, queue, alerts, duplicates, coldstart, intake, store, e2e, cli).
  * Run all, each section is a process of its own (the handlers read their environment once per
  * process, so each local stack needs one), and the paths beside their floors (issue 11) are
  * printed again together at the end.
@@ -26,8 +26,10 @@ import { packBoundaries } from '../shared/classification/packs.ts';
 import type { ClassifierInput } from '../shared/classification/types.ts';
 import { jurisdiction, packIds } from '../shared/jurisdictions/index.ts';
 import type { PackId } from '../shared/jurisdictions/pack.ts';
+import { runAlertsBenchmark } from './bench-alerts.ts';
 import { runCliBenchmark } from './bench-cli.ts';
 import { runColdStartBenchmark } from './bench-coldstart.ts';
+import { runDuplicatesBenchmark } from './bench-duplicates.ts';
 import { runEndToEndBenchmark } from './bench-e2e.ts';
 import { runIntakeBenchmark } from './bench-intake.ts';
 import { runPipelineBenchmark } from './bench-pipeline.ts';
@@ -219,6 +221,8 @@ const sections: readonly Section[] = [
   routingSection,
   { key: 'pipeline', name: 'web tip pipeline', run: runPipelineBenchmark },
   { key: 'queue', name: 'queue pages', run: runQueueBenchmark },
+  { key: 'alerts', name: 'urgent alerts, from intake to the officers\' phones', run: runAlertsBenchmark },
+  { key: 'duplicates', name: 'duplicate search per tip, at 10,000 and 100,000 stored tips', run: runDuplicatesBenchmark },
   { key: 'coldstart', name: 'cold start, per function, beside an empty handler with the same SDK clients', run: runColdStartBenchmark },
   { key: 'intake', name: 'intake path, beside the same I/O done raw', run: runIntakeBenchmark },
   { key: 'store', name: 'store path, beside raw PutItem', run: runStoreBenchmark },

@@ -53,12 +53,16 @@ export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 
 /** Attributes of the tip item that belong to the table layout, not to the tip. */
 export const layoutAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt', 'entity'] as const;
 
-/** The stored item of a tip: keys for the queue and assignee indexes, and its expiry. */
+/**
+ * The stored item of a tip: keys for the queue and assignee indexes, and its expiry. A report
+ * linked into an incident carries no queue keys (QueueIndex is sparse): the queue shows the
+ * incident once, as its primary tip.
+ */
 export function tipItem(tip: Tip, expiresAt: Date): Record<string, unknown> {
   const open = tip.status !== 'RESOLVED' && tip.status !== 'REJECTED';
   return {
     ...tipKeys.tip(tip.id),
-    ...tipKeys.queue(tip.pack, tip.queue, tip.status, tip.urgency, tip.receivedAt, tip.id),
+    ...(tip.incidentId === undefined && tipKeys.queue(tip.pack, tip.queue, tip.status, tip.urgency, tip.receivedAt, tip.id)),
     ...(tip.assignee && open && tipKeys.assignee(tip.assignee.id, tip.status, tip.receivedAt, tip.id)),
     entity: 'tip',
     ...tip,

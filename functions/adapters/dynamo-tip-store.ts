@@ -7,7 +7,7 @@
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StaleTipError, classifiedEvent, type TipEvent } from '../../shared/officers/model.ts';
-import type { TipChange, TipRepository, TrackingCodeStore } from '../../shared/ports.ts';
+import { maxChangesPerTransaction, type TipChange, type TipRepository, type TrackingCodeStore } from '../../shared/ports.ts';
 import { retainedUntil } from '../../shared/tip/retention.ts';
 import type { NewTip, Tip, TrackingRecord } from '../../shared/tip/tip.ts';
 import type { QueueCounter } from '../../shared/usecases/officers/summary.ts';
@@ -106,6 +106,22 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
       }
     },
 
+    async updateMany(changes) {
+      if (changes.length === 0) return;
+      if (changes.length > maxChangesPerTransaction) throw new Error(`updateMany: at most ${maxChangesPerTransaction} changes in one transaction, not ${changes.length}`);
+      if (new Set(changes.map((change) => change.before.id)).size !== changes.length) throw new Error('updateMany: each change must be of another tip');
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: changes.flatMap(changeItems) }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // Two items per change: the tip's put, then its event's. Name the first tip that moved on
+        // (or that another transaction was writing at the same moment).
+        const failed = error.CancellationReasons?.findIndex((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict') ?? -1;
+        if (failed < 0) throw error;
+        throw new StaleTipError(changes[Math.floor(failed / 2)]?.before.id ?? 'unknown');
+      }
+    },
+
     async addEvent(tip, event) {
       try {
         await documents.send(
@@ -132,26 +148,28 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
     },
   };
 
+  /** The two items of a change: the tip, on the version the change was made from, and its audit event. */
+  function changeItems({ before, after, event }: TipChange) {
+    return [
+      {
+        Put: {
+          TableName: tableName,
+          Item: tipItem(after, expiresAtOf(after)),
+          // A tip read before the register numbered it must not write the number away.
+          ConditionExpression: before.registerNumber === undefined ? '#version = :version AND attribute_not_exists(registerNumber)' : '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': before.version },
+        },
+      },
+      { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(after)), ConditionExpression: 'attribute_not_exists(PK)' } },
+    ];
+  }
+
   /** The changed tip and its audit event in one transaction, on the version the change was made from. */
-  async function writeChange({ before, after, event }: TipChange): Promise<void> {
+  async function writeChange(change: TipChange): Promise<void> {
+    const { before } = change;
     try {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: tipItem(after, expiresAtOf(after)),
-                // A tip read before the register numbered it must not write the number away.
-                ConditionExpression: before.registerNumber === undefined ? '#version = :version AND attribute_not_exists(registerNumber)' : '#version = :version',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':version': before.version },
-              },
-            },
-            { Put: { TableName: tableName, Item: eventItem(event, expiresAtOf(after)), ConditionExpression: 'attribute_not_exists(PK)' } },
-          ],
-        }),
-      );
+      await documents.send(new TransactWriteCommand({ TransactItems: changeItems(change) }));
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'None') throw new StaleTipError(before.id);
       throw error;

@@ -5,10 +5,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { classifierFor } from '../../shared/classification/engine.ts';
+import { createIncidentReader } from '../../shared/incidents/features.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { decodeEnvelope } from '../../shared/tip/envelope.ts';
-import { classifyTip } from '../../shared/usecases/classify-tip.ts';
+import { classifyTip, type ClassifiedTip } from '../../shared/usecases/classify-tip.ts';
 import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
+import { createDynamoDuplicateStore } from '../adapters/dynamo-duplicates.ts';
+import { createDynamoRecentTipIndex } from '../adapters/dynamo-recent-tips.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
@@ -18,15 +21,29 @@ import { UnreadableMessageError } from '../adapters/unreadable-message.ts';
 const environment = readEnvironment(commonEnvironment);
 
 const documents = createDocumentClient(dynamoDbClient);
+// The routing engine for the deployment's map: a unit picked, then GPS, then Vietnamese text; the city desk when unsure.
+const classifier = classifierFor(environment.JURISDICTION_PACK.id);
+const tips = createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS);
 
 const dependencies = {
-  // The routing engine for the deployment's map: a unit picked, then GPS, then Vietnamese text; the city desk when unsure.
-  classifier: classifierFor(environment.JURISDICTION_PACK.id),
-  tips: createDynamoTipRepository(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
+  classifier,
+  tips,
+  // Reports of the same incident, looked for once the tip is stored; places read with the engine's own finder.
+  duplicates: {
+    reader: createIncidentReader(classifier.resolver.finder),
+    recent: createDynamoRecentTipIndex(documents, environment.TABLE_NAME),
+    suggestions: createDynamoDuplicateStore(documents, environment.TABLE_NAME),
+    tips,
+  },
   // A photo scanned before its tip was classified gives its EXIF point to the routing (read only for tips with files).
   attachments: createDynamoAttachmentStore(documents, environment.TABLE_NAME),
   clock: systemClock,
   retentionDays: environment.TIP_RETENTION_DAYS,
+  // Logged once the tip is in its queue and numbered, before the search for its duplicates.
+  onStored: ({ tip, outcome }: Pick<ClassifiedTip, 'tip' | 'outcome'>) => {
+    logger.info('tip classified', { tipId: tip.id, outcome, pack: tip.pack, unit: tip.unit, method: tip.routing.method, urgency: tip.urgency });
+    metrics.addMetric(outcome === 'created' ? 'TipsClassified' : 'DuplicateDeliveries', MetricUnit.Count, 1);
+  },
 };
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -41,9 +58,8 @@ async function classifyRecord(record: SQSRecord): Promise<void> {
     logger.error('unreadable tip message', { messageId: record.messageId, errorName: (error as Error).name });
     throw new UnreadableMessageError();
   }
-  const { tip, outcome } = await classifyTip(envelope, dependencies);
-  logger.info('tip classified', { tipId: tip.id, outcome, pack: tip.pack, unit: tip.unit, method: tip.routing.method, urgency: tip.urgency });
-  metrics.addMetric(outcome === 'created' ? 'TipsClassified' : 'DuplicateDeliveries', MetricUnit.Count, 1);
+  const { tip, duplicates } = await classifyTip(envelope, dependencies);
+  if (duplicates) logger.info('recent tips compared', { tipId: tip.id, compared: duplicates.compared, suggested: duplicates.suggested });
 }
 
 /** The Lambda entry point: an SQS batch with partial batch responses. */

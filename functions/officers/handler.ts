@@ -12,12 +12,18 @@ import type { Officer } from '../../shared/officers/model.ts';
 import { systemClock } from '../../shared/ports.ts';
 import { addNote, assignTip, changeStatus, claimTip, extendDeadline, getTip, listQueue, listQueueOfficers, replyToTipster, transferTip } from '../../shared/usecases/officers/tips.ts';
 import { summariseQueues } from '../../shared/usecases/officers/summary.ts';
+import { getStatistics } from '../../shared/usecases/officers/statistics.ts';
 import type { EvidenceStorage } from '../../shared/attachments/ports.ts';
 import { viewAttachment } from '../../shared/usecases/attachments.ts';
+import { dismissDuplicate, linkReport } from '../../shared/usecases/officers/incidents.ts';
+import { createDynamoDuplicateStore } from '../adapters/dynamo-duplicates.ts';
+import { listAlerts } from '../../shared/usecases/officers/alerts.ts';
+import { createDynamoAlertLedger } from '../adapters/dynamo-alert-ledger.ts';
 import { createDynamoAttachmentStore } from '../adapters/dynamo-attachment-store.ts';
 import { loadChannelSecret } from '../adapters/channel-secret.ts';
 import { createDynamoQueueCounter, createDynamoTipRepository } from '../adapters/dynamo-tip-store.ts';
 import { createDynamoSmsSenderStore } from '../adapters/dynamo-sms-store.ts';
+import { createDynamoStatisticsStore } from '../adapters/dynamo-statistics.ts';
 import { createDocumentClient } from '../adapters/dynamo-tip-items.ts';
 import { commonEnvironment, readEnvironment } from '../adapters/environment.ts';
 import { createOfficerAuthenticator, officerAuthEnvironment, officerAuthSettings } from '../adapters/officer-auth.ts';
@@ -79,6 +85,8 @@ const dependencies = {
   clock: systemClock,
   ids: ulidGenerator,
   counter: createDynamoQueueCounter(documents, environment.TABLE_NAME),
+  duplicates: createDynamoDuplicateStore(documents, environment.TABLE_NAME),
+  statistics: createDynamoStatisticsStore(documents, environment.TABLE_NAME, environment.TIP_RETENTION_DAYS),
   directory: createOfficerDirectory(environment),
   notifier: createTipsterNotifier({
     senders: createDynamoSmsSenderStore(documents, environment.TABLE_NAME),
@@ -86,6 +94,8 @@ const dependencies = {
     outboxFor: (provider) => createReplyOutbox(provider, outboundSettings, () => new PinpointSMSVoiceV2Client(awsClientSettings)),
   }),
 };
+/** The urgent alerts tipStream sent, for the console's banner. */
+const alertFeed = createDynamoAlertLedger(documents, environment.TABLE_NAME);
 const authenticator = createOfficerAuthenticator(officerAuthSettings(environment));
 
 type Action = (officer: Officer, event: APIGatewayProxyEventV2) => Promise<unknown>;
@@ -124,6 +134,8 @@ const thenDetail =
 const actions: Record<string, Action> = {
   'GET /queue': (officer, event) => listQueue(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /queue/summary': (officer) => summariseQueues(officer, dependencies),
+  'GET /alerts': (officer, event) => listAlerts(officer, event.queryStringParameters ?? {}, { ...dependencies, alerts: alertFeed }),
+  'GET /stats': (officer, event) => getStatistics(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /queue/officers': (officer, event) => listQueueOfficers(officer, event.queryStringParameters ?? {}, dependencies),
   'GET /tips/{id}': (officer, event) => getTip(officer, tipId(event), dependencies),
   'POST /tips/{id}/claim': thenDetail((officer, id) => claimTip(officer, id, dependencies)),
@@ -135,8 +147,17 @@ const actions: Record<string, Action> = {
     const id = tipId(event);
     const reply = await replyToTipster(officer, id, jsonBody(event), dependencies);
     if (!reply.delivered && reply.reason !== 'web_tip') metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
-    return { ...(await getTip(officer, id, dependencies)), delivered: reply.delivered, ...(!reply.delivered && { reason: reply.reason }) };
+    for (const report of reply.reports ?? []) if (!report.delivered && report.reason !== 'web_tip') metrics.addMetric('TipsterRepliesNotDelivered', MetricUnit.Count, 1);
+    return {
+      ...(await getTip(officer, id, dependencies)),
+      delivered: reply.delivered,
+      ...(!reply.delivered && { reason: reply.reason }),
+      // An incident's reply reaches every report's tipster: what became of it, report by report.
+      ...(reply.reports && { reportDeliveries: reply.reports }),
+    };
   },
+  'POST /tips/{id}/duplicates/{otherId}/link': (officer, event) => thenDetail((who, id) => linkReport(who, id, event.pathParameters?.otherId, dependencies))(officer, event),
+  'POST /tips/{id}/duplicates/{otherId}/dismiss': (officer, event) => thenDetail((who, id) => dismissDuplicate(who, id, event.pathParameters?.otherId, dependencies))(officer, event),
   'POST /tips/{id}/deadline': thenDetail((officer, id, input) => extendDeadline(officer, id, input, dependencies)),
   'GET /tips/{id}/attachments/{attachmentId}': (officer, event) => viewAttachment(officer, tipId(event), event.pathParameters?.attachmentId, dependencies),
 };
@@ -151,6 +172,7 @@ async function officerApi(event: APIGatewayProxyEventV2, context: OfficerContext
     officer: context.officer.username,
     ...(event.pathParameters?.id && { tipId: event.pathParameters.id }),
     ...(event.pathParameters?.attachmentId && { attachmentId: event.pathParameters.attachmentId }),
+    ...(event.pathParameters?.otherId && { otherTipId: event.pathParameters.otherId }),
   });
   metrics.addMetric('OfficerActions', MetricUnit.Count, 1);
   return jsonResponse(200, result);

@@ -4,6 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { evidencePrefixes } from '../../shared/attachments/attachment.ts';
 import { tipTable, type FunctionName } from '../definitions.ts';
@@ -28,10 +29,11 @@ const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Delet
  *   code's messages (UpdateItem on `RATE#…` counters), and writes a tipster's message in a
  *   transaction (Put of the event, ConditionCheck that the tip exists);
  * - the classifier reads a unit's register counter, then in one transaction advances it (Update)
- *   and stores the tip and its first event (Put);
+ *   and stores the tip and its first event (Put); it writes its recent-tips record and duplicate
+ *   suggestions (Put), and queries only the recent-tips index (a statement of its own, below);
  * - officers read tips and their trail (GetItem, Query; the queue indexes are granted separately)
- *   and change a tip with its audit event in one transaction (Put, ConditionCheck); never Update,
- *   Delete or Scan;
+ *   and change a tip with its audit event in one transaction (Put, ConditionCheck); never Delete
+ *   or Scan, and Update only on a duplicate suggestion's state (a statement of its own, below);
  * - the scan reads an upload's slot and binds it, records the scan (GetItem, UpdateItem), and
  *   flags or reroutes its tip with an audit event in one transaction (Put, ConditionCheck).
  */
@@ -44,7 +46,21 @@ export const tableActions = {
   smsAws: smsTableActions,
   officers: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
   scan: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  tipStream: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const satisfies Record<FunctionName, readonly string[]>;
+
+/**
+ * tipStream reads no tip (the stream brings each one) and writes only its own items: the alert
+ * ledger and feed (`ALERT#<tip id>`, `ALERTS#<pack>`, dynamo-alert-ledger.ts) and the statistics'
+ * ledger and counters (`STATS#…`, dynamo-statistics.ts).
+ */
+export const tipStreamLeadingKeys = ['ALERT#*', 'ALERTS#*', 'STATS#*'] as const;
+
+/** The classifier queries only the recent-tips index of the duplicate search (`RECENT#<pack>#<queue>`). */
+export const classifierQueryLeadingKeys = ['RECENT#*'] as const;
+
+/** The attributes an officer's update of a duplicate suggestion may touch: its keys and its state. */
+export const suggestionStateAttributes = ['PK', 'SK', 'state'] as const;
 
 /** The indexes officers query: a unit's queue by status and urgency, and the tips one officer holds. */
 export const officerIndexNames = tipTable.globalSecondaryIndexes.map((index) => index.indexName);
@@ -108,6 +124,8 @@ export interface FunctionPermissionsProps {
   readonly userPool: cognito.IUserPool;
   /** Seals originals and quarantined files: the scan alone may encrypt with it. */
   readonly evidenceKey: kms.IKey;
+  /** Urgent alerts: tipStream alone publishes. */
+  readonly alertTopic: sns.ITopic;
   /** The End User Messaging identity replies go out from (context `smsOriginationIdentity`); only an ARN narrows the grant. */
   readonly smsOriginationIdentity?: string | undefined;
 }
@@ -177,6 +195,15 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
 
   classifier.role.addToPrincipalPolicy(
     new iam.PolicyStatement({ sid: 'StoreClassifiedTips', actions: [...tableActions.classifier], resources: [table.tableArn] }),
+  );
+  // The duplicate search reads the recent tips of a few queues (dynamo-recent-tips.ts), and nothing else.
+  classifier.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'FindRecentTips',
+      actions: ['dynamodb:Query'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...classifierQueryLeadingKeys] } },
+    }),
   );
   classifier.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -253,6 +280,16 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
 
   // Officers: work tips, open a sealed number only to reply to its tipster, and look up colleagues.
   officers.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WorkTips', actions: [...tableActions.officers], resources: [table.tableArn] }));
+  // An officer's decision on a duplicate suggestion (functions/adapters/dynamo-duplicates.ts setState):
+  // UpdateItem may name the keys and `state` only, so it can change no tip, which lives in the same partition.
+  officers.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'DecideDuplicateSuggestions',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...suggestionStateAttributes] } },
+    }),
+  );
   officers.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadQueues',
@@ -313,6 +350,27 @@ export function grantFunctionPermissions(props: FunctionPermissionsProps): void 
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: [key.keyArn],
       conditions: viaServices('sqs', 'dynamodb', 's3', 'secretsmanager'),
+    }),
+  );
+
+  // tipStream: its own ledgers and counters, and the alert topic (encrypted with the data key).
+  const { tipStream } = functions;
+  tipStream.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'KeepAlertsAndFigures',
+      actions: [...tableActions.tipStream],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...tipStreamLeadingKeys] } },
+    }),
+  );
+  tipStream.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PublishUrgentAlerts', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }));
+  tipStream.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseDataKey',
+      // Decrypt: the table's stream records and items. GenerateDataKey: publishing to the encrypted topic, and the failure queue.
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: viaServices('dynamodb', 'sns', 'sqs'),
     }),
   );
 

@@ -17,6 +17,8 @@ export interface QueueAlarmsProps {
   readonly smsInboundDeadLetterQueue: sqs.IQueue;
   readonly attachmentScanQueue: sqs.IQueue;
   readonly attachmentScanDeadLetterQueue: sqs.IQueue;
+  /** Where the table stream's event source sends what it gave up on. */
+  readonly tipStreamFailureQueue: sqs.IQueue;
 }
 
 export interface QueueAlarms {
@@ -28,6 +30,7 @@ export interface QueueAlarms {
   readonly smsOldestMessageAlarm: cloudwatch.Alarm;
   readonly scanDeadLetterAlarm: cloudwatch.Alarm;
   readonly scanOldestMessageAlarm: cloudwatch.Alarm;
+  readonly tipStreamFailureAlarm: cloudwatch.Alarm;
 }
 
 /** One queue the duty team watches: what its DLQ and its backlog alarms say, under the construct ids they have always had. */
@@ -111,5 +114,11 @@ export function addQueueAlarms(scope: Construct, props: QueueAlarmsProps): Queue
       description: 'Uploaded evidence files are waiting in the scan queue longer than expected: the scan function is failing or stuck.',
     },
   });
-  return { topic, deadLetterAlarm, oldestMessageAlarm, smsDeadLetterAlarm, smsOldestMessageAlarm, scanDeadLetterAlarm, scanOldestMessageAlarm };
+  const tipStreamFailureAlarm = alarm(
+    'TipStreamFailureAlarm',
+    "Changes of tips could not be handled by tipStream after its retries: an urgent alert or the statistics' counters may be missing. The failure queue names the stream positions; the stream keeps them 24 hours.",
+    props.tipStreamFailureQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMaximum),
+    alarmThresholds.deadLetterMessages,
+  );
+  return { topic, deadLetterAlarm, oldestMessageAlarm, smsDeadLetterAlarm, smsOldestMessageAlarm, scanDeadLetterAlarm, scanOldestMessageAlarm, tipStreamFailureAlarm };
 }

@@ -2,13 +2,14 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, type BucketLifecycleConfiguration, type S3Client } from '@aws-sdk/client-s3';
-import { attachmentScanQueue, evidenceBucket, idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipTable } from '../definitions.ts';
+import { alertTopic, attachmentScanQueue, evidenceBucket, idempotencyTable, intakeQueue, smsInboundQueue, smsInboundTopic, tipStreamFailureQueue, tipTable } from '../definitions.ts';
 
 /** Names of one local stack's resources; the cloud gets generated names from CloudFormation. */
 export function localResourceNamesFor(prefix: string) {
@@ -22,6 +23,10 @@ export function localResourceNamesFor(prefix: string) {
     smsInboundDeadLetterQueue: `${prefix}-sms-inbound-dlq`,
     // S3 bucket names are lower case, which every prefix the stack and the tests make is.
     evidenceBucket: `${prefix}-evidence`,
+    alertTopic: `${prefix}-${alertTopic.logicalName}`,
+    /** The fake notifier's inbox: the alert topic delivers every alert to it (fake-notifier.ts). */
+    alertInbox: `${prefix}-alert-inbox`,
+    tipStreamFailures: `${prefix}-${tipStreamFailureQueue.logicalName}`,
     scanQueue: `${prefix}-attachment-scan`,
     scanDeadLetterQueue: `${prefix}-attachment-scan-dlq`,
   } as const;
@@ -62,9 +67,19 @@ export async function ensureIdempotencyTable(client: DynamoDBClient, tableName: 
   );
 }
 
-/** Creates the tips table from the shared definition, unless a kept data directory already has it. */
+/** The table's stream as the shared definition has it. */
+const tipTableStream = { StreamEnabled: true, StreamViewType: tipTable.streamViewType } as const;
+
+/**
+ * Creates the tips table from the shared definition, unless a kept data directory already has it;
+ * a kept table from before the stream existed gets its stream.
+ */
 export async function ensureTipTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  if (await tableExists(client, tableName)) return;
+  if (await tableExists(client, tableName)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: tipTableStream }));
+    return;
+  }
   const keyAttributes = [tipTable.partitionKey, tipTable.sortKey, ...tipTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   const attributeDefinitions = [...new Map(keyAttributes.map((key) => [key.name, key])).values()].map((key) => ({
     AttributeName: key.name,
@@ -87,6 +102,7 @@ export async function ensureTipTable(client: DynamoDBClient, tableName: string):
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
+      StreamSpecification: tipTableStream,
     }),
   );
   await client.send(
@@ -240,4 +256,36 @@ async function ensureQueueWithDeadLetterQueue(
   const intakeQueueUrl = reachable(createdIntakeQueueUrl);
   if (!intakeQueueUrl) throw new Error('CreateQueue returned no URL for the intake queue');
   return { intakeQueueUrl, intakeQueueArn: await queueArn(client, intakeQueueUrl), deadLetterQueueUrl, deadLetterQueueArn };
+}
+
+/** The alert topic, the fake notifier's inbox subscribed to it (SNS envelopes, not raw), and the stream's failure queue. */
+export interface LocalAlerts {
+  readonly topicArn: string;
+  readonly inboxQueueUrl: string;
+  readonly failureQueueUrl: string;
+}
+
+export async function ensureAlertResources(
+  sns: SNSClient,
+  sqs: SQSClient,
+  endpoint: string,
+  names: Pick<LocalResourceNames, 'alertTopic' | 'alertInbox' | 'tipStreamFailures'> = localResourceNames,
+): Promise<LocalAlerts> {
+  const reachable = (queueUrl: string | undefined) => {
+    const path = queueUrl === undefined ? undefined : /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(queueUrl)?.[1];
+    if (path === undefined) throw new Error('CreateQueue returned no URL');
+    return `${endpoint}${path}`;
+  };
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.alertTopic }));
+  if (!TopicArn) throw new Error('CreateTopic returned no ARN');
+  const inboxQueueUrl = reachable((await sqs.send(new CreateQueueCommand({ QueueName: names.alertInbox }))).QueueUrl);
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: await queueArn(sqs, inboxQueueUrl) }));
+  const failureQueueUrl = reachable(
+    (
+      await sqs.send(
+        new CreateQueueCommand({ QueueName: names.tipStreamFailures, Attributes: { MessageRetentionPeriod: String(tipStreamFailureQueue.retentionPeriodSeconds) } }),
+      )
+    ).QueueUrl,
+  );
+  return { topicArn: TopicArn, inboxQueueUrl, failureQueueUrl };
 }

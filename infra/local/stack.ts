@@ -18,6 +18,7 @@ import { createLocalOnlyServer, listenOnLoopback, localStackInfo } from './local
 import { localStaticPaths, serveStatic, serveVendor } from './static-files.ts';
 import { localCredentials, localRegion } from './ports.ts';
 import {
+  ensureAlertResources,
   ensureEvidenceBucket,
   ensureIdempotencyTable,
   ensureIntakeQueues,
@@ -34,6 +35,8 @@ import { harmless, observeRequest, observeResponse, observingRecords, type Sensi
 import { startS3Gateway } from './s3-gateway.ts';
 import type { SentNotification } from './s3-notifications.ts';
 import { consoleSettings } from '../console-settings.ts';
+import { startFakeNotifier, type FakeNotifier } from './fake-notifier.ts';
+import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 
 /**
  * Development secrets of the local stack. They are public on purpose: the local stack holds no
@@ -125,6 +128,8 @@ export interface LocalStack {
    */
   readonly s3: S3Client;
   readonly smsProvider: FakeSmsProvider;
+  /** What the alert topic delivered to officers' phones and mailboxes (`/_local/alerts`). */
+  readonly notifier: FakeNotifier;
   /** Issues officers' tokens, as Cognito does in the cloud. */
   readonly identityProvider: LocalIdentityProvider;
   stop(): Promise<void>;
@@ -201,6 +206,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const scanQueues = await ensureScanQueues(sqs, sqsEndpoint, names);
     await ensureEvidenceBucket(bucketSetup, names.evidenceBucket);
+    const alertResources = await ensureAlertResources(sns, sqs, sqsEndpoint, names);
+    const notifier = startFakeNotifier({ sqs, inboxQueueUrl: alertResources.inboxQueueUrl });
+    stoppers.push(() => notifier.stop());
 
     const smsProvider = createFakeSmsProvider({
       gatewaySecret: localSecrets.smsGatewaySecret,
@@ -245,6 +253,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stackInfo: { route?: ReturnType<typeof localStackInfo> } = {};
     const localServer = createLocalOnlyServer([
       (request, response, url) => smsProvider.handle(request, response, url),
+      (request, response, url) => notifier.handle(request, response, url),
       async (request, response, url) => (await identity.provider?.handle(request, response, url)) ?? false,
       (request, response, url) => stackInfo.route?.(request, response, url) ?? false,
     ]);
@@ -312,11 +321,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PHONE_SEALING_KEY: localSecrets.phoneSealingKey,
       OFFICER_JWT_ISSUER: identityProvider.issuer,
       OFFICER_CLIENT_ID: localOfficerClientId,
+      ALERT_TOPIC_ARN: alertResources.topicArn,
+      CONSOLE_URL: `${apiUrl}/console/`,
       STAGE: 'local',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, officers, scan, pageModule] = await Promise.all([
+    const [intake, status, classifier, smsGateway, smsTwilio, smsAws, officers, scan, tipStream, pageModule] = await Promise.all([
       import('../../functions/intake/handler.ts'),
       import('../../functions/status/handler.ts'),
       import('../../functions/classifier/handler.ts'),
@@ -325,6 +336,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       import('../../functions/sms-aws/handler.ts'),
       import('../../functions/officers/handler.ts'),
       import('../../functions/scan/handler.ts'),
+      import('../../functions/tip-stream/handler.ts'),
       import('../../functions/http/pages.ts'),
     ]);
     Object.assign(handlers, {
@@ -342,40 +354,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const onPollerError = options.onPollerError ?? (options.logLevel === 'SILENT' ? undefined : logPollerFailure);
-    const classifierPoller = startSqsPoller({
-      client: sqs,
-      queueUrl: queues.intakeQueueUrl,
-      queueArn: queues.intakeQueueArn,
-      handler: observingRecords(classifier.handler as unknown as SqsHandler, observe),
-      functionName: 'classifier',
-      batchSize: classifierEventSource.batchSize,
-      retryDelaySeconds: options.retryDelaySeconds,
-      onError: onPollerError,
-      onBatch: options.onBatch,
-    });
-    stoppers.push(() => classifierPoller.stop());
-    const smsPoller = startSqsPoller({
-      client: sqs,
-      queueUrl: smsInbound.intakeQueueUrl,
-      queueArn: smsInbound.intakeQueueArn,
-      handler: observingRecords(smsAws.handler as unknown as SqsHandler, observe),
-      functionName: 'smsAws',
-      batchSize: smsAwsEventSource.batchSize,
-      retryDelaySeconds: options.retryDelaySeconds,
-      onError: onPollerError,
-    });
-    stoppers.push(() => smsPoller.stop());
-    const scanPoller = startSqsPoller({
-      client: sqs,
-      queueUrl: scanQueues.intakeQueueUrl,
-      queueArn: scanQueues.intakeQueueArn,
-      handler: observingRecords(scan.handler as unknown as SqsHandler, observe),
-      functionName: 'scan',
-      batchSize: scanEventSource.batchSize,
-      retryDelaySeconds: options.retryDelaySeconds,
+    // The event source mappings: each queue's consumer, as the definitions batch it.
+    const consumers: ReadonlyArray<{ functionName: FunctionName; queue: LocalQueues; handler: unknown; batchSize: number; onBatch?: LocalStackOptions['onBatch'] }> = [
+      { functionName: 'classifier', queue: queues, handler: classifier.handler, batchSize: classifierEventSource.batchSize, onBatch: options.onBatch },
+      { functionName: 'smsAws', queue: smsInbound, handler: smsAws.handler, batchSize: smsAwsEventSource.batchSize },
+      { functionName: 'scan', queue: scanQueues, handler: scan.handler, batchSize: scanEventSource.batchSize },
+    ];
+    for (const consumer of consumers) {
+      const poller = startSqsPoller({
+        client: sqs,
+        queueUrl: consumer.queue.intakeQueueUrl,
+        queueArn: consumer.queue.intakeQueueArn,
+        handler: observingRecords(consumer.handler as SqsHandler, observe),
+        functionName: consumer.functionName,
+        batchSize: consumer.batchSize,
+        retryDelaySeconds: options.retryDelaySeconds,
+        onError: onPollerError,
+        onBatch: consumer.onBatch,
+      });
+      stoppers.push(() => poller.stop());
+    }
+    const streamPoller = await startStreamPoller({
+      dynamoDb,
+      endpoint: dynamoDbEndpoint,
+      tableName: names.table,
+      handler: tipStream.handler as unknown as StreamHandler,
+      functionName: 'tipStream',
+      sqs,
+      failureQueueUrl: alertResources.failureQueueUrl,
       onError: onPollerError,
     });
-    stoppers.push(() => scanPoller.stop());
+    stoppers.push(() => streamPoller.stop());
 
     return {
       apiUrl,
@@ -394,6 +403,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sns,
       s3,
       smsProvider,
+      notifier,
       identityProvider,
       stop,
     };

@@ -69,8 +69,9 @@ tinbao is running locally.
   Tip status page:    ${stack.apiUrl}/status
   Officer console:    ${stack.apiUrl}/console/   (e.g. officer-${example}, desk, supervisor; password tinbao-local)
   API:                ${stack.apiUrl}   (citizen: /tips, /tips/status; SMS: /sms/inbound, /sms/twilio; officers: /queue, /tips/{id}/…)
-  Local only:         ${stack.localUrl}   (this machine's tools, not the API: /_local/sms, /_local/idp, /_local/stack)
+  Local only:         ${stack.localUrl}   (this machine's tools, not the API: /_local/sms, /_local/alerts, /_local/idp, /_local/stack)
   Fake SMS phones:    ${stack.localUrl}/_local/sms
+  Urgent alerts:      ${stack.localUrl}/_local/alerts   (what the alert topic sends the on-duty officers)
   Evidence uploads (S3): ${stack.s3Url}   (bucket ${stack.evidenceBucketName}; presigned POSTs from /tips go here)
   Officer token:      npm run --silent token -- --url ${stack.apiUrl} --user officer-${example}
   Repack:             npm run repack -- --url ${stack.localUrl} --from … --to …

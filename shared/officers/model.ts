@@ -78,6 +78,10 @@ export const tipEventTypes = [
   'ATTACHMENT_VIEWED',
   /** A photo's GPS moved a tip routed by its text (or not at all) to another unit. */
   'ROUTED_BY_PHOTO',
+  /** Reports joined an incident: on the primary (`reportIds`) and on each report (`incidentId`). */
+  'REPORT_LINKED',
+  /** An officer decided a suggested duplicate is another incident (`otherTipId`). */
+  'DUPLICATE_DISMISSED',
 ] as const;
 
 /** A kind of tip event. */
@@ -118,6 +122,12 @@ export interface TipEvent {
   readonly channel?: Channel | undefined;
   /** For attachment events: which file of the tip. */
   readonly attachmentId?: string | undefined;
+  /** On a linked report: the incident (its primary tip) the change was made through, or that it joined. */
+  readonly incidentId?: string | undefined;
+  /** For REPORT_LINKED on an incident: the reports that joined it. */
+  readonly reportIds?: readonly string[] | undefined;
+  /** For DUPLICATE_DISMISSED: the other tip of the suggestion. */
+  readonly otherTipId?: string | undefined;
 }
 
 /** The first event of every tip: the classifier's routing decision, stored with the tip. */

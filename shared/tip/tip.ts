@@ -90,6 +90,17 @@ export interface Tip extends NewTip {
   readonly officerRepliedAt?: string | undefined;
   /** The tip's attachments whose quarantine is flagged and audited on it, each once. */
   readonly quarantinedAttachments?: readonly string[] | undefined;
+  /**
+   * On a report linked into an incident: the id of the incident's primary tip, which officers work
+   * (shared/usecases/officers/incidents.ts). Such a tip is in no queue and takes no workflow action of its own.
+   */
+  readonly incidentId?: string | undefined;
+  /** On an incident's primary tip: the ids of the reports linked into it, oldest link first. */
+  readonly reports?: readonly string[] | undefined;
+  /** When the tip was first claimed or assigned; kept through transfers (the figures' time to first claim). */
+  readonly claimedAt?: string | undefined;
+  /** When the tip became RESOLVED or REJECTED (the figures' verified within 20 days). */
+  readonly closedAt?: string | undefined;
 }
 
 /**
@@ -99,6 +110,31 @@ export interface Tip extends NewTip {
  */
 export function rerouted(routing: RoutingDecision, otherGeneration: OtherGeneration | null): Pick<Tip, 'pack' | 'unit' | 'queue' | 'routing' | 'otherGeneration'> {
   return { pack: routing.pack, unit: routing.unit, queue: routing.unit ?? cityDeskQueue, routing, otherGeneration };
+}
+
+/**
+ * A report as its incident's primary tip has it worked: the primary's workflow (status, holder,
+ * queue, deadline and its extensions, rejection, when it closed) on the report's own id, text,
+ * tracking code, register number and tipster, one version later. A report claimed before it was
+ * linked keeps when it was first claimed.
+ */
+export function asReportOf(primary: Tip, report: Tip): Tip {
+  return {
+    ...report,
+    status: primary.status,
+    assignee: primary.assignee,
+    pack: primary.pack,
+    queue: primary.queue,
+    unit: primary.unit,
+    dueAt: primary.dueAt,
+    deadlineExtensions: primary.deadlineExtensions,
+    rejection: primary.rejection,
+    claimedAt: report.claimedAt ?? primary.claimedAt,
+    closedAt: primary.closedAt,
+    incidentId: primary.id,
+    reports: undefined,
+    version: report.version + 1,
+  };
 }
 
 /** Whether the tipster wrote after the last officer reply: the tip is waiting for an answer. */

@@ -1,8 +1,10 @@
 import type { AttachmentStore } from '../attachments/ports.ts';
 import type { TipClassifier } from '../classification/types.ts';
+import { suggestDuplicates, type DuplicateSearchDependencies, type DuplicateSearchOutcome } from '../incidents/find-duplicates.ts';
+import { cityDeskQueue } from '../jurisdictions/index.ts';
 import type { Clock, TipRepository } from '../ports.ts';
 import type { TipEnvelope } from '../tip/envelope.ts';
-import { verificationDueAt, type NewTip } from '../tip/tip.ts';
+import { closedTipStatuses, verificationDueAt, type NewTip } from '../tip/tip.ts';
 import { retainedUntil } from '../tip/retention.ts';
 
 /** What classifyTip needs from the outside world. */
@@ -16,12 +18,18 @@ export interface ClassifyTipDependencies {
    * id (the envelope lists them), so the classifier needs no Query permission on the table.
    */
   readonly attachments?: Pick<AttachmentStore, 'get'> | undefined;
+  /** The search for reports of the same incident (shared/incidents/find-duplicates.ts), run once the tip is stored. */
+  readonly duplicates?: DuplicateSearchDependencies | undefined;
+  /** Told as soon as the tip is stored and numbered, before the duplicate search (the handler logs it). */
+  readonly onStored?: ((stored: Pick<ClassifiedTip, 'tip' | 'outcome'>) => void) | undefined;
 }
 
 /** The outcome of classifying one queued tip. */
 export interface ClassifiedTip {
   readonly tip: NewTip;
   readonly outcome: 'created' | 'duplicate';
+  /** What the duplicate search did, when it ran (counts only, for the log). */
+  readonly duplicates?: DuplicateSearchOutcome | undefined;
 }
 
 /**
@@ -66,8 +74,22 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
     sender: envelope.sender,
     flags: envelope.flags,
   };
-  const outcome = await tips.create(tip, retainedUntil(receivedAt, retentionDays));
-  return { tip, outcome };
+  const expiresAt = retainedUntil(receivedAt, retentionDays);
+  const outcome = await tips.create(tip, expiresAt);
+  dependencies.onStored?.({ tip, outcome });
+  const duplicates = dependencies.duplicates && (await searchDuplicates(tip, outcome, expiresAt, dependencies.duplicates));
+  return { tip, outcome, ...(duplicates && { duplicates }) };
+}
+
+/**
+ * Looks for reports of the same incident once the tip is stored. A second delivery searches
+ * again from the tip as stored (its classification time, its queue), so it writes what the
+ * first wrote, or what the first never got to write; a tip closed meanwhile is left alone.
+ */
+async function searchDuplicates(tip: NewTip, outcome: ClassifiedTip['outcome'], expiresAt: Date, deps: DuplicateSearchDependencies): Promise<DuplicateSearchOutcome | undefined> {
+  const subject = outcome === 'created' ? { ...tip, queue: tip.unit ?? cityDeskQueue } : await deps.tips.get(tip.id);
+  if (!subject || closedTipStatuses.includes(subject.status)) return undefined;
+  return suggestDuplicates(subject, expiresAt, deps);
 }
 
 /**

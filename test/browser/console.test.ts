@@ -119,7 +119,7 @@ describe('web/ as the local stack serves it', () => {
     const settings = (await config.json()) as { pack: string; auth: unknown; labels: Record<string, Record<string, { vi: string; en: string }>> };
     assert.deepEqual({ pack: settings.pack, auth: settings.auth }, { pack: 'hcmc-2025', auth: { type: 'local', tokenUrl: '/_local/idp/token' } });
     // The names of the domain's codes come from the server (shared/labels.ts): the console restates none.
-    assert.deepEqual(Object.keys(settings.labels).sort(), ['attachmentStatuses', 'categories', 'channels', 'events', 'flags', 'quarantineReasons', 'reasons', 'rejections', 'routing', 'statuses', 'urgencies']);
+    assert.deepEqual(Object.keys(settings.labels).sort(), ['attachmentStatuses', 'categories', 'channels', 'duplicateReasons', 'events', 'flags', 'quarantineReasons', 'reasons', 'rejections', 'routing', 'statuses', 'urgencies']);
     assert.deepEqual(settings.labels['categories']?.['drugs'], { vi: 'Ma túy', en: 'Drugs' });
     assert.deepEqual(settings.labels['reasons']?.['routing_candidate'], { vi: 'Chọn từ các đơn vị gợi ý của hệ thống định tuyến', en: 'Chosen from the routing suggestions' });
     const mapFile = await fetch(`${origin}/console/maps/hcmc-2025.geojson`);

@@ -47,6 +47,8 @@ describe('listQueue', () => {
           assignee: null,
           senderAlias: 'SMS-7F3K',
           flags: ['rate_limited'],
+          // A tip on its own is an incident of one report.
+          reportCount: 1,
           tipsterWroteAt: null,
           awaitingReply: false,
           excerpt: `${'Đ'.repeat(140)}…`,

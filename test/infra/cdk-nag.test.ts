@@ -76,6 +76,8 @@ const acknowledgedRules = [
   // The evidence bucket: no access logs (they would hold uploaders' IP addresses), and grants by prefix.
   'AwsSolutions-S1',
   ...Object.keys(evidenceGrants),
+  // The table stream's failure queue is itself a dead-letter destination: it needs no DLQ of its own.
+  'AwsSolutions-SQS3',
 ];
 
 const stateless = `Tinbao-${testStage}-Stateless`;
@@ -89,7 +91,7 @@ const deploymentPolicy = `${stateless}/Web/DeploymentRole/DefaultPolicy`;
 const acknowledgedWhere: Record<string, readonly string[]> = {
   // Every public route, and no officer route: those have the JWT authorizer.
   'AwsSolutions-APIG4': publicRoutes.map(routePath),
-  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws', 'Officers', 'Scan'].map(
+  'AwsSolutions-IAM5[Resource::*]': ['Intake', 'Status', 'Classifier', 'SmsGateway', 'SmsTwilio', 'SmsAws', 'Officers', 'Scan', 'TipStream'].map(
     (name) => `${stateless}/${name}Function/Role/DefaultPolicy`,
   ),
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]': ['SmsAws', 'Officers'].map(
@@ -105,6 +107,7 @@ const acknowledgedWhere: Record<string, readonly string[]> = {
   ...Object.fromEntries([...deploymentGrantFindings, siteObjectsFinding].map((rule) => [rule, [deploymentPolicy]])),
   'AwsSolutions-L1': deploymentHandler ? [deploymentHandler.node.path] : [],
   'AwsSolutions-S1': [`${stateful}/EvidenceBucket`],
+  'AwsSolutions-SQS3': [`${stateful}/TipStreamFailureQueue`],
   ...evidenceGrants,
 };
 

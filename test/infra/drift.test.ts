@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import {
   apiRoutes,
   classifierEventSource,
+  tipStreamEventSource,
   environmentNames,
   functionDefinitions,
   scanEventSource,
@@ -127,9 +128,12 @@ describe('local and cloud resources', () => {
       GlobalSecondaryIndexes: Array<{ IndexName: string; KeySchema: unknown[]; Projection: { ProjectionType: string } }>;
       TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
       BillingMode: string;
+      StreamSpecification: { StreamViewType: string };
     };
     const { Table: local } = await dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
     assert.ok(local);
+    // The same stream of changes, which tipStream reads in both (infra/local/stream-poller.ts locally).
+    assert.deepEqual(local.StreamSpecification, { StreamEnabled: true, StreamViewType: cloud.StreamSpecification.StreamViewType });
     assert.deepEqual(local.KeySchema, cloud.KeySchema);
     assert.deepEqual(sortBy(local.AttributeDefinitions ?? [], (a) => a.AttributeName ?? ''), sortBy(cloud.AttributeDefinitions, (a) => a.AttributeName));
     assert.deepEqual(
@@ -227,7 +231,12 @@ describe('local and cloud resources', () => {
 
   it('consume the queues with the same batch settings', () => {
     const mappings = resourcesOfType(statelessTemplate, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
-    assert.equal(mappings.length, 3);
+    assert.equal(mappings.length, 4);
+    const stream = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: logicalIdOf(stateless.functions.tipStream.function) }));
+    // The local stream poller reads these same settings (batch size, retries, filter) from tipStreamEventSource.
+    assert.equal(stream?.BatchSize, tipStreamEventSource.batchSize);
+    assert.equal(stream?.MaximumRetryAttempts, tipStreamEventSource.retryAttempts);
+    assert.deepEqual(stream?.FilterCriteria, { Filters: [{ Pattern: JSON.stringify(tipStreamEventSource.filterPattern) }] });
     for (const [name, settings] of [['classifier', classifierEventSource], ['smsAws', smsAwsEventSource], ['scan', scanEventSource]] as const) {
       const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName) === JSON.stringify({ Ref: logicalIdOf(stateless.functions[name].function) }));
       assert.ok(mapping, `${name} has an event source mapping`);

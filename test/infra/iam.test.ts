@@ -8,6 +8,10 @@ import { afterAll, describe, it } from 'vitest';
 import { attachmentPartitionPrefix } from '../../functions/adapters/dynamo-attachment-store.ts';
 import { formTokenPrefix } from '../../functions/adapters/dynamo-submission-ledger.ts';
 import { tipKeys } from '../../functions/adapters/dynamo-tip-items.ts';
+import { alertKeys } from '../../functions/adapters/dynamo-alert-ledger.ts';
+import { classifierQueryLeadingKeys, suggestionStateAttributes, tipStreamLeadingKeys } from '../../infra/constructs/function-permissions.ts';
+import { recentPartitionPrefix } from '../../functions/adapters/dynamo-recent-tips.ts';
+import { alertClaimStaleSeconds } from '../../shared/alerts/alert.ts';
 import { queueConsumerActions } from '../../infra/constructs/queue-consumer.ts';
 import { apiRoutes, functionDefinitions, tipTable, type FunctionName } from '../../infra/definitions.ts';
 import { evidencePrefixes } from '../../shared/attachments/attachment.ts';
@@ -54,6 +58,8 @@ const userPoolId = logicalIdOf(stateful.officerPool.userPool);
 const scanQueueId = logicalIdOf(stateful.attachmentScanQueue);
 const evidenceKeyId = logicalIdOf(stateful.evidenceKey);
 const evidenceRoleId = logicalIdOf(stateful.evidenceHandlerRole);
+const alertTopicId = logicalIdOf(stateful.alertTopic);
+const streamFailureQueueId = logicalIdOf(stateful.tipStreamFailureQueue);
 const corsRoleId = logicalIdOf(stateless.node.findChild('EvidenceCorsRole'));
 /** The evidence bucket's objects under a prefix, as the functions' grants spell them: from the bucket's fixed name. */
 const objectsUnder = (prefix: string) => ({
@@ -107,6 +113,7 @@ describe('function roles', () => {
     classifier: [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       'kms:Decrypt',
       'sqs:DeleteMessage',
@@ -124,6 +131,7 @@ describe('function roles', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       's3:GetObject',
       'secretsmanager:GetSecretValue',
@@ -143,6 +151,20 @@ describe('function roles', () => {
       'secretsmanager:GetSecretValue',
       ...consumer,
     ],
+    tipStream: [
+      'dynamodb:DeleteItem',
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ],
   };
   const smsForbidden = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'sqs:PurgeQueue', 'sns:Publish'];
   const forbidden: Record<FunctionName, string[]> = {
@@ -151,7 +173,6 @@ describe('function roles', () => {
     classifier: [
       'dynamodb:DeleteItem',
       'dynamodb:Scan',
-      'dynamodb:Query',
       'dynamodb:DeleteTable',
       'dynamodb:ConditionCheckItem',
       'sqs:SendMessage',
@@ -166,7 +187,6 @@ describe('function roles', () => {
     officers: [
       'dynamodb:Scan',
       'dynamodb:DeleteItem',
-      'dynamodb:UpdateItem',
       'dynamodb:BatchWriteItem',
       'kms:Encrypt',
       'kms:GenerateDataKey',
@@ -193,6 +213,8 @@ describe('function roles', () => {
       'sqs:GetQueueUrl',
       'sqs:ChangeMessageVisibility',
     ],
+    // It reads no tip and no queue: the stream brings the changes.
+    tipStream: ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'kms:Encrypt', 'secretsmanager:GetSecretValue', 'sqs:ReceiveMessage', 's3:GetObject', 'sms-voice:SendTextMessage'],
   };
 
   // Every (action, resource) pair each role is allowed, resources resolved to the stateful stack.
@@ -230,6 +252,7 @@ describe('function roles', () => {
     ],
     classifier: [
       [['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table]],
+      [['dynamodb:Query'], [table]],
       [consumer, [intakeQueueArn]],
       [['kms:Decrypt'], [dataKey]],
     ],
@@ -239,6 +262,7 @@ describe('function roles', () => {
     smsAws: [...smsGrants([]), [consumer, [arnOf(smsQueueId)]], [['sms-voice:SendTextMessage'], anyNumberOrPool]],
     officers: [
       [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [['dynamodb:UpdateItem'], [table]],
       [['dynamodb:Query'], queueIndexes],
       [['kms:Decrypt'], [phoneKey, dataKey]],
       [['secretsmanager:GetSecretValue'], [{ Ref: gatewaySecretId }, { Ref: twilioTokenId }]],
@@ -254,6 +278,13 @@ describe('function roles', () => {
       [['s3:GetObject', 's3:DeleteObject', 's3:PutObject'], [objectsUnder(evidencePrefixes.incoming)]],
       [['s3:PutObject'], [evidencePrefixes.clean, evidencePrefixes.original, evidencePrefixes.quarantine].map(objectsUnder)],
       [['secretsmanager:GetSecretValue'], [{ Ref: twilioTokenId }]],
+    ],
+    tipStream: [
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table]],
+      [['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], [{ 'Fn::GetAtt': [tableId, 'StreamArn'] }]],
+      [['sns:Publish'], [{ Ref: alertTopicId }]],
+      [['sqs:SendMessage'], [arnOf(streamFailureQueueId)]],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], [dataKey]],
     ],
   };
   const pairs = (grants: readonly Grant[]): string[] =>
@@ -327,6 +358,22 @@ describe('function roles', () => {
     assert.deepEqual(granted, pairs([[['dynamodb:Query'], [table, ...queueIndexes]]]));
   });
 
+  it('lets the classifier query only the recent-tips index of the duplicate search, never a queue or a tip', () => {
+    const queries = statementsOf('classifier').filter((statement) => actionsOf(statement).includes('dynamodb:Query'));
+    assert.deepEqual(queries.map((statement) => [statement.Sid, actionsOf(statement), statement.Condition]), [
+      ['FindRecentTips', ['dynamodb:Query'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${recentPartitionPrefix}*`] } }],
+    ]);
+    assert.deepEqual([...classifierQueryLeadingKeys], ['RECENT#*']);
+  });
+
+  it("lets officers update only a duplicate suggestion's state: UpdateItem may touch the keys and `state`, no attribute of a tip", () => {
+    const updates = statementsOf('officers').filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'));
+    assert.deepEqual(updates.map((statement) => [statement.Sid, actionsOf(statement), statement.Condition]), [
+      ['DecideDuplicateSuggestions', ['dynamodb:UpdateItem'], { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['PK', 'SK', 'state'] } }],
+    ]);
+    assert.deepEqual([...suggestionStateAttributes], ['PK', 'SK', 'state']);
+  });
+
   it('lets officers look up colleagues in the user pool, and do nothing else there', () => {
     const cognito = statementsOf('officers').filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
     assert.equal(cognito.length, 1);
@@ -345,6 +392,16 @@ describe('function roles', () => {
     assert.deepEqual(slots?.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${attachmentPartitionPrefix}*`] } });
     assert.deepEqual(actionsOf(slots as Statement), ['dynamodb:PutItem'], 'intake may only put slots, never read or change them');
     assert.ok(!tipKeys.tip('01J9ZTB7Q3V5X8K2M4N6P8R0ST').PK.startsWith(attachmentPartitionPrefix), "a tip's own partition is not a slot partition");
+  });
+
+  it("restricts tipStream to its own alert and statistics items with dynamodb:LeadingKeys: it never writes a tip, and a claim outlives the function's timeout", () => {
+    const tableStatements = statementsOf('tipStream').filter((statement) => statement.Sid === 'KeepAlertsAndFigures');
+    assert.equal(tableStatements.length, 1);
+    const keys = [alertKeys.claim('*', 'high').PK.replace(/\*.*/, '*'), `${alertKeys.feedPartition('')}*`, 'STATS#*'];
+    assert.deepEqual(tableStatements[0]?.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
+    assert.deepEqual([...tipStreamLeadingKeys], keys);
+    for (const key of tipStreamLeadingKeys) assert.ok(!tipKeys.tip('01J9ZTB7Q3V5X8K2M4N6P8R0ST').PK.startsWith(key.replace('*', '')), `a tip's partition is not under ${key}`);
+    assert.ok(alertClaimStaleSeconds > functionDefinitions.tipStream.timeoutSeconds, 'a stale claim cannot belong to a running delivery');
   });
 
   it('lets functions use the data key only through the services they call', () => {

@@ -36,6 +36,8 @@ const statefulIds: [string, IConstruct, string][] = [
   ['the Twilio auth token', stateful.twilioAuthToken, 'TwilioAuthTokenF995AA06'],
   ["the officers' user pool", stateful.officerPool.userPool, 'OfficersUserPool88AEF8E7'],
   ['the hosted sign-in domain', stateful.officerPool.domain, 'OfficersUserPoolDomainDE9745F8'],
+  ['the urgent-alert topic (its subscriptions: the units\' duty phones)', stateful.alertTopic, 'UrgentAlertTopicF06DBD28'],
+  ['the stream failure queue', stateful.tipStreamFailureQueue, 'TipStreamFailureQueue91F4451D'],
 ];
 
 const statelessIds: [string, IConstruct, string][] = [
@@ -53,6 +55,7 @@ const statelessIds: [string, IConstruct, string][] = [
   ['the SMS backlog alarm', stateless.smsOldestMessageAlarm, 'SmsInboundBacklogAlarmC433262E'],
   ['the scan DLQ alarm', stateless.scanDeadLetterAlarm, 'AttachmentScanDeadLetterQueueAlarm75FF7113'],
   ['the scan backlog alarm', stateless.scanOldestMessageAlarm, 'AttachmentScanBacklogAlarm6881FFAC'],
+  ['the stream failure alarm', stateless.tipStreamFailureAlarm, 'TipStreamFailureAlarm819C3DCD'],
 ];
 
 const functionIds: Record<FunctionName, { function: string; role: string; logGroup: string }> = {
@@ -64,6 +67,7 @@ const functionIds: Record<FunctionName, { function: string; role: string; logGro
   smsAws: { function: 'SmsAwsFunction4C927066', role: 'SmsAwsFunctionRoleAB4B57CE', logGroup: 'SmsAwsFunctionLogGroupF17BDB49' },
   officers: { function: 'OfficersFunction9CF56123', role: 'OfficersFunctionRole2A857AAC', logGroup: 'OfficersFunctionLogGroupF3B7B4F9' },
   scan: { function: 'ScanFunctionB8421F36', role: 'ScanFunctionRole03670CCD', logGroup: 'ScanFunctionLogGroup03F9C2E5' },
+  tipStream: { function: 'TipStreamFunctionA0AFE263', role: 'TipStreamFunctionRole1C9D2701', logGroup: 'TipStreamFunctionLogGroupA46D07A4' },
 };
 
 describe('logical IDs', () => {

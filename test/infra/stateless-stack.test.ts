@@ -194,6 +194,8 @@ describe('functions', () => {
           [environmentNames.officerClientId]: 'bundle-smoke-test-client',
           [environmentNames.evidenceBucketName]: 'tinbao-test-evidence-123456789012-ap-southeast-1',
           [environmentNames.evidenceKeyArn]: 'arn:aws:kms:ap-southeast-1:123456789012:key/00000000-0000-4000-8000-000000000000',
+          [environmentNames.alertTopicArn]: 'arn:aws:sns:ap-southeast-1:123456789012:tinbao-test-urgent-alerts',
+          [environmentNames.consoleUrl]: 'https://d111111abcdef8.cloudfront.net/console/',
           STAGE: testStage,
           AWS_REGION: 'ap-southeast-1',
         };
@@ -275,6 +277,7 @@ describe('functions', () => {
         environmentNames.evidenceBucketName,
       ],
       scan: [environmentNames.tableName, environmentNames.evidenceBucketName, environmentNames.evidenceKeyArn, environmentNames.twilioAuthTokenSecretArn],
+      tipStream: [environmentNames.tableName, environmentNames.alertTopicArn, environmentNames.consoleUrl],
     };
     const references: Partial<Record<string, unknown>> = {
       [environmentNames.idempotencyTableName]: { Ref: idempotencyTableId },
@@ -357,8 +360,11 @@ describe('queue consumer', () => {
       [JSON.stringify({ Ref: ids('smsAws').function })]: arnOf(smsQueueId),
       [JSON.stringify({ Ref: ids('scan').function })]: arnOf(scanQueueId),
     };
-    assert.equal(mappings.length, 3);
-    for (const mapping of mappings) {
+    // The fourth mapping reads the table's stream (test/infra/tip-stream.test.ts).
+    const queueMappings = mappings.filter((mapping) => JSON.stringify(mapping.FunctionName) !== JSON.stringify({ Ref: ids('tipStream').function }));
+    assert.equal(queueMappings.length, 3);
+    assert.equal(mappings.length, 4);
+    for (const mapping of queueMappings) {
       assert.ok(JSON.stringify(mapping.FunctionName) in consumers, `${JSON.stringify(mapping.FunctionName)} consumes ${JSON.stringify(mapping.EventSourceArn)}`);
       assert.deepEqual(producer(mapping.EventSourceArn), consumers[JSON.stringify(mapping.FunctionName)]);
       assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
@@ -571,8 +577,8 @@ describe('alarms', () => {
     }
   });
 
-  it('are the six queue alarms, each notifying the topic on alarm and when it clears, reading one-minute maxima', () => {
-    assert.equal(alarms.length, 6);
+  it("are the seven alarms (six on the queues, one on the stream's failure queue), each notifying the topic on alarm and when it clears, reading one-minute maxima", () => {
+    assert.equal(alarms.length, 7);
     for (const alarm of alarms) {
       assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
       assert.deepEqual(alarm.OKActions, [{ Ref: topicId }]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -110,6 +110,8 @@ describe('when DynamoDB fails while classifying', () => {
     const dynamoMock = mockClient(DynamoDBDocumentClient);
     // The register counter is read first; an empty table has none yet.
     dynamoMock.on(GetCommand).resolves({});
+    // The duplicate search after the store finds no recent tip.
+    dynamoMock.on(QueryCommand).resolves({ Items: [] });
     dynamoMock.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
       const key = String(input.TransactItems?.find((item) => item.Put)?.Put?.Item?.PK ?? '');
       if (key.endsWith('X0')) throw Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });

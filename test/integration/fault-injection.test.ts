@@ -213,8 +213,10 @@ describe('dependencies failing under load', () => {
 
     const stored = await eventually(
       async () => {
-        // A full scan only once the classifier has nothing left to receive: scanning is not free.
-        if ((await queueDepth(stack.queues.intakeQueueUrl)).visible > 0) return undefined;
+        // A full scan only once the classifier has nothing left to receive or working: scanning is
+        // not free, and the table also holds the duplicate search's and the statistics' items.
+        const depth = await queueDepth(stack.queues.intakeQueueUrl);
+        if (depth.visible > 0 || depth.inFlight > 0) return undefined;
         const found = await storedTips();
         const missing = [...accepted.keys()].filter((code) => !found.tipsByCode.get(code)?.every((entry) => entry.registerNumber));
         return missing.length === 0 ? found : undefined;

@@ -61,13 +61,17 @@ describe('authorisation: every officer route × role × unit', () => {
   function expected(user: string | null, path: string, queue: string): number {
     if (user === null) return 401;
     const sees = seesAll(user) || user === `officer-${queue}`;
-    if (path === '/queue/summary') return 200;
+    if (path === '/queue/summary' || path === '/alerts') return 200;
+    // The figures are for those who command: supervisors and the city desk.
+    if (path === '/stats') return seesAll(user) ? 200 : 403;
     if (path === '/queue') return sees ? 200 : 403;
     // Only supervisors assign, so only they list a queue's officers.
     if (path === '/queue/officers') return user === 'supervisor' ? 200 : 403;
     if (!sees) return 404;
     // The tip's one file was declared and never uploaded: there is no clean copy to link to yet.
     if (path === '/tips/{id}/attachments/{attachmentId}') return 409;
+    // Two tips of one queue were never suggested as duplicates of each other: nothing to dismiss.
+    if (path === '/tips/{id}/duplicates/{otherId}/dismiss') return 404;
     return supervisorOnly.has(path) && user !== 'supervisor' ? 403 : 200;
   }
 
@@ -78,7 +82,11 @@ describe('authorisation: every officer route × role × unit', () => {
           // A fresh tip for each change, so one action's effect does not decide the next one's answer.
           const withFile = route.path.includes('{attachmentId}');
           const { id, attachmentIds } = await tipIn(queue, undefined, withFile ? { attachments: [{ fileName: 'anh.jpg', contentType: 'image/jpeg', size: 1000 }] } : {});
-          const path = route.path.replace('{id}', id).replace('{attachmentId}', attachmentIds[0] ?? 'none') + (route.path === '/queue' || route.path === '/queue/officers' ? `?queue=${queue}` : '');
+          // Linking and dismissing name a second tip of the same queue.
+          const other = route.path.includes('{otherId}') ? (await tipIn(queue)).id : 'none';
+          const path =
+            route.path.replace('{id}', id).replace('{attachmentId}', attachmentIds[0] ?? 'none').replace('{otherId}', other) +
+            (route.path === '/queue' || route.path === '/queue/officers' ? `?queue=${queue}` : '');
           const body = route.path === '/tips/{id}/transfer' ? { to: queue === '27154' ? '26743' : '27154', reason: 'Địa bàn giáp ranh, chuyển đơn vị' } : bodies[route.path];
           const answer = await call(user, route.method, path, route.method === 'POST' ? (body ?? {}) : undefined);
           assert.equal(answer.status, expected(user, route.path, queue), `${user} ${route.method} ${route.path} on ${queue}: ${JSON.stringify(answer.json).slice(0, 200)}`);

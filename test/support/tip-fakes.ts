@@ -8,7 +8,7 @@ import { createTextReader, type TextReader } from '../../shared/classification/t
 import type { TextReadingPort } from '../../shared/usecases/tipster-message.ts';
 import { cityDeskQueue, jurisdiction } from '../../shared/jurisdictions/index.ts';
 import { StaleTipError, classifiedEvent, officerFromClaims, officerGroups, type Officer, type TipEvent } from '../../shared/officers/model.ts';
-import type { Clock, TipChange, TipRepository } from '../../shared/ports.ts';
+import { maxChangesPerTransaction, type Clock, type TipChange, type TipRepository } from '../../shared/ports.ts';
 import { formatRegisterNumber, registerYear } from '../../shared/tip/register.ts';
 import type { NewTip, Tip, TipStatus } from '../../shared/tip/tip.ts';
 import type { OfficerDirectory } from '../../shared/usecases/officers/access.ts';
@@ -38,7 +38,7 @@ export interface MemoryTips extends TipRepository {
   readonly tips: Map<string, Tip>;
   readonly eventLog: Map<string, TipEvent[]>;
   /** How often each method was called. */
-  readonly calls: { get: number; events: number; queue: number; update: number; addEvent: number };
+  readonly calls: { get: number; events: number; queue: number; update: number; updateMany: number; addEvent: number };
   /** Stores a tip (and events) as they are, for a test's starting state. */
   put(tip: Tip, events?: readonly TipEvent[]): void;
   /** The stored tip; throws when there is none. */
@@ -55,7 +55,7 @@ export interface MemoryTips extends TipRepository {
 export function memoryTips(): MemoryTips {
   const tips = new Map<string, Tip>();
   const eventLog = new Map<string, TipEvent[]>();
-  const calls = { get: 0, events: 0, queue: 0, update: 0, addEvent: 0 };
+  const calls = { get: 0, events: 0, queue: 0, update: 0, updateMany: 0, addEvent: 0 };
   const registers = new Map<string, number>();
 
   const appendEvents = (tipId: string, events: readonly TipEvent[]) =>
@@ -111,7 +111,8 @@ export function memoryTips(): MemoryTips {
       await roundTrip();
       const after = cursor === undefined ? '' : Buffer.from(cursor, 'base64url').toString('utf8');
       const matching = [...tips.values()]
-        .filter((tip) => tip.pack === pack && tip.queue === queue && tip.status === status)
+        // A linked report is in no queue (the table's QueueIndex is sparse): its incident stands for it.
+        .filter((tip) => tip.pack === pack && tip.queue === queue && tip.status === status && tip.incidentId === undefined)
         .sort((a, b) => (queueKey(a) < queueKey(b) ? -1 : 1))
         .filter((tip) => queueKey(tip) > after);
       const page = matching.slice(0, limit);
@@ -130,6 +131,22 @@ export function memoryTips(): MemoryTips {
       if (after.version !== before.version + 1) throw new Error(`update: version must go from ${before.version} to ${before.version + 1}, not ${after.version}`);
       tips.set(after.id, structuredClone(after));
       appendEvents(after.id, [event]);
+    },
+    async updateMany(changes) {
+      calls.updateMany += 1;
+      await roundTrip();
+      // As one transaction: every condition is checked before anything is written, with no yield.
+      if (changes.length > maxChangesPerTransaction) throw new Error(`updateMany: at most ${maxChangesPerTransaction} changes, not ${changes.length}`);
+      if (new Set(changes.map((change) => change.before.id)).size !== changes.length) throw new Error('updateMany: each change must be of another tip');
+      for (const { before, after, event } of changes) {
+        checkVersion(before);
+        if (after.id !== before.id || event.tipId !== before.id) throw new Error('updateMany: each change and its event must be for the same tip');
+        if (after.version !== before.version + 1) throw new Error(`updateMany: version of ${before.id} must go from ${before.version} to ${before.version + 1}, not ${after.version}`);
+      }
+      for (const { after, event } of changes) {
+        tips.set(after.id, structuredClone(after));
+        appendEvents(after.id, [event]);
+      }
     },
     async addEvent(tip, event) {
       calls.addEvent += 1;
@@ -154,6 +171,10 @@ export function flakyTips(store: MemoryTips, times: number): MemoryTips {
     async update(change: TipChange) {
       maybeFail(change.before.id);
       return store.update(change);
+    },
+    async updateMany(changes: readonly TipChange[]) {
+      maybeFail(changes[0]?.before.id ?? 'none');
+      return store.updateMany(changes);
     },
     async addEvent(tip: Tip, event: TipEvent) {
       maybeFail(tip.id);

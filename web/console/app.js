@@ -8,11 +8,13 @@
 // view the address names: queue.js, tip.js, map.js (sign-in in auth.js).
 
 import { finishCognitoSignIn, isCognitoReturn, officer, renderSignIn, restoreSession, setAuthHooks, signedOutMessage, signOut, tokenUsable } from './auth.js';
+import { startAlertFeed, stopAlertFeed } from './alerts.js';
 import { h } from './dom.js';
 import { renderMap } from './map.js';
 import { setLabels } from './names.js';
 import { resetLive } from './queue-live.js';
 import { renderQueue } from './queue.js';
+import { canSeeStatistics, renderStats } from './stats.js';
 import { defaultPack, keys, parseRoute, setRouter, state, t } from './state.js';
 import { renderTip } from './tip.js';
 import { loadPack, queueName } from './units.js';
@@ -44,6 +46,7 @@ function renderChrome() {
           { 'aria-label': t().navLabel },
           h('a', { href: '#/queue', 'aria-current': current.view === 'queue' || current.view === 'tip' ? 'page' : false }, t().navQueue),
           h('a', { href: '#/map', 'aria-current': current.view === 'map' ? 'page' : false }, t().navMap),
+          canSeeStatistics(me) ? h('a', { href: '#/stats', 'aria-current': current.view === 'stats' ? 'page' : false }, t().navStats) : null,
         )
       : null,
     h(
@@ -80,11 +83,13 @@ function route() {
     return;
   }
   renderChrome();
+  startAlertFeed(officer().username);
   const current = parseRoute();
   const renderId = ++state.renderId;
   const stale = () => renderId !== state.renderId;
   if (current.view === 'tip') void renderTip(current.id, stale);
   else if (current.view === 'map') void renderMap(stale);
+  else if (current.view === 'stats') void renderStats(current.params, stale);
   else void renderQueue(current.params, stale);
 }
 
@@ -104,6 +109,7 @@ async function start() {
       route();
     },
     signedOut: (reason) => {
+      stopAlertFeed();
       renderChrome();
       renderSignIn(signedOutMessage(reason));
     },

@@ -5,6 +5,7 @@
 // that was not there at the last look is announced in a banner with a link to it, in an alert
 // region that screen readers read out. The tips there at the first look are not announced.
 
+import { announcedTips } from './alerts.js';
 import { api } from './api.js';
 import { officer } from './auth.js';
 import { h, onLeave } from './dom.js';
@@ -78,6 +79,8 @@ export function urgentBanner() {
     add(tips) {
       if (tips.length === 0) return;
       for (const tip of tips) {
+        // The alert feed (alerts.js) does not show it again on another view.
+        announcedTips.add(tip.id);
         region.append(
           h(
             'p',

@@ -27,6 +27,8 @@ function queueRow(item) {
       'th',
       { scope: 'row', 'data-label': register },
       h('a', { href: tipHref(item.id), class: 'register' }, item.registerNumber || item.trackingCode),
+      // An incident is one row, however many reports it holds: say how many.
+      Number(item.reportCount) > 1 ? h('span', { class: 'badge report-count' }, t().reportCount(Number(item.reportCount))) : null,
       item.awaitingReply ? [' ', awaitingMarker()] : null,
     ),
     h('td', { 'data-label': urgency }, h('span', { class: `urgency urgency-${String(item.urgency)}` }, nameOf(urgencyNames, item.urgency, state.language))),

@@ -51,6 +51,12 @@ export function queueHref(queue, status = 'NEW', page = 1, limit = defaultPageSi
   return `#/queue?${params}`;
 }
 
+/** The hash of the statistics view for a period and unit (each left out when empty). */
+export function statsHref({ from = '', to = '', unit = '' } = {}) {
+  const params = new URLSearchParams(Object.entries({ from, to, unit }).filter(([, value]) => value));
+  return params.size > 0 ? `#/stats?${params}` : '#/stats';
+}
+
 export function tipHref(id) {
   return `#/tip/${encodeURIComponent(id)}`;
 }
@@ -62,6 +68,7 @@ export function parseRoute() {
   const params = new URLSearchParams(query);
   if (path.startsWith('/tip/')) return { view: 'tip', id: decodeURIComponent(path.slice('/tip/'.length)), params };
   if (path === '/map') return { view: 'map', params };
+  if (path === '/stats') return { view: 'stats', params };
   return { view: 'queue', params };
 }
 

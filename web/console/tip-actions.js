@@ -9,6 +9,7 @@ import { field, h, option } from './dom.js';
 import { state, t } from './state.js';
 import { nameOf, rejectionNames, statusNames } from './names.js';
 import { allQueues, queueOptions } from './units.js';
+import { incidentLinkOf } from './incident.js';
 
 /** One action: a form in its own fieldset with a result line; `send` makes the request. */
 function actionForm({ id, title, controls, button, hint, send }) {
@@ -27,7 +28,8 @@ function actionForm({ id, title, controls, button, hint, send }) {
         try {
           await send();
         } catch (error) {
-          if (error?.status !== 401) result.replaceChildren(...errorContent(error));
+          // A report linked into an incident meanwhile: the refusal links to the incident.
+          if (error?.status !== 401) result.replaceChildren(...errorContent(error), ...incidentLinkOf(error));
         } finally {
           submit.disabled = false;
         }
@@ -52,7 +54,7 @@ function claimAction(act) {
         try {
           await act('claim', undefined);
         } catch (error) {
-          if (error?.status !== 401) claimResult.replaceChildren(...errorContent(error));
+          if (error?.status !== 401) claimResult.replaceChildren(...errorContent(error), ...incidentLinkOf(error));
           claimButton.disabled = false;
         }
       },

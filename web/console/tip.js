@@ -11,6 +11,7 @@ import { categoryNames, channelNames, eventNames, flagNames, nameOf, rejectionNa
 import { awaitingMarker, daysLeftContent } from './marks.js';
 import { candidateList, reasonText, routingDescription, routingMethod } from './routing-words.js';
 import { tipActions } from './tip-actions.js';
+import { duplicatesSection, eventLinks, incidentSection, reportDeliveryMessage } from './incident.js';
 import { formerly, otherPack, queueLabel, queueName } from './units.js';
 
 /** Where the tip lies on the other generation's map (old districts or new wards), with names when that map loads. */
@@ -65,6 +66,7 @@ function eventItem(event, maps, fileNames) {
       : null,
     event.attachmentId !== undefined ? h('p', { class: 'event-file', text: `${t().attachmentsTitle}: ${fileNames.get(event.attachmentId) ?? event.attachmentId}` }) : null,
     event.text !== undefined ? h('p', { class: 'event-text', text: event.text }) : null,
+    eventLinks(event),
   );
 }
 
@@ -166,7 +168,9 @@ async function extras(detail) {
 function deliveryMessage(answer) {
   if (typeof answer?.delivered !== 'boolean') return undefined;
   const words = t().replyDelivery;
-  return answer.delivered ? words.sent : (words[answer.reason] ?? words.send_failed);
+  const own = answer.delivered ? words.sent : (words[answer.reason] ?? words.send_failed);
+  const others = reportDeliveryMessage(answer);
+  return others ? `${own} ${others}` : own;
 }
 
 function renderTipDetail(detail, { maps, officers }, stale, { message, focus = true } = {}) {
@@ -194,9 +198,11 @@ function renderTipDetail(detail, { maps, officers }, stale, { message, focus = t
     // Seen here; heard once, from the header's live region (a region made with its text already is not read out).
     h('p', { class: 'notice', id: 'tip-message', text: message ?? '' }),
     facts(tip, maps, routeTo),
+    incidentSection(detail),
     h('h2', { text: t().tipText }),
     h('p', { class: 'tip-text', id: 'tip-text', lang: tip.language === 'en' ? 'en' : 'vi', text: tip.text }),
     attachmentSection(tip, attachments),
+    duplicatesSection(detail, act),
     h('h2', { text: t().actionsTitle }),
     h('div', { class: 'actions' }, actions),
     h('h2', { text: t().conversationTitle }),

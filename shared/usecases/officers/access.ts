@@ -14,7 +14,7 @@ import type { FieldReason } from '../../i18n.ts';
 import type { Jurisdiction } from '../../jurisdictions/index.ts';
 import { StaleTipError, type Officer, type TipEvent } from '../../officers/model.ts';
 import type { Clock, IdGenerator, TipChange, TipRepository } from '../../ports.ts';
-import type { Tip } from '../../tip/tip.ts';
+import { asReportOf, type Tip } from '../../tip/tip.ts';
 import { codePointLength } from '../../tip/submission.ts';
 import { actionWords, errorText, type ActionWord } from '../../messages.ts';
 
@@ -30,7 +30,7 @@ export interface TipReadDependencies {
 
 /** What the use cases that change a tip need. */
 export interface TipDependencies extends TipReadDependencies {
-  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue' | 'update' | 'addEvent'>;
+  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue' | 'update' | 'updateMany' | 'addEvent'>;
   readonly ids: IdGenerator;
 }
 
@@ -89,13 +89,52 @@ export function closedTip(action: ActionWord): ConflictError {
   return new ConflictError('closed', errorText('closedTip', { action: actionWords[action] }));
 }
 
+/** A workflow action on a report linked into an incident: 409 naming the incident, which is worked instead. */
+export class LinkedReportError extends ConflictError {
+  readonly incidentId: string;
+
+  constructor(incidentId: string) {
+    super('linked_report', errorText('linkedReport', { incident: incidentId }), { incidentId });
+    this.incidentId = incidentId;
+  }
+}
+
+/** The tip, if the officer may see it (else 404) and it takes workflow actions of its own (else 409 linked_report). */
+export async function loadWorkableTip(officer: Officer, tipId: unknown, tips: Pick<TipRepository, 'get'>): Promise<Tip> {
+  const tip = await loadVisibleTip(officer, tipId, tips);
+  if (tip.incidentId !== undefined) throw new LinkedReportError(tip.incidentId);
+  return tip;
+}
+
 /**
- * Writes a change and its event under the version condition. A lost race becomes a 409 with
- * the given code, so the officer reloads the tip and decides again.
+ * The same change made through an incident, on each of its linked reports: the report takes the
+ * primary's workflow (asReportOf) and its own copy of the audit event, which names the incident.
+ * Reports gone from the store (expired) or linked elsewhere since are left out.
  */
-export async function commitChange(tips: Pick<TipRepository, 'update'>, change: TipChange, lostRace: () => ConflictError = concurrentChange): Promise<void> {
+export async function reportChanges(tips: Pick<TipRepository, 'get'>, change: TipChange): Promise<TipChange[]> {
+  const primary = change.after;
+  const reports = await Promise.all((change.before.reports ?? []).map((id) => tips.get(id)));
+  return reports
+    .filter((report): report is Tip => report !== undefined && report.incidentId === primary.id)
+    .map((report) => ({ before: report, after: asReportOf(primary, report), event: { ...change.event, tipId: report.id, incidentId: primary.id } }));
+}
+
+/**
+ * Writes a change of the workflow and its event under the version condition. A change of an
+ * incident's primary tip is made on every linked report too, in the same transaction, so the
+ * incident is worked as one; a report is never changed on its own (409 linked_report). A lost
+ * race becomes a 409 with the given code, so the officer reloads the tip and decides again.
+ */
+export async function commitChange(
+  tips: Pick<TipRepository, 'get' | 'update' | 'updateMany'>,
+  change: TipChange,
+  lostRace: () => ConflictError = concurrentChange,
+): Promise<void> {
+  if (change.before.incidentId !== undefined) throw new LinkedReportError(change.before.incidentId);
   try {
-    await tips.update(change);
+    const followers = await reportChanges(tips, change);
+    if (followers.length === 0) await tips.update(change);
+    else await tips.updateMany([change, ...followers]);
   } catch (error) {
     if (error instanceof StaleTipError) throw lostRace();
     throw error;

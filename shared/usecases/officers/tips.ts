@@ -27,8 +27,10 @@ import {
   type TipDependencies,
   type TipReadDependencies,
 } from './access.ts';
+import { possibleDuplicates, type PossibleDuplicateDependencies } from '../../incidents/possible-duplicates.ts';
 import { oldestFirst, toTipView, toEventView, toQueueRow, type TipDetailView, type EventView, type QueuePageView } from './views.ts';
 import { errorText } from '../../messages.ts';
+import { incidentDetail, replyToIncident, type ReportDelivery } from './incidents.ts';
 
 export { assignTip, changeStatus, claimTip, extendDeadline, transferTip, allowedStatusChanges, statusChanges, InvalidTransitionError } from './workflow.ts';
 export type { AssignTipDependencies } from './workflow.ts';
@@ -102,11 +104,16 @@ export async function listQueueOfficers(officer: Officer, input: unknown, deps: 
 }
 
 /** A tip in full with its whole audit trail, oldest first, and its attachments, for an officer who may see it. */
-export async function getTip(officer: Officer, tipId: string, deps: TipReadDependencies): Promise<TipDetailView> {
+export async function getTip(officer: Officer, tipId: string, deps: TipReadDependencies & Pick<PossibleDuplicateDependencies, 'duplicates'>): Promise<TipDetailView> {
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
-  const [events, attachments] = await Promise.all([deps.tips.events(tip.id), deps.attachments.list(tip.id)]);
+  const [events, attachments, incident, duplicates] = await Promise.all([
+    deps.tips.events(tip.id),
+    deps.attachments.list(tip.id),
+    incidentDetail(officer, tip, deps.tips),
+    possibleDuplicates(officer, tip, deps),
+  ]);
   const now = deps.clock.now();
-  return { tip: toTipView(tip, now), events: oldestFirst(events).map(toEventView), attachments: attachments.map((attachment) => attachmentView(attachment, now)) };
+  return { tip: toTipView(tip, now), events: oldestFirst(events).map(toEventView), attachments: attachments.map((attachment) => attachmentView(attachment, now)), ...incident, possibleDuplicates: duplicates };
 }
 
 /** How long a note may be, in code points. */
@@ -172,8 +179,11 @@ export interface ReplyDependencies extends TipDependencies {
   readonly notifier: TipsterNotifier;
 }
 
-/** A reply as stored, and whether it was also texted to the tipster. */
-export type ReplyResult = { readonly event: EventView } & SmsDelivery;
+/**
+ * A reply as stored, and whether it was also texted to the tipster; on an incident's primary,
+ * what became of it for each linked report's tipster too.
+ */
+export type ReplyResult = { readonly event: EventView; readonly reports?: readonly ReportDelivery[] } & SmsDelivery;
 
 /**
  * A message to the tipster: recorded as a public event (shown on the status page), then passed
@@ -184,6 +194,11 @@ export async function replyToTipster(officer: Officer, tipId: string, input: unk
   const tip = await loadVisibleTip(officer, tipId, deps.tips);
   const { text } = parseOrThrow(replySchema, input ?? {});
   const event = messageEvent(officer, tip, deps, 'OFFICER_MESSAGE', text);
+  // An incident answers every tipster: the message goes on each of its reports too.
+  if ((tip.reports ?? []).length > 0) {
+    const answered = await replyToIncident(officer, tip, event, deps);
+    return { event: toEventView(event), ...answered.primary, reports: answered.reports };
+  }
   // The tip records the reply too, so its queue row stops showing that the tipster is waiting.
   const current = await retryingChange(deps.tips, tip, (latest) => ({ before: latest, after: nextVersion(latest, { officerRepliedAt: event.at }), event }), () => loadVisibleTip(officer, tipId, deps.tips));
   let delivery: SmsDelivery;

@@ -3,6 +3,7 @@
  * so nothing added to the tip later (a sender's pseudonym, a sealed number) can leak by accident.
  */
 import type { AttachmentView } from '../../attachments/attachment.ts';
+import type { PossibleDuplicateView } from '../../incidents/possible-duplicates.ts';
 import type { Category, OtherGeneration, RoutingCandidate, RoutingDecision, RoutingEvidence, Urgency } from '../../classification/types.ts';
 import type { Language } from '../../i18n.ts';
 import type { DeadlineExtension, RejectionReason, TipEvent, TipEventType, TipSnapshot } from '../../officers/model.ts';
@@ -43,6 +44,8 @@ export interface TipHeader {
   readonly tipsterWroteAt: string | null;
   /** The tipster wrote after the last officer reply: the tip waits for an answer. */
   readonly awaitingReply: boolean;
+  /** How many reports the tip stands for: 1, or 1 + its linked reports when it is an incident's primary. */
+  readonly reportCount: number;
 }
 
 /** One row of a queue. */
@@ -81,6 +84,8 @@ export interface TipView extends TipHeader {
   readonly otherGeneration: OtherGeneration | null;
   readonly deadlineExtensions: readonly DeadlineExtension[];
   readonly rejection: { readonly reason: RejectionReason; readonly duplicateOf?: string; readonly note?: string } | null;
+  /** On a report linked into an incident: the incident's primary tip, worked instead (the report takes no action). */
+  readonly incidentId: string | null;
 }
 
 /** One entry of the audit trail as officers see it. */
@@ -95,8 +100,33 @@ export interface EventView {
   readonly text?: string;
   /** For attachment events: which file of the tip. */
   readonly attachmentId?: string;
+  /** On a linked report: the incident the change was made through, or that it joined. */
+  readonly incidentId?: string;
+  /** For REPORT_LINKED on an incident's primary: the reports that joined it. */
+  readonly reportIds?: readonly string[];
+  /** For DUPLICATE_DISMISSED: the other tip of the suggestion. */
+  readonly otherTipId?: string;
   /** Whether the tipster sees it on the status page (officer replies and tipster messages). */
   readonly public: boolean;
+}
+
+/** A report linked into an incident, as the incident's detail lists it. */
+export interface IncidentReportView {
+  readonly id: string;
+  readonly trackingCode: string;
+  readonly registerNumber: string | null;
+  readonly channel: Channel;
+  readonly receivedAt: string;
+  /** The report's tipster wrote after the last reply: a report is in no queue, so its incident's page says so. */
+  readonly awaitingReply: boolean;
+}
+
+/** A report's incident, as the report's detail names it (when the officer may see it). */
+export interface IncidentView {
+  readonly id: string;
+  readonly trackingCode: string;
+  readonly registerNumber: string | null;
+  readonly reportCount: number;
 }
 
 /** A tip, its whole audit trail, oldest first, and its attachments in the order they were sent. */
@@ -104,6 +134,12 @@ export interface TipDetailView {
   readonly tip: TipView;
   readonly events: readonly EventView[];
   readonly attachments: readonly AttachmentView[];
+  /** On an incident's primary: its linked reports the officer may see, oldest first; else empty. */
+  readonly reports: readonly IncidentReportView[];
+  /** On a linked report: the incident it belongs to, if the officer may see it; else null. */
+  readonly incident: IncidentView | null;
+  /** Tips that may be reports of the same incident (suggested, not yet linked or dismissed), that the officer may see, best score first. */
+  readonly possibleDuplicates: readonly PossibleDuplicateView[];
 }
 
 function excerpt(text: string): string {
@@ -132,6 +168,7 @@ function header(tip: Tip, now: Date): TipHeader {
     flags: [...(tip.flags ?? [])],
     tipsterWroteAt: tip.tipsterWroteAt ?? null,
     awaitingReply: awaitsReply(tip),
+    reportCount: 1 + (tip.reports?.length ?? 0),
   };
 }
 
@@ -176,9 +213,10 @@ export function toTipView(tip: Tip, now: Date): TipView {
   return {
     ...header(tip, now),
     version: tip.version,
-    // What the status control offers: the state machine lives in shared/tip/tip.ts only.
-    allowedStatusChanges: [...allowedStatusChanges(tip.status)],
-    allowedActions: allowedActions(tip.status),
+    // What the status control offers: the state machine lives in shared/tip/tip.ts only. A
+    // linked report is worked through its incident, so it offers nothing of its own.
+    allowedStatusChanges: tip.incidentId === undefined ? [...allowedStatusChanges(tip.status)] : [],
+    allowedActions: tip.incidentId === undefined ? allowedActions(tip.status) : [],
     text: tip.text,
     language: tip.language,
     classifiedAt: tip.classifiedAt,
@@ -202,7 +240,25 @@ export function toTipView(tip: Tip, now: Date): TipView {
           ...(tip.rejection.note !== undefined ? { note: tip.rejection.note } : {}),
         }
       : null,
+    incidentId: tip.incidentId ?? null,
   };
+}
+
+/** A linked report in its incident's list. */
+export function toIncidentReportView(report: Tip): IncidentReportView {
+  return {
+    id: report.id,
+    trackingCode: report.trackingCode,
+    registerNumber: report.registerNumber ?? null,
+    channel: report.channel,
+    receivedAt: report.receivedAt,
+    awaitingReply: awaitsReply(report),
+  };
+}
+
+/** An incident's primary tip, as one of its reports names it. */
+export function toIncidentView(primary: Tip): IncidentView {
+  return { id: primary.id, trackingCode: primary.trackingCode, registerNumber: primary.registerNumber ?? null, reportCount: 1 + (primary.reports?.length ?? 0) };
 }
 
 function snapshotView(snapshot: TipSnapshot): TipSnapshot {
@@ -231,6 +287,9 @@ export function toEventView(event: TipEvent): EventView {
     ...(event.reason !== undefined ? { reason: event.reason } : {}),
     ...(event.text !== undefined ? { text: event.text } : {}),
     ...(event.attachmentId !== undefined ? { attachmentId: event.attachmentId } : {}),
+    ...(event.incidentId !== undefined ? { incidentId: event.incidentId } : {}),
+    ...(event.reportIds !== undefined ? { reportIds: [...event.reportIds] } : {}),
+    ...(event.otherTipId !== undefined ? { otherTipId: event.otherTipId } : {}),
     public: isPublicEvent(event),
   };
 }

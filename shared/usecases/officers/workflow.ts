@@ -12,7 +12,9 @@
  * Every use case checks, in this order: that the officer may see the tip (else 404, the same as
  * a tip that does not exist), that their role allows the action (403), the input (400), and that
  * the tip's state allows it (409). Each change is written with its audit event under the version
- * condition, so two officers can never both win.
+ * condition, so two officers can never both win. Reports linked into one incident are worked as
+ * one (incidents.ts): a change of the incident's primary tip is made on every report in the same
+ * transaction (commitChange), and a report takes no action of its own (409 `linked_report`).
  */
 import * as z from 'zod';
 import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../../errors.ts';
@@ -28,7 +30,7 @@ import {
   closedTip,
   commitChange,
   isAssignee,
-  loadVisibleTip,
+  loadWorkableTip,
   nextVersion,
   normaliseText,
   queueCodeSchema,
@@ -108,11 +110,11 @@ const maxClaimAttempts = 3;
  * claiming at once exactly one wins; the others get 409 `already_claimed`.
  */
 export async function claimTip(officer: Officer, tipId: string, deps: TipDependencies): Promise<TipView> {
-  let tip = await loadVisibleTip(officer, tipId, deps.tips);
+  let tip = await loadWorkableTip(officer, tipId, deps.tips);
   for (let attempt = 1; ; attempt += 1) {
     if (tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS') throw alreadyClaimed();
     if (isClosed(tip.status)) throw closedTip('claimed');
-    const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: officer.id, username: officer.username } });
+    const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: officer.id, username: officer.username }, claimedAt: tip.claimedAt ?? deps.clock.now().toISOString() });
     const event = newEvent(tip, officer, deps, {
       type: 'CLAIMED',
       before: { status: tip.status, assignee: null },
@@ -125,7 +127,7 @@ export async function claimTip(officer: Officer, tipId: string, deps: TipDepende
       // The tip changed since it was read. Most often another officer claimed it; if it is
       // still NEW (something else changed), look again and try once more.
       if (!(error instanceof ConflictError) || attempt >= maxClaimAttempts) throw error;
-      tip = await loadVisibleTip(officer, tipId, deps.tips);
+      tip = await loadWorkableTip(officer, tipId, deps.tips);
       if (tip.status !== 'NEW') throw alreadyClaimed();
     }
   }
@@ -150,7 +152,7 @@ export interface AssignTipDependencies extends TipDependencies {
  * officer who already holds it changes nothing.
  */
 export async function assignTip(supervisor: Officer, tipId: string, input: unknown, deps: AssignTipDependencies): Promise<TipView> {
-  const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
+  const tip = await loadWorkableTip(supervisor, tipId, deps.tips);
   requireSupervisor(supervisor, 'assignTips');
   const { assignee: username } = parseOrThrow(assignSchema, input ?? {});
   if (isClosed(tip.status)) throw closedTip('assigned');
@@ -162,7 +164,7 @@ export async function assignTip(supervisor: Officer, tipId: string, input: unkno
   if (!canSeeTip(assignee, tip)) throw validation('assignee', 'officerCannotSee');
   if (tip.status === 'ASSIGNED' && tip.assignee?.id === assignee.id) return toTipView(tip, deps.clock.now());
 
-  const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: assignee.id, username: assignee.username } });
+  const after = nextVersion(tip, { status: 'ASSIGNED', assignee: { id: assignee.id, username: assignee.username }, claimedAt: tip.claimedAt ?? deps.clock.now().toISOString() });
   const event = newEvent(tip, supervisor, deps, {
     type: 'ASSIGNED',
     before: { status: tip.status, assignee: tip.assignee?.username ?? null },
@@ -206,7 +208,7 @@ export const routingCandidateReason: SystemReason = 'routing_candidate';
  * with no assignee. Any officer who may see the tip may transfer it; the reason is recorded.
  */
 export async function transferTip(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
-  const tip = await loadVisibleTip(officer, tipId, deps.tips);
+  const tip = await loadWorkableTip(officer, tipId, deps.tips);
   const schemas = transferSchema(deps);
   const suggested = (input as { suggested?: unknown } | null)?.suggested === true;
   const { to, reason: written } = suggested ? parseOrThrow(schemas.suggested, input) : parseOrThrow(schemas.written, input ?? {});
@@ -276,7 +278,7 @@ const statusChangeSchema = z
  * the state machine does not allow is a 409 listing the statuses that are allowed.
  */
 export async function changeStatus(officer: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
-  const tip = await loadVisibleTip(officer, tipId, deps.tips);
+  const tip = await loadWorkableTip(officer, tipId, deps.tips);
   const held = tip.status === 'ASSIGNED' || tip.status === 'IN_PROGRESS';
   if (held && !isAssignee(officer, tip) && !officer.supervisor) {
     throw new ForbiddenError(errorText('statusHolderOnly'));
@@ -299,7 +301,7 @@ export async function changeStatus(officer: Officer, tipId: string, input: unkno
     };
   }
 
-  const after = nextVersion(tip, { status: change.status, ...(rejection && { rejection }) });
+  const after = nextVersion(tip, { status: change.status, ...(rejection && { rejection }), ...(isClosed(change.status) && { closedAt: deps.clock.now().toISOString() }) });
   const event = newEvent(tip, officer, deps, {
     type: 'STATUS_CHANGED',
     before: { status: tip.status },
@@ -326,7 +328,7 @@ const extensionSchema = z.object({
  * times, each by at most `maxExtensionMonths` calendar months from the current deadline.
  */
 export async function extendDeadline(supervisor: Officer, tipId: string, input: unknown, deps: TipDependencies): Promise<TipView> {
-  const tip = await loadVisibleTip(supervisor, tipId, deps.tips);
+  const tip = await loadWorkableTip(supervisor, tipId, deps.tips);
   requireSupervisor(supervisor, 'extendDeadlines');
   const { days, reason } = parseOrThrow(extensionSchema, input ?? {});
   if (!takesAction(tip.status, 'extendDeadline')) throw closedTip('extended');
