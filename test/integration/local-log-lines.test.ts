@@ -54,6 +54,9 @@ describe('log lines of the local stack', () => {
       ),
     );
 
+    // The classifier logs a tip once the register has numbered it, a moment after the status page shows it.
+    const classifiedLines = () => logs.lines.filter((line) => line.includes('"tip classified"')).length;
+    await eventually(async () => (classifiedLines() >= accepted.length ? true : undefined), waitLimitMs, 'each tip logged as classified');
     const lines = logs.lines.map((line) => JSON.parse(line) as LogLine);
     for (const [message, functionName] of Object.entries(writtenBy)) {
       const written = lines.filter((line) => line.message === message);
