@@ -152,7 +152,18 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     // A child shard's records come after its parent's: read it once the parent is done.
     await parentDone;
     let last: string | undefined;
-    let position = await iterator(shardId);
+    // The first position too is asked again while DynamoDB is down (a test cuts it off): a
+    // failure here must not end the shard's reading, nor reject a promise nobody awaits yet.
+    let position: string | undefined;
+    while (running && position === undefined) {
+      try {
+        position = (await iterator(shardId)) ?? '';
+      } catch (error) {
+        if (!running) return;
+        report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
+        await pause(500);
+      }
+    }
     while (running && position) {
       try {
         const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: position, Limit: 1000 }), { abortSignal: abort.signal });
@@ -183,7 +194,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       const id = shard.ShardId;
       if (!id || started.has(id)) continue;
       started.add(id);
-      const loop = readShard(id, shard.ParentShardId ? shardLoops.get(shard.ParentShardId) : undefined);
+      // A shard's reading never rejects: what it cannot do is reported, as every poll failure is.
+      const loop = readShard(id, shard.ParentShardId ? shardLoops.get(shard.ParentShardId) : undefined).catch((error: unknown) => {
+        if (running) report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
+      });
       shardLoops.set(id, loop);
       loops.push(loop);
     }
