@@ -55,6 +55,11 @@ export interface TipRepository {
    */
   create(tip: NewTip, expiresAt: Date): Promise<'created' | 'duplicate'>;
   get(tipId: string): Promise<Tip | undefined>;
+  /**
+   * Several tips in one read (one request per 100 ids, strongly consistent, as `get`): the stored
+   * ones by id, the others left out.
+   */
+  getMany(tipIds: readonly string[]): Promise<Map<string, Tip>>;
   /** The tip's events, oldest first. */
   events(tipId: string): Promise<TipEvent[]>;
   /** One page of one queue and status of a pack, high urgency first, then oldest; one query per page. */

@@ -4,8 +4,9 @@
  * conditional changes), and the queue counter of the console's map. Item layout:
  * dynamo-tip-items.ts.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StaleTipError, classifiedEvent, type TipEvent } from '../../shared/officers/model.ts';
 import { maxChangesPerTransaction, type TipChange, type TipRepository, type TrackingCodeStore } from '../../shared/ports.ts';
 import { retainedUntil } from '../../shared/tip/retention.ts';
@@ -44,6 +45,11 @@ export function createDynamoTrackingCodeStore(documents: DynamoDBDocumentClient,
   };
 }
 
+/** The most keys one BatchGetItem request may ask for. */
+const batchGetLimit = 100;
+/** Tries of a BatchGetItem whose keys come back unprocessed; the last waits 25 ms × 2⁵. */
+const maxBatchGetAttempts = 6;
+
 /** Stored tips, their events and their queues in the tips table. */
 export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tableName: string, retentionDays: number): TipRepository {
   const register = createDynamoIntakeRegister(documents, tableName, retentionDays);
@@ -54,6 +60,27 @@ export function createDynamoTipRepository(documents: DynamoDBDocumentClient, tab
     async get(tipId) {
       const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: tipKeys.tip(tipId), ConsistentRead: true }));
       return Item ? fromTipItem(Item) : undefined;
+    },
+
+    async getMany(tipIds) {
+      const found = new Map<string, Tip>();
+      const ids = [...new Set(tipIds)];
+      for (let start = 0; start < ids.length; start += batchGetLimit) {
+        let keys: Array<Record<string, unknown>> | undefined = ids.slice(start, start + batchGetLimit).map((id) => tipKeys.tip(id));
+        // Keys DynamoDB left unprocessed (throttling, the 16 MB answer limit) are asked again after
+        // a growing pause, as AWS advises; the SDK's own retries do not cover them.
+        for (let attempt = 0; keys?.length; attempt += 1) {
+          if (attempt === maxBatchGetAttempts) throw new Error(`DynamoDB left ${keys.length} tips unread after ${attempt} attempts`);
+          if (attempt > 0) await delay(25 * 2 ** attempt);
+          const answer: BatchGetCommandOutput = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of answer.Responses?.[tableName] ?? []) {
+            const tip = fromTipItem(item);
+            found.set(tip.id, tip);
+          }
+          keys = answer.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
     },
 
     async events(tipId) {

@@ -30,8 +30,10 @@ const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Delet
  *   transaction (Put of the event, ConditionCheck that the tip exists);
  * - the classifier reads a unit's register counter, then in one transaction advances it (Update)
  *   and stores the tip and its first event (Put); it writes its recent-tips record and duplicate
- *   suggestions (Put), and queries only the recent-tips index (a statement of its own, below);
- * - officers read tips and their trail (GetItem, Query; the queue indexes are granted separately)
+ *   suggestions (Put), reads the best matches' tips in one request (BatchGetItem), and queries
+ *   only the recent-tips index (a statement of its own, below);
+ * - officers read tips and their trail (GetItem, BatchGetItem for an incident's reports and a tip's
+ *   possible duplicates, Query; the queue indexes are granted separately)
  *   and change a tip with its audit event in one transaction (Put, ConditionCheck); never Delete
  *   or Scan, and Update only on a duplicate suggestion's state (a statement of its own, below);
  * - the scan reads an upload's slot and binds it, records the scan (GetItem, UpdateItem), and
@@ -40,11 +42,11 @@ const smsTableActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Delet
 export const tableActions = {
   intake: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   status: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
-  classifier: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  classifier: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
   smsGateway: smsTableActions,
   smsTwilio: smsTableActions,
   smsAws: smsTableActions,
-  officers: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  officers: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
   scan: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
   tipStream: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const satisfies Record<FunctionName, readonly string[]>;

@@ -21,10 +21,16 @@ import { compareReports, duplicateWindowHours, type DuplicateMatch } from './rul
 
 /**
  * At most this many suggestions are written for a new tip, best first: what an officer weighs at
- * a glance. Each costs a read of the other tip and two writes, and a burst of near-identical
- * reports (a load test, a viral rumour) would otherwise pay that many times over.
+ * a glance. Each costs two writes (one on each tip), and a burst of near-identical reports (a
+ * load test, a viral rumour) would otherwise pay that many times over.
  */
 export const maxSuggestions = 3;
+
+/**
+ * The best matches are checked for being open this many at a time, in one read: twice what is
+ * suggested, so a closed tip or two among the best costs no second read.
+ */
+const openCheckBatch = maxSuggestions * 2;
 
 /** The queues of at most this many routing candidates are searched besides the tip's own and the desk's. */
 export const maxCandidateQueues = 12;
@@ -39,8 +45,8 @@ export interface DuplicateSearchDependencies {
   readonly reader: IncidentReader;
   readonly recent: RecentTipIndex;
   readonly suggestions: Pick<DuplicateSuggestionStore, 'suggest'>;
-  /** To check that a candidate is still open before suggesting it. */
-  readonly tips: Pick<TipRepository, 'get'>;
+  /** To check that the best candidates are still open before suggesting them. */
+  readonly tips: Pick<TipRepository, 'getMany'>;
 }
 
 /** What one search did, for the log: counts only. */
@@ -99,12 +105,12 @@ export async function suggestDuplicates(tip: IncidentSource, expiresAt: Date, de
   matches.sort((a, b) => b.match.score - a.match.score || a.other.tipId.localeCompare(b.other.tipId));
 
   const chosen: Array<Omit<DuplicateSuggestion, 'state'>> = [];
-  // Only open tips are suggested: read the best few, then the next few if some were closed.
-  for (let start = 0; start < matches.length && chosen.length < maxSuggestions; start += maxSuggestions) {
-    const batch = matches.slice(start, start + maxSuggestions);
-    const others = await Promise.all(batch.map(({ other }) => deps.tips.get(other.tipId)));
-    batch.forEach(({ other, match }, index) => {
-      if (chosen.length >= maxSuggestions || !isOpen(others[index])) return;
+  // Only open tips are suggested: read the best few in one request, then the next few if some were closed.
+  for (let start = 0; start < matches.length && chosen.length < maxSuggestions; start += openCheckBatch) {
+    const batch = matches.slice(start, start + openCheckBatch);
+    const others = await deps.tips.getMany(batch.map(({ other }) => other.tipId));
+    batch.forEach(({ other, match }) => {
+      if (chosen.length >= maxSuggestions || !isOpen(others.get(other.tipId))) return;
       chosen.push({
         tipId: tip.id,
         otherId: other.tipId,

@@ -19,7 +19,7 @@ export interface PossibleDuplicateView {
 
 /** What reading a tip's possible duplicates needs; without a store there are none to read. */
 export interface PossibleDuplicateDependencies {
-  readonly tips: Pick<TipRepository, 'get'>;
+  readonly tips: Pick<TipRepository, 'getMany'>;
   readonly duplicates?: Pick<DuplicateSuggestionStore, 'list'> | undefined;
 }
 
@@ -32,10 +32,11 @@ function incidentOf(tip: Tip): string {
 export async function possibleDuplicates(officer: Officer, tip: Tip, deps: PossibleDuplicateDependencies): Promise<PossibleDuplicateView[]> {
   if (!deps.duplicates) return [];
   const open = (await deps.duplicates.list(tip.id)).filter((suggestion) => suggestion.state === 'suggested' && suggestion.otherId !== tip.id);
-  const others = await Promise.all(open.map((suggestion) => deps.tips.get(suggestion.otherId)));
+  if (open.length === 0) return [];
+  const others = await deps.tips.getMany(open.map((suggestion) => suggestion.otherId));
   const views: PossibleDuplicateView[] = [];
-  open.forEach((suggestion, index) => {
-    const other = others[index];
+  open.forEach((suggestion) => {
+    const other = others.get(suggestion.otherId);
     if (!other || !canSeeTip(officer, other) || incidentOf(other) === incidentOf(tip)) return;
     views.push({ id: other.id, score: suggestion.score, reasons: [...suggestion.reasons] });
   });

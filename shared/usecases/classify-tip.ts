@@ -87,7 +87,7 @@ export async function classifyTip(envelope: TipEnvelope, dependencies: ClassifyT
  * first wrote, or what the first never got to write; a tip closed meanwhile is left alone.
  */
 async function searchDuplicates(tip: NewTip, outcome: ClassifiedTip['outcome'], expiresAt: Date, deps: DuplicateSearchDependencies): Promise<DuplicateSearchOutcome | undefined> {
-  const subject = outcome === 'created' ? { ...tip, queue: tip.unit ?? cityDeskQueue } : await deps.tips.get(tip.id);
+  const subject = outcome === 'created' ? { ...tip, queue: tip.unit ?? cityDeskQueue } : (await deps.tips.getMany([tip.id])).get(tip.id);
   if (!subject || closedTipStatuses.includes(subject.status)) return undefined;
   return suggestDuplicates(subject, expiresAt, deps);
 }

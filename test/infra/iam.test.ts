@@ -111,6 +111,7 @@ describe('function roles', () => {
       'secretsmanager:GetSecretValue',
     ],
     classifier: [
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
@@ -127,6 +128,7 @@ describe('function roles', () => {
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminListGroupsForUser',
       'cognito-idp:ListUsersInGroup',
+      'dynamodb:BatchGetItem',
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -251,7 +253,7 @@ describe('function roles', () => {
       [['kms:Decrypt'], [dataKey]],
     ],
     classifier: [
-      [['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table]],
+      [['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table]],
       [['dynamodb:Query'], [table]],
       [consumer, [intakeQueueArn]],
       [['kms:Decrypt'], [dataKey]],
@@ -261,7 +263,7 @@ describe('function roles', () => {
     smsTwilio: [...smsGrants([{ Ref: twilioTokenId }]), [['sqs:SendMessage'], [arnOf(scanQueueId)]]],
     smsAws: [...smsGrants([]), [consumer, [arnOf(smsQueueId)]], [['sms-voice:SendTextMessage'], anyNumberOrPool]],
     officers: [
-      [['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
+      [['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'], [table]],
       [['dynamodb:UpdateItem'], [table]],
       [['dynamodb:Query'], queueIndexes],
       [['kms:Decrypt'], [phoneKey, dataKey]],

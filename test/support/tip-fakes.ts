@@ -38,7 +38,7 @@ export interface MemoryTips extends TipRepository {
   readonly tips: Map<string, Tip>;
   readonly eventLog: Map<string, TipEvent[]>;
   /** How often each method was called. */
-  readonly calls: { get: number; events: number; queue: number; update: number; updateMany: number; addEvent: number };
+  readonly calls: { get: number; getMany: number; events: number; queue: number; update: number; updateMany: number; addEvent: number };
   /** Stores a tip (and events) as they are, for a test's starting state. */
   put(tip: Tip, events?: readonly TipEvent[]): void;
   /** The stored tip; throws when there is none. */
@@ -55,7 +55,7 @@ export interface MemoryTips extends TipRepository {
 export function memoryTips(): MemoryTips {
   const tips = new Map<string, Tip>();
   const eventLog = new Map<string, TipEvent[]>();
-  const calls = { get: 0, events: 0, queue: 0, update: 0, updateMany: 0, addEvent: 0 };
+  const calls = { get: 0, getMany: 0, events: 0, queue: 0, update: 0, updateMany: 0, addEvent: 0 };
   const registers = new Map<string, number>();
 
   const appendEvents = (tipId: string, events: readonly TipEvent[]) =>
@@ -100,6 +100,11 @@ export function memoryTips(): MemoryTips {
       await roundTrip();
       const tip = tips.get(tipId);
       return tip && structuredClone(tip);
+    },
+    async getMany(tipIds) {
+      calls.getMany += 1;
+      await roundTrip();
+      return new Map(tipIds.flatMap((id) => { const tip = tips.get(id); return tip ? [[id, structuredClone(tip)] as const] : []; }));
     },
     async events(tipId) {
       calls.events += 1;

@@ -20,7 +20,7 @@ import { actionWords, errorText, type ActionWord } from '../../messages.ts';
 
 /** What the reading use cases need. */
 export interface TipReadDependencies {
-  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue'>;
+  readonly tips: Pick<TipRepository, 'get' | 'getMany' | 'events' | 'queue'>;
   /** A tip's attachments, for its detail view. */
   readonly attachments: Pick<AttachmentStore, 'list'>;
   readonly clock: Clock;
@@ -30,7 +30,7 @@ export interface TipReadDependencies {
 
 /** What the use cases that change a tip need. */
 export interface TipDependencies extends TipReadDependencies {
-  readonly tips: Pick<TipRepository, 'get' | 'events' | 'queue' | 'update' | 'updateMany' | 'addEvent'>;
+  readonly tips: Pick<TipRepository, 'get' | 'getMany' | 'events' | 'queue' | 'update' | 'updateMany' | 'addEvent'>;
   readonly ids: IdGenerator;
 }
 
@@ -107,16 +107,27 @@ export async function loadWorkableTip(officer: Officer, tipId: unknown, tips: Pi
 }
 
 /**
+ * The reports of a primary as stored, in the order it lists them, read in one request: those
+ * gone (expired) or linked elsewhere since are left out.
+ */
+export async function linkedReports(tips: Pick<TipRepository, 'getMany'>, primary: Pick<Tip, 'id' | 'reports'>): Promise<Tip[]> {
+  const ids = primary.reports ?? [];
+  if (ids.length === 0) return [];
+  const stored = await tips.getMany(ids);
+  return ids.flatMap((id) => {
+    const report = stored.get(id);
+    return report?.incidentId === primary.id ? [report] : [];
+  });
+}
+
+/**
  * The same change made through an incident, on each of its linked reports: the report takes the
  * primary's workflow (asReportOf) and its own copy of the audit event, which names the incident.
  * Reports gone from the store (expired) or linked elsewhere since are left out.
  */
-export async function reportChanges(tips: Pick<TipRepository, 'get'>, change: TipChange): Promise<TipChange[]> {
+export async function reportChanges(tips: Pick<TipRepository, 'getMany'>, change: TipChange): Promise<TipChange[]> {
   const primary = change.after;
-  const reports = await Promise.all((change.before.reports ?? []).map((id) => tips.get(id)));
-  return reports
-    .filter((report): report is Tip => report !== undefined && report.incidentId === primary.id)
-    .map((report) => ({ before: report, after: asReportOf(primary, report), event: { ...change.event, tipId: report.id, incidentId: primary.id } }));
+  return (await linkedReports(tips, change.before)).map((report) => ({ before: report, after: asReportOf(primary, report), event: { ...change.event, tipId: report.id, incidentId: primary.id } }));
 }
 
 /**
@@ -126,7 +137,7 @@ export async function reportChanges(tips: Pick<TipRepository, 'get'>, change: Ti
  * race becomes a 409 with the given code, so the officer reloads the tip and decides again.
  */
 export async function commitChange(
-  tips: Pick<TipRepository, 'get' | 'update' | 'updateMany'>,
+  tips: Pick<TipRepository, 'getMany' | 'update' | 'updateMany'>,
   change: TipChange,
   lostRace: () => ConflictError = concurrentChange,
 ): Promise<void> {

@@ -18,7 +18,7 @@ import { StaleTipError, type Officer, type TipEvent, type TipSnapshot } from '..
 import { maxChangesPerTransaction, type TipChange, type TipRepository } from '../../ports.ts';
 import { asReportOf, closedTipStatuses, type Tip } from '../../tip/tip.ts';
 import { errorText } from '../../messages.ts';
-import { canSeeTip, closedTip, concurrentChange, loadVisibleTip, nextVersion, appendEvent, type TipDependencies } from './access.ts';
+import { canSeeTip, closedTip, concurrentChange, linkedReports, loadVisibleTip, nextVersion, appendEvent, type TipDependencies } from './access.ts';
 import { toIncidentReportView, toIncidentView, toTipView, type IncidentReportView, type IncidentView, type TipView } from './views.ts';
 import type { ReplyDependencies, SmsDelivery } from './tips.ts';
 
@@ -39,12 +39,6 @@ const maxLinkAttempts = 3;
 const isOpen = (tip: Tip) => !closedTipStatuses.includes(tip.status);
 
 const incidentFull = () => new ConflictError('incident_full', errorText('incidentFull', { n: maxReportsPerIncident }), { max: maxReportsPerIncident });
-
-/** The reports of a primary as stored: those gone (expired) or linked elsewhere since are left out. */
-async function linkedReports(tips: Pick<TipRepository, 'get'>, primary: Tip): Promise<Tip[]> {
-  const reports = await Promise.all((primary.reports ?? []).map((id) => tips.get(id)));
-  return reports.filter((report): report is Tip => report !== undefined && report.incidentId === primary.id);
-}
 
 /** What a link records of a tip's workflow, before and after. */
 function workflowSnapshot(tip: Tip): TipSnapshot {
@@ -177,7 +171,7 @@ export interface IncidentDetail {
  * On a primary: its reports the officer may see, oldest first. On a report: its incident, if the
  * officer may see it. Otherwise nothing, and no read.
  */
-export async function incidentDetail(officer: Officer, tip: Tip, tips: Pick<TipRepository, 'get'>): Promise<IncidentDetail> {
+export async function incidentDetail(officer: Officer, tip: Tip, tips: Pick<TipRepository, 'get' | 'getMany'>): Promise<IncidentDetail> {
   if (tip.incidentId !== undefined) {
     const primary = await tips.get(tip.incidentId);
     return { reports: [], incident: primary && canSeeTip(officer, primary) ? toIncidentView(primary) : null };
