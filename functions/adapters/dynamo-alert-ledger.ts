@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { alertClaimStaleSeconds, alertFeedHours, type UrgentAlert } from '../../shared/alerts/alert.ts';
+import { alertClaimStaleSeconds, alertFeedMs, type UrgentAlert } from '../../shared/alerts/alert.ts';
 import { AlertInFlightError, type AlertLedger } from '../../shared/alerts/ports.ts';
 import { epochSeconds } from './dynamo-tip-items.ts';
 
@@ -19,7 +19,10 @@ export const alertKeys = {
 const staleClaimMs = alertClaimStaleSeconds * 1000;
 
 /** Ledger claims are kept a year: long after any redelivery of the tip's change could come. */
-const claimDays = 365;
+const claimKeptMs = 365 * 24 * 60 * 60 * 1000;
+
+/** The TTL attribute of an item kept `keptMs` from `from`. */
+const expiryAfter = (from: Date | string, keptMs: number): number => epochSeconds(new Date(new Date(from).getTime() + keptMs));
 
 export function createDynamoAlertLedger(documents: DynamoDBDocumentClient, tableName: string): AlertLedger {
   const claimKey = (alert: UrgentAlert) => alertKeys.claim(alert.tipId, alert.urgency);
@@ -29,7 +32,7 @@ export function createDynamoAlertLedger(documents: DynamoDBDocumentClient, table
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...claimKey(alert), entity: 'alert', state: 'sending', claimedAt: now.toISOString(), expiresAt: epochSeconds(new Date(now.getTime() + claimDays * 86_400_000)) },
+            Item: { ...claimKey(alert), entity: 'alert', state: 'sending', claimedAt: now.toISOString(), expiresAt: expiryAfter(now, claimKeptMs) },
             ConditionExpression: 'attribute_not_exists(PK) OR (#state = :sending AND claimedAt < :stale)',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':sending': 'sending', ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
@@ -51,13 +54,13 @@ export function createDynamoAlertLedger(documents: DynamoDBDocumentClient, table
             {
               Put: {
                 TableName: tableName,
-                Item: { ...claimKey(alert), entity: 'alert', state: 'sent', sentAt: alert.sentAt, messageId, expiresAt: epochSeconds(new Date(Date.parse(alert.sentAt) + claimDays * 86_400_000)) },
+                Item: { ...claimKey(alert), entity: 'alert', state: 'sent', sentAt: alert.sentAt, messageId, expiresAt: expiryAfter(alert.sentAt, claimKeptMs) },
               },
             },
             {
               Put: {
                 TableName: tableName,
-                Item: { ...alertKeys.feed(alert.pack, alert.sentAt, alert.tipId), entity: 'alertFeed', ...alert, expiresAt: epochSeconds(new Date(Date.parse(alert.sentAt) + alertFeedHours * 3_600_000)) },
+                Item: { ...alertKeys.feed(alert.pack, alert.sentAt, alert.tipId), entity: 'alertFeed', ...alert, expiresAt: expiryAfter(alert.sentAt, alertFeedMs) },
               },
             },
           ],

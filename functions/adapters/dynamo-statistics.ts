@@ -21,7 +21,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import type { BucketChange, StatisticsBucket, TipFacts } from '../../shared/statistics/facts.ts';
 import { totalCounter } from '../../shared/statistics/facts.ts';
 import type { BucketCounters, StatisticsStore } from '../../shared/statistics/ports.ts';
-import { monthEnd, weekEnd } from '../../shared/statistics/weeks.ts';
+import { monthEnd, weekEnd, type IsoWeek } from '../../shared/statistics/weeks.ts';
 import { retainedUntil } from '../../shared/tip/retention.ts';
 import { epochSeconds } from './dynamo-tip-items.ts';
 
@@ -29,10 +29,14 @@ import { epochSeconds } from './dynamo-tip-items.ts';
 export const statisticsKeys = {
   ledger: (tipId: string) => ({ PK: `STATS#TIP#${tipId}`, SK: 'STATS' }),
   partition: (pack: string) => `STATS#${pack}`,
+  /** A week bucket's sort key; without the queue, the prefix of every queue's bucket of that week. */
+  weekSortKey: (week: IsoWeek, queue = '') => `WEEK#${week}#${queue}`,
+  /** An open bucket's sort key; without the month, the prefix of the queue's; without either, of every open bucket. */
+  openSortKey: (queue?: string, month = '') => (queue === undefined ? 'OPEN#' : `OPEN#${queue}#${month}`),
   bucket(bucket: StatisticsBucket) {
     return {
       PK: statisticsKeys.partition(bucket.pack),
-      SK: bucket.kind === 'week' ? `WEEK#${bucket.week}#${bucket.queue}` : `OPEN#${bucket.queue}#${bucket.month}`,
+      SK: bucket.kind === 'week' ? statisticsKeys.weekSortKey(bucket.week, bucket.queue) : statisticsKeys.openSortKey(bucket.queue, bucket.month),
     };
   },
 };
@@ -55,20 +59,19 @@ export function createDynamoStatisticsStore(
   const bucketExpiry = (bucket: StatisticsBucket): number =>
     epochSeconds(retainedUntil(bucket.kind === 'week' ? weekEnd(bucket.week) : monthEnd(bucket.month), retentionDays));
 
-  async function query(partition: string, condition: string, values: Record<string, unknown>, queue: string | undefined): Promise<BucketCounters[]> {
+  /** Every bucket of a pack whose sort key meets the condition, of one queue or of all, page after page. */
+  async function query(pack: string, condition: string, values: Record<string, unknown>, queue: string | undefined): Promise<BucketCounters[]> {
+    const input = {
+      TableName: tableName,
+      KeyConditionExpression: `PK = :pk AND ${condition}`,
+      ExpressionAttributeValues: { ':pk': statisticsKeys.partition(pack), ...values, ...(queue !== undefined && { ':queue': queue }) },
+      ...(queue !== undefined && { FilterExpression: '#queue = :queue', ExpressionAttributeNames: { '#queue': 'queue' } }),
+    };
     const buckets: BucketCounters[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: `PK = :pk AND ${condition}`,
-          ExpressionAttributeValues: { ':pk': partition, ...values, ...(queue !== undefined && { ':queue': queue }) },
-          ...(queue !== undefined && { FilterExpression: '#queue = :queue', ExpressionAttributeNames: { '#queue': 'queue' } }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      buckets.push(...(page.Items ?? []).map(fromBucketItem));
+      const page = await documents.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) buckets.push(fromBucketItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return buckets;
@@ -84,13 +87,24 @@ export function createDynamoStatisticsStore(
     const lowered = Object.entries(change.changes).filter(([, by]) => by < 0).map(([counter]) => counter);
     if (lowered.length === 0) return;
     const Key = statisticsKeys.bucket(change.bucket);
-    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
+    // Only the counters that may have fallen to 0: an open bucket holds two counters per open tip
+    // of its month, and this runs for every change that lowers one.
+    const read = [...new Set([totalCounter, ...lowered])];
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key,
+        ConsistentRead: true,
+        ProjectionExpression: read.map((_, index) => `#r${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(read.map((counter, index) => [`#r${index}`, counter])),
+      }),
+    );
     if (!Item) return;
     const zeros = Item[totalCounter] === 0 ? [totalCounter] : lowered.filter((counter) => Item[counter] === 0);
     if (zeros.length === 0) return;
     const names = Object.fromEntries(zeros.map((counter, index) => [`#z${index}`, counter]));
     const condition = { ConditionExpression: Object.keys(names).map((name) => `${name} = :zero`).join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: { ':zero': 0 } };
-    await unlessChanged(
+    await unlessConditionFailed(
       documents.send(
         zeros[0] === totalCounter
           ? new DeleteCommand({ TableName: tableName, Key, ...condition })
@@ -138,17 +152,18 @@ export function createDynamoStatisticsStore(
         if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'conflict';
         throw error;
       }
-      for (const change of changes) await removeZeros(change);
+      // Each change is a bucket of its own, so their clean-ups touch different items.
+      await Promise.all(changes.map(removeZeros));
       return 'applied';
     },
 
     weeks({ pack, from, to, queue }) {
       // `~` sorts after every queue code, so the upper bound takes every queue of the last week.
-      return query(statisticsKeys.partition(pack), 'SK BETWEEN :from AND :to', { ':from': `WEEK#${from}#`, ':to': `WEEK#${to}#~` }, queue);
+      return query(pack, 'SK BETWEEN :from AND :to', { ':from': statisticsKeys.weekSortKey(from), ':to': `${statisticsKeys.weekSortKey(to)}~` }, queue);
     },
 
     open({ pack, queue }) {
-      return query(statisticsKeys.partition(pack), 'begins_with(SK, :open)', { ':open': queue === undefined ? 'OPEN#' : `OPEN#${queue}#` }, queue);
+      return query(pack, 'begins_with(SK, :open)', { ':open': statisticsKeys.openSortKey(queue) }, queue);
     },
   };
 }
@@ -189,13 +204,11 @@ function fromBucketItem(item: Record<string, unknown>): BucketCounters {
   return { bucket, counters };
 }
 
-/** True when the conditional write happened, false when its condition no longer held. */
-async function unlessChanged(write: Promise<unknown>): Promise<boolean> {
+/** Awaits a conditional write, leaving it undone when its condition no longer held. */
+async function unlessConditionFailed(write: Promise<unknown>): Promise<void> {
   try {
     await write;
-    return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }

@@ -20,6 +20,9 @@ const protocols: Readonly<Record<AlertSubscriptionSetting['protocol'], sns.Subsc
   https: sns.SubscriptionProtocol.HTTPS,
 };
 
+/** Whether a setting names a protocol of `protocols`, so the check and the mapping cannot drift apart. */
+const isProtocol = (value: unknown): value is AlertSubscriptionSetting['protocol'] => typeof value === 'string' && Object.hasOwn(protocols, value);
+
 export interface UrgentAlerts {
   readonly topic: sns.Topic;
   /** The stream's event source sends here the position of what it gave up on. */
@@ -68,7 +71,7 @@ export function alertSubscriptionsFrom(value: unknown, queueCodes: readonly stri
     const { unit, protocol, endpoint } = (entry ?? {}) as Record<string, unknown>;
     const where = `alertSubscriptions[${index}]`;
     if (typeof unit !== 'string' || !queueCodes.includes(unit)) throw new Error(`${where}.unit must be a unit code of the pack or CITY, got ${JSON.stringify(unit)}`);
-    if (protocol !== 'sms' && protocol !== 'email' && protocol !== 'https') throw new Error(`${where}.protocol must be sms, email or https`);
+    if (!isProtocol(protocol)) throw new Error(`${where}.protocol must be sms, email or https`);
     if (typeof endpoint !== 'string' || endpoint === '') throw new Error(`${where}.endpoint must be a phone number, address or URL`);
     if (protocol === 'sms' && !/^\+[1-9]\d{6,14}$/.test(endpoint)) throw new Error(`${where}.endpoint must be an E.164 number for sms`);
     if (protocol === 'https' && !endpoint.startsWith('https://')) throw new Error(`${where}.endpoint must be an https URL`);

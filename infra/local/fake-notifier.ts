@@ -5,6 +5,7 @@
  * alerts at `/_local/alerts` on the local-only server (JSON with `Accept: application/json`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { escapeHtml } from '../../functions/http/pages.ts';
 
@@ -99,7 +100,8 @@ export function startFakeNotifier(options: { readonly sqs: SQSClient; readonly i
           );
         }
       } catch {
-        if (running) await new Promise((resolve) => setTimeout(resolve, 500));
+        // Paused unless stopping; stop() ends the pause at once.
+        if (running) await delay(500, undefined, { signal: abort.signal }).catch(() => undefined);
       }
     }
   })();

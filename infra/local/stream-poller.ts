@@ -5,6 +5,7 @@
  * record, up to the retry limit; then it sends the batch's position to the failure queue, as the
  * cloud's on-failure destination does, and goes on. New shards are found as old ones close.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -44,12 +45,22 @@ const pollIntervalMs = 250;
 /** How often the stream is described for new shards. */
 const discoveryIntervalMs = 5000;
 
-/** Whether the filter pattern lets the record through: a `{ dynamodb: { NewImage: { attr: { S: [values] } } } }` pattern. */
-export function passesFilter(record: Pick<DynamoDBRecord, 'dynamodb'>): boolean {
-  const wanted = tipStreamEventSource.filterPattern.dynamodb.NewImage;
-  const image = record.dynamodb?.NewImage as Record<string, { S?: string }> | undefined;
-  return Object.entries(wanted).every(([name, rule]) => (rule.S as readonly string[]).includes(image?.[name]?.S ?? ''));
+/** How long a failed call to the stream waits before it is made again. */
+const retryPauseMs = 500;
+
+/** The filter pattern's `{ dynamodb: { NewImage: { attr: { S: [values] } } } }` rules, read once rather than per record. */
+const filterRules = Object.entries(tipStreamEventSource.filterPattern.dynamodb.NewImage).map(([name, rule]) => [name, new Set<string>(rule.S)] as const);
+
+/**
+ * Whether the filter pattern lets the record through. It reads only the new image, whose shape
+ * the SDK's record and Lambda's share, so records are filtered before they are converted.
+ */
+export function passesFilter(record: { readonly dynamodb?: { readonly NewImage?: Record<string, { readonly S?: string | undefined }> | undefined } | undefined }): boolean {
+  const image = record.dynamodb?.NewImage;
+  return filterRules.every(([name, values]) => values.has(image?.[name]?.S ?? ''));
 }
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
 /** The record as Lambda delivers it: the SDK's, with the time in epoch seconds and the source's ARN. */
 function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
@@ -79,22 +90,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 2 });
   const abort = new AbortController();
   let running = true;
-  const started = new Set<string>();
-  const loops: Promise<void>[] = [];
   const report = (failure: Omit<PollerFailure, 'functionName'>) => options.onError?.({ functionName: options.functionName, ...failure });
+  /** A failed read of the stream (not of a batch): no records are named. */
+  const reportPollFailure = (error: unknown) => report({ stage: 'poll', errorName: errorName(error), messageIds: [], received: 0, failed: 0 });
   // A pause that ends at once when the poller stops.
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const stopped = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        abort.signal.removeEventListener('abort', stopped);
-        resolve();
-      }, ms);
-      abort.signal.addEventListener('abort', stopped, { once: true });
-    });
+  const pause = (ms: number): Promise<void> => delay(ms, undefined, { signal: abort.signal }).catch(() => undefined);
 
   const iterator = async (shardId: string, after?: string): Promise<string | undefined> =>
     (
@@ -121,7 +121,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         failedAt = pending.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
       } catch (error) {
-        report({ stage: 'invoke', errorName: error instanceof Error ? error.name : typeof error, messageIds: sequenceNumbers, received: pending.length, failed: pending.length });
+        report({ stage: 'invoke', errorName: errorName(error), messageIds: sequenceNumbers, received: pending.length, failed: pending.length });
         failedAt = 0;
       }
       if (failedAt < 0) return;
@@ -152,54 +152,49 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     // A child shard's records come after its parent's: read it once the parent is done.
     await parentDone;
     let last: string | undefined;
-    // The first position too is asked again while DynamoDB is down (a test cuts it off): a
-    // failure here must not end the shard's reading, nor reject a promise nobody awaits yet.
+    // Undefined while a position must be asked for: first from the shard's start, again after
+    // the last one expired; '' once the shard is closed. Asking is retried like any read while
+    // DynamoDB is down (a test cuts it off): a failure must not end the shard's reading, nor
+    // reject a promise nobody awaits.
     let position: string | undefined;
-    while (running && position === undefined) {
+    while (running) {
       try {
-        position = (await iterator(shardId)) ?? '';
-      } catch (error) {
-        if (!running) return;
-        report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
-        await pause(500);
-      }
-    }
-    while (running && position) {
-      try {
+        position ??= await iterator(shardId, last);
+        // No position: the shard is closed and read to its end.
+        if (!position) return;
         const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: position, Limit: 1000 }), { abortSignal: abort.signal });
-        const records = Records.map((record) => toLambdaRecord(record, streamArn));
-        const passing = records.filter(passesFilter);
+        // Filtered before conversion: many of the table's changes (events, counters, alert claims) are not tips.
+        const passing = Records.filter(passesFilter).map((record) => toLambdaRecord(record, streamArn));
         for (let start = 0; start < passing.length; start += tipStreamEventSource.batchSize) {
           await deliver(passing.slice(start, start + tipStreamEventSource.batchSize));
         }
-        last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
-        position = NextShardIterator;
-        if (records.length === 0) await pause(pollIntervalMs);
+        last = Records.at(-1)?.dynamodb?.SequenceNumber ?? last;
+        position = NextShardIterator ?? '';
+        if (Records.length === 0) await pause(pollIntervalMs);
       } catch (error) {
         if (!running) return;
         if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
-          position = await iterator(shardId, last).catch(() => position);
+          position = undefined;
           continue;
         }
-        report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
-        await pause(500);
+        reportPollFailure(error);
+        await pause(retryPauseMs);
       }
     }
   };
 
+  /** Each shard's reading, by shard id: a shard is read once, and its children wait for it. */
   const shardLoops = new Map<string, Promise<void>>();
   const discover = async (): Promise<void> => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }), { abortSignal: abort.signal });
     for (const shard of StreamDescription?.Shards ?? []) {
       const id = shard.ShardId;
-      if (!id || started.has(id)) continue;
-      started.add(id);
+      if (!id || shardLoops.has(id)) continue;
       // A shard's reading never rejects: what it cannot do is reported, as every poll failure is.
       const loop = readShard(id, shard.ParentShardId ? shardLoops.get(shard.ParentShardId) : undefined).catch((error: unknown) => {
-        if (running) report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
+        if (running) reportPollFailure(error);
       });
       shardLoops.set(id, loop);
-      loops.push(loop);
     }
   };
   await discover();
@@ -209,7 +204,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       await pause(discoveryIntervalMs);
       if (!running) return;
       await discover().catch((error: unknown) => {
-        if (running) report({ stage: 'poll', errorName: error instanceof Error ? error.name : typeof error, messageIds: [], received: 0, failed: 0 });
+        if (running) reportPollFailure(error);
       });
     }
   })();
@@ -218,7 +213,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     async stop() {
       running = false;
       abort.abort();
-      await Promise.allSettled([discovery, ...loops]);
+      await Promise.allSettled([discovery, ...shardLoops.values()]);
       streams.destroy();
     },
   };

@@ -5,9 +5,9 @@
  * the tipster's number or alias, or anything else of the tipster: it travels over SMS and e-mail.
  */
 import type { Urgency } from '../classification/types.ts';
-import { holderOf } from '../jurisdictions/index.ts';
+import { cityDeskQueue, holderOf } from '../jurisdictions/index.ts';
 import { categoryNames } from '../labels.ts';
-import type { Tip } from '../tip/tip.ts';
+import { closedTipStatuses, type Tip } from '../tip/tip.ts';
 
 /** The urgency that alerts. */
 export const alertingUrgency: Urgency = 'high';
@@ -19,8 +19,8 @@ export const alertingUrgency: Urgency = 'high';
  */
 export const alertClaimStaleSeconds = 45;
 
-/** Alerts kept for the console's feed: a shift and a half is plenty to see what came in. */
-export const alertFeedHours = 36;
+/** How long an alert stays in the console's feed: 36 hours, a shift and a half, is plenty to see what came in. */
+export const alertFeedMs = 36 * 60 * 60 * 1000;
 
 /**
  * Whether this change of a tip alerts: it is stored at high urgency, or a follow-up raised it to
@@ -28,7 +28,7 @@ export const alertFeedHours = 36;
  * tip does not alert. Each (tip, urgency) alerts at most once: see the AlertLedger.
  */
 export function alertsOn(before: Pick<Tip, 'urgency'> | undefined, after: Pick<Tip, 'urgency' | 'status'>): boolean {
-  if (after.urgency !== alertingUrgency || after.status === 'RESOLVED' || after.status === 'REJECTED') return false;
+  if (after.urgency !== alertingUrgency || closedTipStatuses.includes(after.status)) return false;
   return before === undefined || before.urgency !== alertingUrgency;
 }
 
@@ -44,6 +44,11 @@ export interface UrgentAlert {
   readonly receivedAt: string;
   /** When the alert went out. */
   readonly sentAt: string;
+}
+
+/** Who holds the alerted tip, with their names: the unit of its queue, or the city desk. */
+export function alertHolder(alert: Pick<UrgentAlert, 'pack' | 'queue'>): ReturnType<typeof holderOf> {
+  return holderOf({ pack: alert.pack, unit: alert.queue === cityDeskQueue ? null : alert.queue });
 }
 
 /** The alert for a tip, as it is when it alerts. */
@@ -93,7 +98,7 @@ export interface AlertMessage {
  * the code, category and unit come first. Built from the alert only, so it cannot hold tip text.
  */
 export function alertMessage(alert: UrgentAlert, consoleUrl: string): AlertMessage {
-  const holder = holderOf({ pack: alert.pack, unit: alert.queue === 'CITY' ? null : alert.queue });
+  const holder = alertHolder(alert);
   const category = categoryNames[alert.category];
   const time = localTime(alert.receivedAt);
   const link = consoleTipUrl(consoleUrl, alert.tipId);

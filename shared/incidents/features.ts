@@ -61,7 +61,11 @@ const addressWords = new Set(['hem', 'so', 'nha', 'ngo', 'ngach', 'kiet', 'sn'])
 /** Where a mention of a place says the incident is: at the scene, beside it, on the way. */
 const sceneContexts = new Set(['scene', 'near', 'route']);
 
-/** How many of a desk tip's candidate units are kept. */
+/**
+ * How many of a tip's routing candidates make its shortlist. A desk tip counts as in those units
+ * (rule.ts sameUnit) and the search reads their queues (find-duplicates.ts searchQueues): one
+ * number, so the search always reads the queues the rule may match.
+ */
 const maxShortlist = 12;
 
 /** How many words of an unknown street's name are read after its type word ("đường Trần Văn Kiểu"). */
@@ -76,9 +80,12 @@ const notStreetNameWords = new Set('gan canh doi dien truoc sau khoang ray mon t
 /** Syllables of people's names that are stop words elsewhere: Nguyễn Văn Trỗi, Nguyễn Thị Minh Khai. */
 const nameSyllables = new Set(['van', 'thi']);
 
+/** Punctuation before a token that ends the clause, and with it an unknown street's name. */
+const clauseBreak = /[,.;:!?()]/;
+
 /** Whether the token may be a word of a street's name: letters, in the same clause, not a function word. */
 function streetNameWord(token: Token): boolean {
-  if (token.numeric || notStreetNameWords.has(token.text) || /[,.;:!?()]/.test(token.sep)) return false;
+  if (token.numeric || notStreetNameWords.has(token.text) || clauseBreak.test(token.sep)) return false;
   return !stopWords.has(token.text) || nameSyllables.has(token.text);
 }
 
@@ -93,7 +100,7 @@ export function createIncidentReader(finder: PlaceFinder): IncidentReader {
         pack: tip.pack,
         queue: tip.queue,
         unit: tip.unit,
-        candidateUnits: tip.unit === null ? tip.routing.candidates.slice(0, maxShortlist).map((candidate) => candidate.unit) : [],
+        candidateUnits: tip.unit === null ? shortlistUnits(tip.routing) : [],
         receivedAt: tip.receivedAt,
         classifiedAt: tip.classifiedAt,
         category: tip.category,
@@ -105,6 +112,11 @@ export function createIncidentReader(finder: PlaceFinder): IncidentReader {
       };
     },
   };
+}
+
+/** The units of a tip's routing shortlist, best first. */
+export function shortlistUnits(routing: Pick<RoutingDecision, 'candidates'>): string[] {
+  return routing.candidates.slice(0, maxShortlist).map((candidate) => candidate.unit);
 }
 
 /** The form's point, else the photo point the routing used. */
@@ -136,16 +148,16 @@ function readPlaces(tokens: readonly Token[], finder: PlaceFinder): PlaceReading
   const places = new Set<string>();
   /** The street each token's place names, for addresses beside it. */
   const streetAt = new Map<number, string>();
-  const streetSpans: Array<{ start: number; end: number; key: string }> = [];
+  const addStreet = (start: number, end: number, key: string) => {
+    places.add(key);
+    for (let index = start; index < end; index++) streetAt.set(index, key);
+  };
   for (const mention of finder.find(tokens).mentions) {
     for (let index = mention.start; index < mention.end; index++) placeTokens[index] = true;
     if (!sceneContexts.has(mention.context)) continue;
     if (mention.kind === 'street' || mention.kind === 'street-bare') {
       const key = streetKey(tokens.slice(mention.start, mention.end));
-      if (key) {
-        places.add(key);
-        streetSpans.push({ start: mention.start, end: mention.end, key });
-      }
+      if (key) addStreet(mention.start, mention.end, key);
     } else if (mention.kind === 'landmark' || mention.kind === 'area') {
       for (const entry of mention.entries) places.add(`place:${entry.id}`);
     }
@@ -161,11 +173,9 @@ function readPlaces(tokens: readonly Token[], finder: PlaceFinder): PlaceReading
     if (end - index < 3) continue; // a street's name has two words or more
     const key = streetKey(tokens.slice(index, end));
     if (!key) continue;
-    places.add(key);
-    streetSpans.push({ start: index, end, key });
+    addStreet(index, end, key);
     for (let k = index; k < end; k++) placeTokens[k] = true;
   }
-  for (const span of streetSpans) for (let index = span.start; index < span.end; index++) streetAt.set(index, span.key);
   const addresses = new Set<string>();
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;

@@ -14,7 +14,7 @@
 import { cityDeskQueue } from '../jurisdictions/index.ts';
 import type { TipRepository } from '../ports.ts';
 import { closedTipStatuses, type Tip } from '../tip/tip.ts';
-import type { IncidentFeatures, IncidentReader, IncidentSource } from './features.ts';
+import { shortlistUnits, type IncidentFeatures, type IncidentReader, type IncidentSource } from './features.ts';
 import type { DuplicateSuggestion, DuplicateSuggestionStore } from './ports.ts';
 import type { RecentTipIndex } from './recent-tips.ts';
 import { compareReports, duplicateWindowHours, type DuplicateMatch } from './rule.ts';
@@ -31,9 +31,6 @@ export const maxSuggestions = 3;
  * suggested, so a closed tip or two among the best costs no second read.
  */
 const openCheckBatch = maxSuggestions * 2;
-
-/** The queues of at most this many routing candidates are searched besides the tip's own and the desk's. */
-export const maxCandidateQueues = 12;
 
 /** A recent-tips record outlives the window by this much, so a late delivery still finds its peers. */
 export const recentMarginHours = 24;
@@ -66,12 +63,10 @@ export function recentRecordExpiry(receivedAt: string): Date {
 
 /**
  * The queues a tip may share an incident with: its own, the city desk's (tips not yet routed),
- * and those of its routing candidates (the desk's shortlist, or the neighbour across a border).
+ * and those of its routing shortlist (the desk's candidates, or the neighbour across a border).
  */
 export function searchQueues(tip: Pick<IncidentSource, 'queue' | 'routing'>): string[] {
-  const queues = new Set([tip.queue, cityDeskQueue]);
-  for (const candidate of tip.routing.candidates.slice(0, maxCandidateQueues)) queues.add(candidate.unit);
-  return [...queues];
+  return [...new Set([tip.queue, cityDeskQueue, ...shortlistUnits(tip.routing)])];
 }
 
 function isOpen(tip: Tip | undefined): tip is Tip {

@@ -70,16 +70,28 @@ export interface PlaceRelation {
   readonly samePoint: boolean;
 }
 
-const intersects = (a: readonly string[], b: readonly string[]): boolean => a.some((value) => b.includes(value));
+/** The relations placeRelation answers, made once: it runs for every pair a search compares. */
+const relations = {
+  none: { apart: false, closeness: 0, samePoint: false },
+  apart: { apart: true, closeness: 0, samePoint: false },
+  samePoint: { apart: false, closeness: placeCloseness.samePoint, samePoint: true },
+  nearPoint: { apart: false, closeness: placeCloseness.nearPoint, samePoint: false },
+  samePlace: { apart: false, closeness: placeCloseness.samePlace, samePoint: false },
+  sameUnit: { apart: false, closeness: placeCloseness.sameUnit, samePoint: false },
+} as const satisfies Record<string, PlaceRelation>;
 
-/** The street of an address (`street:le van sy#45` → `street:le van sy`; `#45` → ''). */
-const streetOfAddress = (address: string): string => address.slice(0, address.lastIndexOf('#'));
-const numberOfAddress = (address: string): string => address.slice(address.lastIndexOf('#') + 1);
+const intersects = (a: readonly string[], b: readonly string[]): boolean => a.some((value) => b.includes(value));
 
 /** Whether the two tips give the same number, or different ones, on the streets they share. */
 function addressRelation(a: IncidentFeatures, b: IncidentFeatures, sharedStreets: readonly string[]): 'same' | 'different' | 'unknown' {
-  // An address whose street the text does not say is taken to be on the street the tips share.
-  const on = (addresses: readonly string[]) => addresses.filter((address) => streetOfAddress(address) === '' || sharedStreets.includes(streetOfAddress(address))).map(numberOfAddress);
+  // An address is `<street>#<number>` (features.ts); one whose street the text does not say
+  // (`#45`) is taken to be on the street the tips share.
+  const on = (addresses: readonly string[]) =>
+    addresses.flatMap((address) => {
+      const hash = address.lastIndexOf('#');
+      const street = address.slice(0, hash);
+      return street === '' || sharedStreets.includes(street) ? [address.slice(hash + 1)] : [];
+    });
   const numbersA = on(a.addresses);
   const numbersB = on(b.addresses);
   if (numbersA.length === 0 || numbersB.length === 0) return 'unknown';
@@ -99,29 +111,25 @@ function sameUnit(a: IncidentFeatures, b: IncidentFeatures): boolean {
 
 /** How the places of two tips relate: their points first, then the places they name, then their units. */
 export function placeRelation(a: IncidentFeatures, b: IncidentFeatures): PlaceRelation {
-  const none = { apart: false, closeness: 0, samePoint: false };
-  let pointsNear = false;
-  const bothPoints = a.point !== undefined && b.point !== undefined;
-  if (a.point && b.point) {
-    const metres = distanceMetres(a.point, b.point);
-    if (metres <= samePointMetres) return { apart: false, closeness: placeCloseness.samePoint, samePoint: true };
-    if (metres > farApartMetres) return { ...none, apart: true };
-    pointsNear = metres <= nearPlaceMetres;
-  }
+  const metres = a.point && b.point ? distanceMetres(a.point, b.point) : undefined;
+  const bothPoints = metres !== undefined;
+  if (bothPoints && metres <= samePointMetres) return relations.samePoint;
+  if (bothPoints && metres > farApartMetres) return relations.apart;
+  const pointsNear = bothPoints && metres <= nearPlaceMetres;
   const shared = a.places.filter((place) => b.places.includes(place));
   if (shared.length > 0) {
     const sharedStreets = shared.filter((place) => place.startsWith('street:'));
     const addresses = sharedStreets.length > 0 ? addressRelation(a, b, sharedStreets) : 'unknown';
-    if (addresses === 'same') return { apart: false, closeness: placeCloseness.samePoint, samePoint: true };
-    if (addresses === 'different') return { ...none, apart: true };
-    return { apart: false, closeness: pointsNear ? placeCloseness.nearPoint : placeCloseness.samePlace, samePoint: false };
+    if (addresses === 'same') return relations.samePoint;
+    if (addresses === 'different') return relations.apart;
+    return pointsNear ? relations.nearPoint : relations.samePlace;
   }
-  if (pointsNear) return { apart: false, closeness: placeCloseness.nearPoint, samePoint: false };
+  if (pointsNear) return relations.nearPoint;
   // Both name places, and none is the same: different streets or landmarks.
-  if (a.places.length > 0 && b.places.length > 0) return { ...none, apart: true };
+  if (a.places.length > 0 && b.places.length > 0) return relations.apart;
   // Two points say more than a unit: a few hundred metres apart and more, one unit is no longer near.
-  if (!bothPoints && sameUnit(a, b)) return { apart: false, closeness: placeCloseness.sameUnit, samePoint: false };
-  return none;
+  if (!bothPoints && sameUnit(a, b)) return relations.sameUnit;
+  return relations.none;
 }
 
 /** Why and how much two tips look like one incident. */
@@ -153,11 +161,15 @@ export function compareReports(a: IncidentFeatures, b: IncidentFeatures): Duplic
   if (!(hours <= duplicateWindowHours)) return undefined;
   const place = placeRelation(a, b);
   if (place.apart) return undefined;
-  const wording = wordingCloseness(a, b);
   const nearTime = hours <= nearInTimeHours;
   const nearPlace = place.closeness >= placeCloseness.sameUnit;
+  const placeSuffices = place.samePoint || (nearTime && nearPlace);
+  // The wording is the costly part (both reports' trigrams): it is worked out only when it may
+  // still make the pair a match, or when it scores one the place already made.
+  if (!placeSuffices && hours > similarWordingHours) return undefined;
+  const wording = wordingCloseness(a, b);
   const similarWording = wording >= similarWordingThreshold;
-  if (!place.samePoint && !(nearTime && nearPlace) && !(similarWording && hours <= similarWordingHours)) return undefined;
+  if (!placeSuffices && !similarWording) return undefined;
   const reasons: DuplicateReason[] = [];
   if (nearTime) reasons.push('near_in_time');
   if (nearPlace) reasons.push('near_in_place');

@@ -11,7 +11,7 @@
  * written with diacritics, the trigrams with diacritics count too, so words that fold alike but
  * differ ("bán", "bạn") pull two reports apart.
  */
-import { asDictionary } from 'trigram-utils';
+import { trigrams as paddedTrigrams } from 'trigram-utils';
 import { canonicalAccents, hasDiacritics, type Token } from '../classification/vietnamese-text.ts';
 
 /**
@@ -58,48 +58,59 @@ export function isContentWord(token: Token): boolean {
 export function wordingOf(tokens: readonly Token[]): Wording {
   const words = tokens.filter(isContentWord);
   const folded = words.map((token) => token.text).join(' ');
-  const marked = words.filter((token) => hasDiacritics(token.raw)).length;
+  const written = words.map((token) => token.raw);
+  const marked = written.filter(hasDiacritics).length;
   if (words.length === 0 || marked / words.length < accentedShare) return { folded };
-  return { folded, accented: words.map((token) => canonicalAccents(token.raw)).join(' ') };
+  // Spelled once for all: canonicalAccents goes character by character and no word holds a space.
+  return { folded, accented: canonicalAccents(written.join(' ')) };
 }
 
-/** Trigrams with their counts (trigram-utils pads each text with a space at both ends). */
-type Trigrams = Record<string, number>;
+/**
+ * A text's trigrams (trigram-utils pads it with a space at both ends) with their counts, and how
+ * many there are: counted once per wording, as a search compares its tip with a hundred others.
+ */
+interface Trigrams {
+  readonly counts: ReadonlyMap<string, number>;
+  readonly total: number;
+}
 
-function trigramCount(trigrams: Trigrams): number {
-  let total = 0;
-  for (const count of Object.values(trigrams)) total += count;
-  return total;
+function trigramsOfText(text: string): Trigrams {
+  const list = paddedTrigrams(text);
+  const counts = new Map<string, number>();
+  for (const trigram of list) counts.set(trigram, (counts.get(trigram) ?? 0) + 1);
+  return { counts, total: list.length };
 }
 
 /** The Sørensen–Dice coefficient of two trigram multisets: 0 … 1, 1 for the same text. */
 function dice(a: Trigrams, b: Trigrams): number {
-  const total = trigramCount(a) + trigramCount(b);
+  const total = a.total + b.total;
   if (total === 0) return 0;
+  // The shared count is the same from either side: walk the smaller.
+  const [fewer, more] = a.counts.size <= b.counts.size ? [a.counts, b.counts] : [b.counts, a.counts];
   let shared = 0;
-  for (const [trigram, count] of Object.entries(a)) {
-    const other = b[trigram];
+  for (const [trigram, count] of fewer) {
+    const other = more.get(trigram);
     if (other !== undefined) shared += Math.min(count, other);
   }
   return (2 * shared) / total;
 }
 
-/** A wording's trigrams, worked out once per wording: a search compares its tip with a hundred others. */
-const trigramCache = new WeakMap<Wording, { readonly folded: Trigrams; readonly accented: Trigrams | undefined; readonly size: number }>();
+/** Each wording's trigrams, folded and with diacritics, each worked out the first time it is needed. */
+const foldedTrigrams = new WeakMap<Wording, Trigrams>();
+const accentedTrigrams = new WeakMap<Wording, Trigrams>();
 
-function trigramsOf(wording: Wording) {
-  let trigrams = trigramCache.get(wording);
+function trigramsOf(cache: WeakMap<Wording, Trigrams>, wording: Wording, text: string): Trigrams {
+  let trigrams = cache.get(wording);
   if (!trigrams) {
-    const folded = wording.folded === '' ? {} : asDictionary(wording.folded);
-    trigrams = { folded, accented: wording.accented === undefined ? undefined : asDictionary(wording.accented), size: trigramCount(folded) };
-    trigramCache.set(wording, trigrams);
+    trigrams = trigramsOfText(text);
+    cache.set(wording, trigrams);
   }
   return trigrams;
 }
 
 /** How many trigrams a wording has (its folded content words), for the rule's minimum. */
 export function wordingSize(wording: Wording): number {
-  return trigramsOf(wording).size;
+  return trigramsOf(foldedTrigrams, wording, wording.folded).total;
 }
 
 /**
@@ -108,9 +119,7 @@ export function wordingSize(wording: Wording): number {
  */
 export function wordingSimilarity(a: Wording, b: Wording): number {
   if (a.folded === '' || b.folded === '') return 0;
-  const first = trigramsOf(a);
-  const second = trigramsOf(b);
-  const folded = dice(first.folded, second.folded);
-  if (first.accented === undefined || second.accented === undefined) return folded;
-  return (folded + dice(first.accented, second.accented)) / 2;
+  const folded = dice(trigramsOf(foldedTrigrams, a, a.folded), trigramsOf(foldedTrigrams, b, b.folded));
+  if (a.accented === undefined || b.accented === undefined) return folded;
+  return (folded + dice(trigramsOf(accentedTrigrams, a, a.accented), trigramsOf(accentedTrigrams, b, b.accented))) / 2;
 }

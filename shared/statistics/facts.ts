@@ -17,16 +17,13 @@
  * Pure: no storage, no clock.
  */
 import type { Category } from '../classification/types.ts';
-import { verificationDeadlineDays, type Tip } from '../tip/tip.ts';
+import { closedTipStatuses, verificationDeadlineDays, type Tip } from '../tip/tip.ts';
 import { isoWeekOf, monthOf, type IsoWeek } from './weeks.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** The legal time to verify a tip, in milliseconds (20 days, Criminal Procedure Code Art. 147). */
 export const verificationDeadlineMs = verificationDeadlineDays * dayMs;
-
-/** Statuses that close a tip: it has been verified, one way or the other. */
-const closingStatuses: ReadonlySet<string> = new Set(['RESOLVED', 'REJECTED']);
 
 /** Whether a closed tip was verified within the legal 20 days of its receipt. */
 export type Verification = 'inTime' | 'late';
@@ -58,7 +55,8 @@ export type CountedTip = Pick<Tip, 'pack' | 'queue' | 'category' | 'status' | 'r
 export function tipFacts(tip: CountedTip): TipFacts {
   const received = new Date(tip.receivedAt).getTime();
   const linked = tip.incidentId !== undefined;
-  const closed = closingStatuses.has(tip.status);
+  // RESOLVED or REJECTED: verified, one way or the other.
+  const closed = closedTipStatuses.includes(tip.status);
   const closedAt = closed && !linked && tip.closedAt !== undefined ? new Date(tip.closedAt).getTime() : undefined;
   const claimedAt = tip.claimedAt === undefined || linked ? undefined : new Date(tip.claimedAt).getTime();
   return {

@@ -5,7 +5,7 @@
  * overdue now. Pure: the store's counters and the time in, the figures out.
  */
 import { categories, type Category } from '../classification/types.ts';
-import { counterNames, counterPrefixes, totalCounter, verificationDeadlineMs } from './facts.ts';
+import { counterNames, counterPrefixes, verificationDeadlineMs } from './facts.ts';
 import type { BucketCounters } from './ports.ts';
 import type { IsoWeek } from './weeks.ts';
 
@@ -63,7 +63,15 @@ const emptyCounters = (): QueueCounters => ({ weeks: new Map(), claims: new Map(
 
 const addTo = <Key>(map: Map<Key, number>, key: Key, count: number) => map.set(key, (map.get(key) ?? 0) + count);
 
-const isCategory = (value: string): value is Category => (categories as readonly string[]).includes(value);
+const sumOf = (counts: Iterable<number>): number => {
+  let total = 0;
+  for (const count of counts) total += count;
+  return total;
+};
+
+/** Looked up once per counter of every bucket read, so a set rather than the list. */
+const categorySet: ReadonlySet<string> = new Set(categories);
+const isCategory = (value: string): value is Category => categorySet.has(value);
 
 /** The number after a counter's prefix, if the name is that counter's. */
 function valueAfter(name: string, prefix: string): number | undefined {
@@ -88,16 +96,18 @@ function mergeByQueue(weekBuckets: readonly BucketCounters[], openBuckets: reado
   for (const { bucket, counters } of weekBuckets) {
     if (bucket.kind !== 'week' || !weeksInPeriod.has(bucket.week)) continue;
     const queue = of(bucket.queue);
+    let weekTips = queue.weeks.get(bucket.week);
+    if (!weekTips) queue.weeks.set(bucket.week, (weekTips = new Map()));
     for (const [name, count] of Object.entries(counters)) {
       if (!(count > 0)) continue;
-      const category = name.startsWith(counterPrefixes.tips) ? name.slice(counterPrefixes.tips.length) : undefined;
-      const seconds = valueAfter(name, counterPrefixes.claim);
-      if (category !== undefined && isCategory(category)) {
-        let week = queue.weeks.get(bucket.week);
-        if (!week) queue.weeks.set(bucket.week, (week = new Map()));
-        addTo(week, category, count);
-      } else if (seconds !== undefined) addTo(queue.claims, seconds, count);
-      else if (name === counterNames.inTime) queue.inTime += count;
+      // `total` is not read: the week's tips are the sum of its categories.
+      if (name.startsWith(counterPrefixes.tips)) {
+        const category = name.slice(counterPrefixes.tips.length);
+        if (isCategory(category)) addTo(weekTips, category, count);
+      } else if (name.startsWith(counterPrefixes.claim)) {
+        const seconds = valueAfter(name, counterPrefixes.claim);
+        if (seconds !== undefined) addTo(queue.claims, seconds, count);
+      } else if (name === counterNames.inTime) queue.inTime += count;
       else if (name === counterNames.late) queue.late += count;
     }
   }
@@ -106,15 +116,15 @@ function mergeByQueue(weekBuckets: readonly BucketCounters[], openBuckets: reado
     if (bucket.kind !== 'open') continue;
     const queue = of(bucket.queue);
     for (const [name, count] of Object.entries(counters)) {
-      if (!(count > 0) || name === totalCounter) continue;
+      if (!(count > 0)) continue;
       const dueAt = valueAfter(name, counterPrefixes.due);
-      const receivedAt = valueAfter(name, counterPrefixes.received);
       if (dueAt !== undefined) {
         queue.open += count;
         if (dueAt < now) queue.overdue += count;
-      } else if (receivedAt !== undefined && receivedAt >= start && receivedAt < end && receivedAt + verificationDeadlineMs < now) {
-        queue.openPast20Days += count;
+        continue;
       }
+      const receivedAt = valueAfter(name, counterPrefixes.received);
+      if (receivedAt !== undefined && receivedAt >= start && receivedAt < end && receivedAt + verificationDeadlineMs < now) queue.openPast20Days += count;
     }
   }
   return byQueue;
@@ -126,7 +136,7 @@ function mergeByQueue(weekBuckets: readonly BucketCounters[], openBuckets: reado
  */
 export function medianOf(distribution: ReadonlyMap<number, number>): number | null {
   const entries = [...distribution].filter(([, count]) => count > 0).sort(([a], [b]) => a - b);
-  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  const total = sumOf(entries.map(([, count]) => count));
   if (total === 0) return null;
   /** The value at a 0-based rank of the sorted values. */
   const at = (rank: number): number => {
@@ -147,22 +157,26 @@ export function shareWithin20Days(inTime: number, late: number, openPast20Days: 
 }
 
 function figuresOf(counters: readonly QueueCounters[], weeks: readonly IsoWeek[]): Figures {
-  const byWeek = weeks.map((week): WeekTips => {
-    const byCategory = new Map<Category, number>();
-    for (const queue of counters) for (const [category, count] of queue.weeks.get(week) ?? []) addTo(byCategory, category, count);
-    return { week, total: [...byCategory.values()].reduce((sum, count) => sum + count, 0), byCategory: inCategoryOrder(byCategory) };
-  });
   const byCategory = new Map<Category, number>();
-  for (const week of byWeek) for (const [category, count] of Object.entries(week.byCategory) as Array<[Category, number]>) addTo(byCategory, category, count);
+  const byWeek = weeks.map((week): WeekTips => {
+    const ofWeek = new Map<Category, number>();
+    for (const queue of counters) {
+      for (const [category, count] of queue.weeks.get(week) ?? []) {
+        addTo(ofWeek, category, count);
+        addTo(byCategory, category, count);
+      }
+    }
+    return { week, total: sumOf(ofWeek.values()), byCategory: inCategoryOrder(ofWeek) };
+  });
   const claims = new Map<number, number>();
   for (const queue of counters) for (const [seconds, count] of queue.claims) addTo(claims, seconds, count);
-  const sum = (pick: (queue: QueueCounters) => number) => counters.reduce((total, queue) => total + pick(queue), 0);
+  const sum = (pick: (queue: QueueCounters) => number) => sumOf(counters.map(pick));
   const inTime = sum((queue) => queue.inTime);
   const late = sum((queue) => queue.late);
   const openPast20Days = sum((queue) => queue.openPast20Days);
   return {
-    tips: { total: byWeek.reduce((total, week) => total + week.total, 0), byCategory: inCategoryOrder(byCategory), byWeek },
-    firstClaim: { claimed: [...claims.values()].reduce((total, count) => total + count, 0), medianSeconds: medianOf(claims) },
+    tips: { total: sumOf(byCategory.values()), byCategory: inCategoryOrder(byCategory), byWeek },
+    firstClaim: { claimed: sumOf(claims.values()), medianSeconds: medianOf(claims) },
     verification: { inTime, late, openPast20Days, shareWithin20Days: shareWithin20Days(inTime, late, openPast20Days) },
     open: { total: sum((queue) => queue.open), overdue: sum((queue) => queue.overdue) },
   };

@@ -19,16 +19,18 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const toMs = (instant: Date | string | number): number => (typeof instant === 'number' ? instant : new Date(instant).getTime());
 const pad2 = (value: number): string => String(value).padStart(2, '0');
+const yearText = (year: number): string => String(year).padStart(4, '0');
+
+/** The ISO weekday of a wall-clock date (UTC midnight): 1 for Monday to 7 for Sunday. */
+const isoWeekday = (dayStartUtc: number): number => new Date(dayStartUtc).getUTCDay() || 7;
 
 /** The ISO week of a calendar day given as its UTC midnight (the day as a wall-clock date). */
 function weekOfDay(dayStartUtc: number): IsoWeek {
-  const day = new Date(dayStartUtc);
-  const weekday = day.getUTCDay() === 0 ? 7 : day.getUTCDay();
   // The Thursday of the same week decides the ISO year.
-  const thursday = new Date(dayStartUtc + (4 - weekday) * dayMs);
+  const thursday = new Date(dayStartUtc + (4 - isoWeekday(dayStartUtc)) * dayMs);
   const year = thursday.getUTCFullYear();
   const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / weekMs);
-  return `${String(year).padStart(4, '0')}-W${pad2(week)}`;
+  return `${yearText(year)}-W${pad2(week)}`;
 }
 
 /** The wall-clock day in Vietnam an instant falls on, as that day's UTC midnight. */
@@ -44,8 +46,7 @@ export function isoWeekOf(instant: Date | string | number): IsoWeek {
 /** Monday of ISO week 1 of a year, as a wall-clock date (UTC midnight). */
 function firstMonday(year: number): number {
   const january4 = Date.UTC(year, 0, 4);
-  const weekday = new Date(january4).getUTCDay() === 0 ? 7 : new Date(january4).getUTCDay();
-  return january4 - (weekday - 1) * dayMs;
+  return january4 - (isoWeekday(january4) - 1) * dayMs;
 }
 
 /** How many ISO weeks a year has: 53 when it starts on a Thursday, or is a leap year starting on a Wednesday. */
@@ -53,20 +54,25 @@ export function weeksInYear(year: number): number {
   return (firstMonday(year + 1) - firstMonday(year)) / weekMs;
 }
 
-/** Whether the text is a well-formed ISO week that exists (`2026-W53` does not). */
-export function isIsoWeek(text: string): boolean {
+/** The year and week number of a well-formed ISO week that exists, else undefined. */
+function parseWeek(text: string): { readonly year: number; readonly week: number } | undefined {
   const match = weekPattern.exec(text);
-  if (!match) return false;
+  if (!match) return undefined;
   const year = Number(match[1]);
   const week = Number(match[2]);
-  return year >= 1970 && week >= 1 && week <= weeksInYear(year);
+  return year >= 1970 && week >= 1 && week <= weeksInYear(year) ? { year, week } : undefined;
+}
+
+/** Whether the text is a well-formed ISO week that exists (`2026-W53` does not). */
+export function isIsoWeek(text: string): boolean {
+  return parseWeek(text) !== undefined;
 }
 
 /** The instant an ISO week starts: Monday 00:00 in Vietnam. Throws for text that is not a week. */
 export function weekStart(week: IsoWeek): Date {
-  const match = weekPattern.exec(week);
-  if (!match || !isIsoWeek(week)) throw new RangeError(`Not an ISO week: ${JSON.stringify(week)}`);
-  return new Date(firstMonday(Number(match[1])) + (Number(match[2]) - 1) * weekMs - vietnamOffsetMs);
+  const parsed = parseWeek(week);
+  if (!parsed) throw new RangeError(`Not an ISO week: ${JSON.stringify(week)}`);
+  return new Date(firstMonday(parsed.year) + (parsed.week - 1) * weekMs - vietnamOffsetMs);
 }
 
 /** The instant an ISO week ends: the next Monday 00:00 in Vietnam (exclusive). */
@@ -86,8 +92,9 @@ export function weeksFrom(from: IsoWeek, to: IsoWeek): number {
 
 /** Every week from `from` to `to`, both included, oldest first; empty when `to` is earlier. */
 export function weekRange(from: IsoWeek, to: IsoWeek): IsoWeek[] {
-  const count = weeksFrom(from, to) + 1;
-  return Array.from({ length: Math.max(0, count) }, (_, index) => addWeeks(from, index));
+  // Steps from `from`'s start, rather than addWeeks per week, which would parse `from` each time.
+  const start = weekStart(from).getTime();
+  return Array.from({ length: Math.max(0, weeksFrom(from, to) + 1) }, (_, index) => isoWeekOf(start + index * weekMs));
 }
 
 /**
@@ -108,7 +115,7 @@ export function weekOfInput(text: string): IsoWeek | undefined {
 /** The calendar month (in Vietnam's time) an instant falls in, e.g. `2026-01`. */
 export function monthOf(instant: Date | string | number): string {
   const local = new Date(toMs(instant) + vietnamOffsetMs);
-  return `${String(local.getUTCFullYear()).padStart(4, '0')}-${pad2(local.getUTCMonth() + 1)}`;
+  return `${yearText(local.getUTCFullYear())}-${pad2(local.getUTCMonth() + 1)}`;
 }
 
 /** The instant a month (`2026-01`) ends: the first of the next month, 00:00 in Vietnam. */

@@ -5,6 +5,7 @@
  * version, as the difference between what it contributes and what the ledger holds, written with
  * the ledger in one transaction. A replay, or an older version arriving late, changes nothing.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { statisticsDelta, tipFacts, type CountedTip } from '../statistics/facts.ts';
 import type { StatisticsLedger } from '../statistics/ports.ts';
 import type { Tip } from '../tip/tip.ts';
@@ -28,7 +29,7 @@ export async function recordTipStatistics(
   // A change that moves no figure (the register's number, a note's version bump) costs no read
   // and no write. Should the version before it never have been counted (its delivery failed for
   // good), the tip's next change that moves a figure counts it all, from the ledger.
-  if (previous && JSON.stringify(tipFacts(previous)) === JSON.stringify(facts)) return 'unchanged';
+  if (previous && isDeepStrictEqual(tipFacts(previous), facts)) return 'unchanged';
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     const counted = await deps.statistics.entry(tip.id);
     if (counted && counted.version >= tip.version) return 'unchanged';

@@ -81,25 +81,25 @@ export function duplicatesSection(detail, act) {
   );
 }
 
+/** How a tip is named in a list: its register number, else its tracking code, else its id. */
+const tipName = (tip, id) => tip?.registerNumber || tip?.trackingCode || id;
+
+/** The incident section: one heading, whichever side of the incident the tip is on. */
+function incidentBox(title, ...content) {
+  return h('section', { class: 'incident', 'aria-labelledby': 'incident-title' }, h('h2', { id: 'incident-title', text: title }), ...content);
+}
+
 /** An incident's reports (on its primary), or for a report the incident it belongs to; else nothing. */
 export function incidentSection(detail) {
   const tip = detail?.tip ?? {};
   if (typeof tip.incidentId === 'string' && tip.incidentId) {
-    const incident = detail.incident;
-    const name = incident?.registerNumber || incident?.trackingCode || tip.incidentId;
-    return h(
-      'section',
-      { class: 'incident', 'aria-labelledby': 'incident-title' },
-      h('h2', { id: 'incident-title', text: t().incidentTitle }),
-      h('p', { id: 'incident-of', class: 'notice' }, t().reportOfIncident, ' ', h('a', { href: tipHref(tip.incidentId) }, t().incidentName(name))),
-    );
+    const name = tipName(detail.incident, tip.incidentId);
+    return incidentBox(t().incidentTitle, h('p', { id: 'incident-of', class: 'notice' }, t().reportOfIncident, ' ', h('a', { href: tipHref(tip.incidentId) }, t().incidentName(name))));
   }
   const reports = Array.isArray(detail?.reports) ? detail.reports.filter((report) => report && typeof report.id === 'string') : [];
   if (reports.length === 0) return null;
-  return h(
-    'section',
-    { class: 'incident', 'aria-labelledby': 'incident-title' },
-    h('h2', { id: 'incident-title', text: t().incidentReportsTitle(reports.length + 1) }),
+  return incidentBox(
+    t().incidentReportsTitle(reports.length + 1),
     h('p', { class: 'hint', text: t().incidentReportsHint }),
     h(
       'ul',
@@ -108,7 +108,7 @@ export function incidentSection(detail) {
         h(
           'li',
           { 'data-id': report.id },
-          h('a', { href: tipHref(report.id) }, report.registerNumber || report.trackingCode || report.id),
+          h('a', { href: tipHref(report.id) }, tipName(report, report.id)),
           ` · ${nameOf(channelNames, report.channel, state.language)} · `,
           timeElement(report.receivedAt),
           report.awaitingReply === true ? [' ', awaitingMarker()] : null,
@@ -125,14 +125,17 @@ export function reportDeliveryMessage(answer) {
   return t().replyReportsDelivered(deliveries.length, deliveries.filter((delivery) => delivery?.delivered === true).length);
 }
 
+/** One line of an audit event naming tips: its label, then a link to each tip. */
+function tipLinks(className, label, ids) {
+  return h('p', { class: className }, `${label}: `, ids.map((id, index) => [index > 0 ? ', ' : null, h('a', { href: tipHref(id) }, id)]));
+}
+
 /** The incident links of an audit event: the incident it was made through, the reports it linked, the other tip. */
 export function eventLinks(event) {
   const parts = [];
-  if (typeof event.incidentId === 'string') parts.push(h('p', { class: 'event-incident' }, `${t().eventIncident}: `, h('a', { href: tipHref(event.incidentId) }, event.incidentId)));
+  if (typeof event.incidentId === 'string') parts.push(tipLinks('event-incident', t().eventIncident, [event.incidentId]));
   const reportIds = Array.isArray(event.reportIds) ? event.reportIds.filter((id) => typeof id === 'string') : [];
-  if (reportIds.length > 0) {
-    parts.push(h('p', { class: 'event-reports' }, `${t().eventReports}: `, reportIds.flatMap((id, index) => [index > 0 ? ', ' : '', h('a', { href: tipHref(id) }, id)])));
-  }
-  if (typeof event.otherTipId === 'string') parts.push(h('p', { class: 'event-other' }, `${t().eventOtherTip}: `, h('a', { href: tipHref(event.otherTipId) }, event.otherTipId)));
+  if (reportIds.length > 0) parts.push(tipLinks('event-reports', t().eventReports, reportIds));
+  if (typeof event.otherTipId === 'string') parts.push(tipLinks('event-other', t().eventOtherTip, [event.otherTipId]));
   return parts;
 }

@@ -44,8 +44,14 @@ function loadChartJs() {
 // ---- Words and numbers ---------------------------------------------------------------------
 
 const locale = () => (state.language === 'en' ? 'en-GB' : 'vi-VN');
-const number = (value) => new Intl.NumberFormat(locale()).format(Number(value) || 0);
-const percent = (share) => (share === null || share === undefined ? t().nobody : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(share));
+/** Made once per locale, not once per table cell (a period of units and weeks has thousands). */
+const formats = Object.fromEntries(
+  ['en-GB', 'vi-VN'].map((tag) => [tag, { number: new Intl.NumberFormat(tag), percent: new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 }) }]),
+);
+const number = (value) => formats[locale()].number.format(Number(value) || 0);
+const percent = (share) => (share === null || share === undefined ? t().nobody : formats[locale()].percent.format(share));
+/** Tips overdue now, stressed when there are any. */
+const overdueFigure = (count) => (count > 0 ? h('strong', { class: 'overdue', text: number(count) }) : '0');
 
 /** Seconds as a person reads a waiting time: 2 ngày 3 giờ, 1 h 5 min, 40 s. */
 export function duration(seconds) {
@@ -60,8 +66,11 @@ export function duration(seconds) {
 const categoryName = (code) => nameOf(categoryNames, code, state.language);
 const unitName = (unit) => queueName(unit.queue) || (state.language === 'en' ? unit.nameEn : unit.name);
 
+/** The categories with a tip in these counts, in the form's order. */
+const countedCategories = (view, byCategory) => view.categories.filter((code) => Number(byCategory[code]) > 0);
+
 /** The categories with a tip in the period, in the form's order. */
-const shownCategories = (view) => view.categories.filter((code) => Number(view.overall.tips.byCategory[code]) > 0);
+const shownCategories = (view) => countedCategories(view, view.overall.tips.byCategory);
 
 /** The units with the most tips, for the charts. */
 const chartUnits = (view) => [...view.units].sort((a, b) => b.tips.total - a.tips.total).slice(0, chartedUnits);
@@ -101,7 +110,7 @@ function unitCells(figures) {
     numberCell(number(verification.openPast20Days)),
     numberCell(percent(verification.shareWithin20Days)),
     numberCell(number(open.total)),
-    h('td', { class: 'number' }, open.overdue > 0 ? h('strong', { class: 'overdue', text: number(open.overdue) }) : '0'),
+    h('td', { class: 'number' }, overdueFigure(open.overdue)),
   ];
 }
 
@@ -142,7 +151,7 @@ function weeksCsv(view) {
   const header = [t().statsCsvUnitCode, t().colUnit, t().statsColWeek, t().statsCsvWeekStarts, t().colCategory, t().statsColTips];
   const starts = new Map(view.weeks.map((week) => [week.week, vietnamDay.format(new Date(week.startsAt))]));
   const rows = view.units.flatMap((unit) =>
-    unit.tips.byWeek.flatMap((week) => view.categories.filter((code) => Number(week.byCategory[code]) > 0).map((code) => [unit.queue, unitName(unit), week.week, starts.get(week.week), categoryName(code), Number(week.byCategory[code])])),
+    unit.tips.byWeek.flatMap((week) => countedCategories(view, week.byCategory).map((code) => [unit.queue, unitName(unit), week.week, starts.get(week.week), categoryName(code), Number(week.byCategory[code])])),
   );
   return { header, rows };
 }
@@ -213,12 +222,13 @@ async function drawCharts(view, canvases, note, stale) {
     }),
   );
   const units = chartUnits(view);
+  const labels = units.map(unitName);
   const tall = { maintainAspectRatio: true, aspectRatio: Math.max(0.6, 2.4 - units.length * 0.09) };
   charts.push(
     new Chart(canvases.units, {
       type: 'bar',
       data: {
-        labels: units.map(unitName),
+        labels,
         datasets: [
           { label: t().statsColTips, data: units.map((unit) => unit.tips.total), backgroundColor: palette[0] },
           { label: t().statsColOverdue, data: units.map((unit) => unit.open.overdue), backgroundColor: palette[2] },
@@ -231,7 +241,7 @@ async function drawCharts(view, canvases, note, stale) {
     new Chart(canvases.times, {
       type: 'bar',
       data: {
-        labels: units.map(unitName),
+        labels,
         datasets: [
           { label: t().statsColShare, data: units.map((unit) => (unit.verification.shareWithin20Days === null ? null : Math.round(unit.verification.shareWithin20Days * 1000) / 10)), backgroundColor: palette[4], xAxisID: 'share' },
           { label: t().statsMedianMinutes, data: units.map((unit) => (unit.firstClaim.medianSeconds === null ? null : Math.round(unit.firstClaim.medianSeconds / 6) / 10)), backgroundColor: palette[1], xAxisID: 'minutes' },
@@ -255,7 +265,7 @@ function summary(view) {
     definition(t().statsMedianClaim, duration(firstClaim.medianSeconds), ' ', h('span', { class: 'hint', text: t().statsClaimedOf(number(firstClaim.claimed)) })),
     definition(t().statsShare, h('strong', { text: percent(verification.shareWithin20Days) }), ' ', h('span', { class: 'hint', text: t().statsShareDetail(number(verification.inTime), number(verification.late), number(verification.openPast20Days)) })),
     definition(t().statsOpenNow, number(open.total)),
-    definition(t().statsOverdueNow, open.overdue > 0 ? h('strong', { class: 'overdue', text: number(open.overdue) }) : '0'),
+    definition(t().statsOverdueNow, overdueFigure(open.overdue)),
   );
 }
 
@@ -277,10 +287,11 @@ function showFigures(view, results, unit, stale) {
   );
   const note = h('p', { class: 'hint', id: 'stats-chart-note' });
   const empty = view.overall.tips.total === 0 && view.overall.open.total === 0;
+  const charted = Math.min(chartedUnits, view.units.length);
   const canvases = {
     weeks: chartCanvas('stats-weeks-chart', t().statsWeeksChart, 'stats-weeks-table'),
-    units: chartCanvas('stats-units-chart', t().statsUnitsChart(Math.min(chartedUnits, view.units.length)), 'stats-units-table'),
-    times: chartCanvas('stats-times-chart', t().statsTimesChart(Math.min(chartedUnits, view.units.length)), 'stats-units-table'),
+    units: chartCanvas('stats-units-chart', t().statsUnitsChart(charted), 'stats-units-table'),
+    times: chartCanvas('stats-times-chart', t().statsTimesChart(charted), 'stats-units-table'),
   };
   const parts = [
     h('h2', { text: t().statsSummaryTitle }),
@@ -308,9 +319,13 @@ export async function renderStats(params, stale) {
     return;
   }
   const queues = visibleQueues();
-  const wanted = (name) => (weekPattern.test(params.get(name) ?? '') ? params.get(name) : '');
-  const unit = queues.includes(params.get('unit')) ? params.get('unit') : '';
-  const weekInput = (name) => h('input', { type: 'week', id: `stats-${name}`, name, value: wanted(name), placeholder: '2026-W03' });
+  const wanted = (name) => {
+    const value = params.get(name) ?? '';
+    return weekPattern.test(value) ? value : '';
+  };
+  const asked = { from: wanted('from'), to: wanted('to'), unit: queues.includes(params.get('unit')) ? params.get('unit') : '' };
+  const unit = asked.unit;
+  const weekInput = (name) => h('input', { type: 'week', id: `stats-${name}`, name, value: asked[name], placeholder: '2026-W03' });
   const fromInput = weekInput('from');
   const toInput = weekInput('to');
   const unitSelect = h('select', { id: 'stats-unit', name: 'unit' }, option('', t().statsAllUnits, unit === ''), queueOptions(queues, unit));
@@ -332,7 +347,7 @@ export async function renderStats(params, stale) {
   );
   show(h('section', { class: 'stats' }, heading, h('p', { class: 'hint', text: t().statsIntro }), filters, results), t().statsTitle);
 
-  const query = new URLSearchParams(Object.entries({ from: wanted('from'), to: wanted('to'), unit }).filter(([, value]) => value));
+  const query = new URLSearchParams(Object.entries(asked).filter(([, value]) => value));
   let view;
   try {
     view = await api('GET', `/stats${query.size > 0 ? `?${query}` : ''}`);

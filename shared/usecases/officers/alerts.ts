@@ -3,10 +3,9 @@
  * queue for the city desk), newest first, so the console can show each one as it arrives.
  */
 import * as z from 'zod';
-import { alertFeedHours, type UrgentAlert } from '../../alerts/alert.ts';
+import { alertFeedMs, alertHolder, type UrgentAlert } from '../../alerts/alert.ts';
 import type { AlertLedger } from '../../alerts/ports.ts';
 import type { Jurisdiction } from '../../jurisdictions/index.ts';
-import { holderOf } from '../../jurisdictions/index.ts';
 import type { Officer } from '../../officers/model.ts';
 import type { Clock } from '../../ports.ts';
 import { parseOrThrow } from '../../tip/submission.ts';
@@ -33,14 +32,14 @@ export async function listAlerts(
 ): Promise<{ readonly alerts: readonly AlertView[]; readonly now: string }> {
   const { since } = parseOrThrow(feedSchema, input ?? {});
   const now = deps.clock.now();
-  const earliest = new Date(now.getTime() - alertFeedHours * 60 * 60 * 1000);
+  const earliest = new Date(now.getTime() - alertFeedMs);
   const from = since === undefined || new Date(since) < earliest ? earliest : new Date(since);
   const alerts = await deps.alerts.recent(deps.jurisdiction.id, from, alertFeedLimit);
   return {
     alerts: alerts
       .filter((alert) => canSeeQueue(officer, alert.queue))
       .map((alert) => {
-        const holder = holderOf({ pack: alert.pack, unit: alert.queue === 'CITY' ? null : alert.queue });
+        const holder = alertHolder(alert);
         return { ...alert, unitName: holder.name, unitNameEn: holder.nameEn };
       }),
     now: now.toISOString(),

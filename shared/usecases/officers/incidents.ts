@@ -16,11 +16,12 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { DuplicateSuggestionStore } from '../../incidents/ports.ts';
 import { StaleTipError, type Officer, type TipEvent, type TipSnapshot } from '../../officers/model.ts';
 import { maxChangesPerTransaction, type TipChange, type TipRepository } from '../../ports.ts';
-import { asReportOf, closedTipStatuses, type Tip } from '../../tip/tip.ts';
+import { asReportOf, type Tip } from '../../tip/tip.ts';
 import { errorText } from '../../messages.ts';
 import { canSeeTip, closedTip, concurrentChange, linkedReports, loadVisibleTip, nextVersion, appendEvent, type TipDependencies } from './access.ts';
 import { toIncidentReportView, toIncidentView, toTipView, type IncidentReportView, type IncidentView, type TipView } from './views.ts';
 import type { ReplyDependencies, SmsDelivery } from './tips.ts';
+import { isClosed } from './workflow.ts';
 
 /**
  * The most reports one incident takes besides its primary: a change of the incident writes the
@@ -35,8 +36,6 @@ export interface IncidentDependencies extends TipDependencies {
 
 /** How often a link is planned again from fresh reads after another writer changed one of its tips. */
 const maxLinkAttempts = 3;
-
-const isOpen = (tip: Tip) => !closedTipStatuses.includes(tip.status);
 
 const incidentFull = () => new ConflictError('incident_full', errorText('incidentFull', { n: maxReportsPerIncident }), { max: maxReportsPerIncident });
 
@@ -64,7 +63,7 @@ async function planLink(officer: Officer, tipId: string, otherId: unknown, deps:
     // Already one incident: nothing to write; the pair's suggestion is still marked linked.
     return { changes: [], members: new Set([primary.id, ...(primary.reports ?? [])]), joined: [first.id, second.id] };
   }
-  if (!isOpen(primary) || !isOpen(otherPrimary)) throw closedTip('linked');
+  if (isClosed(primary.status) || isClosed(otherPrimary.status)) throw closedTip('linked');
 
   const [existing, otherReports] = await Promise.all([linkedReports(deps.tips, primary), linkedReports(deps.tips, otherPrimary)]);
   const joining = [otherPrimary, ...otherReports];
@@ -176,7 +175,7 @@ export async function incidentDetail(officer: Officer, tip: Tip, tips: Pick<TipR
     const primary = await tips.get(tip.incidentId);
     return { reports: [], incident: primary && canSeeTip(officer, primary) ? toIncidentView(primary) : null };
   }
-  if ((tip.reports ?? []).length === 0) return { reports: [], incident: null };
+  // A tip with no reports reads nothing: linkedReports asks for no ids.
   const reports = (await linkedReports(tips, tip)).filter((report) => canSeeTip(officer, report));
   reports.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
   return { reports: reports.map(toIncidentReportView), incident: null };
@@ -207,14 +206,16 @@ export async function replyToIncident(
   deps: ReplyDependencies,
 ): Promise<{ primary: SmsDelivery; reports: ReportDelivery[] }> {
   let primary = first;
-  let written: TipChange[];
+  let primaryReply: TipChange;
+  let reportReplies: TipChange[];
+  const replied = (tip: Tip, tipEvent: TipEvent): TipChange => ({ before: tip, after: nextVersion(tip, { officerRepliedAt: event.at }), event: tipEvent });
   for (let attempt = 1; ; attempt += 1) {
     const reports = await linkedReports(deps.tips, primary);
-    const replied = (tip: Tip, tipEvent: TipEvent): TipChange => ({ before: tip, after: nextVersion(tip, { officerRepliedAt: event.at }), event: tipEvent });
-    written = [replied(primary, event), ...reports.map((report) => replied(report, { ...event, tipId: report.id, incidentId: primary.id }))];
-    if (written.length > maxChangesPerTransaction) throw incidentFull();
+    if (reports.length > maxReportsPerIncident) throw incidentFull();
+    primaryReply = replied(primary, event);
+    reportReplies = reports.map((report) => replied(report, { ...event, tipId: report.id, incidentId: primary.id }));
     try {
-      await deps.tips.updateMany(written);
+      await deps.tips.updateMany([primaryReply, ...reportReplies]);
       break;
     } catch (error) {
       if (!(error instanceof StaleTipError)) throw error;
@@ -223,9 +224,10 @@ export async function replyToIncident(
     }
   }
   const text = event.text ?? '';
-  const [primaryDelivery, ...reportDeliveries] = await Promise.all(written.map((change) => deliver(deps.notifier, change.after, text)));
-  return {
-    primary: primaryDelivery ?? { delivered: false, reason: 'send_failed' },
-    reports: written.slice(1).map((change, index) => ({ id: change.after.id, trackingCode: change.after.trackingCode, ...(reportDeliveries[index] ?? { delivered: false, reason: 'send_failed' }) })),
-  };
+  // Every tipster at once: the primary's first, then each report's.
+  const [primaryDelivery, reportDeliveries] = await Promise.all([
+    deliver(deps.notifier, primaryReply.after, text),
+    Promise.all(reportReplies.map(async ({ after }): Promise<ReportDelivery> => ({ id: after.id, trackingCode: after.trackingCode, ...(await deliver(deps.notifier, after, text)) }))),
+  ]);
+  return { primary: primaryDelivery, reports: reportDeliveries };
 }

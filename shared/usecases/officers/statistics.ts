@@ -116,10 +116,13 @@ export async function getStatistics(officer: Officer, input: unknown, deps: Stat
   if (request.unit !== undefined && !canSeeQueue(officer, request.unit)) throw new ForbiddenError(errorText('queueForbidden'));
 
   const now = deps.clock.now();
-  const to = request.to ?? (request.from === undefined ? isoWeekOf(now) : maxWeek(request.from, isoWeekOf(now)));
+  const thisWeek = isoWeekOf(now);
+  // A period asked to start in a future week ends there, not before it starts.
+  const to = request.to ?? (request.from === undefined ? thisWeek : maxWeek(request.from, thisWeek));
   const from = request.from ?? addWeeks(to, -(defaultStatisticsWeeks - 1));
-  if (weeksFrom(from, to) < 0) throw new ValidationError([{ field: 'from', reason: 'invalid' }]);
-  if (weeksFrom(from, to) + 1 > maxStatisticsWeeks) throw new ValidationError([{ field: 'from', reason: 'invalid' }]);
+  const span = weeksFrom(from, to);
+  // `from` after `to`, or a period longer than one request may ask for.
+  if (span < 0 || span + 1 > maxStatisticsWeeks) throw new ValidationError([{ field: 'from', reason: 'invalid' }]);
 
   const pack = deps.jurisdiction.id;
   const [weekBuckets, openBuckets] = await Promise.all([
@@ -141,7 +144,7 @@ export async function getStatistics(officer: Officer, input: unknown, deps: Stat
   };
 }
 
-/** The later of two weeks. */
+/** The later of two weeks (ISO weeks sort as text in time order). */
 function maxWeek(a: IsoWeek, b: IsoWeek): IsoWeek {
-  return weeksFrom(a, b) >= 0 ? b : a;
+  return a > b ? a : b;
 }
