@@ -25,11 +25,13 @@ export function storableSmsText(text: string): string {
   return text.toWellFormed().normalize('NFC');
 }
 
-const requiredText = (typeReason: 'notText') => ({
+/** A zod message for a field that is missing (`required`) or of the wrong type. */
+export const requiredText = (typeReason: 'notText') => ({
   error: (issue: { input: unknown }) => (issue.input === undefined || issue.input === null ? 'required' : typeReason),
 });
 
-const phoneNumber = z
+/** A sender's number, in any form libphonenumber reads for Vietnam, as E.164. */
+export const phoneNumber = z
   .string(requiredText('notText'))
   .transform((raw, context) => {
     const e164 = normalizePhoneNumber(raw);
@@ -44,7 +46,7 @@ const phoneNumber = z
  * A concatenated SMS is at most a few thousand characters; the same limit as a web tip keeps
  * one rule for what a tip may hold.
  */
-const smsText = z
+export const smsText = z
   .string(requiredText('notText'))
   .max(tipTextLimits.max * 2, { error: 'tooLong' })
   .transform(storableSmsText);
