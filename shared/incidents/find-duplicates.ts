@@ -26,12 +26,6 @@ import { compareReports, duplicateWindowHours, type DuplicateMatch } from './rul
  */
 export const maxSuggestions = 3;
 
-/**
- * The best matches are checked for being open this many at a time, in one read: twice what is
- * suggested, so a closed tip or two among the best costs no second read.
- */
-const openCheckBatch = maxSuggestions * 2;
-
 /** A recent-tips record outlives the window by this much, so a late delivery still finds its peers. */
 export const recentMarginHours = 24;
 
@@ -101,8 +95,8 @@ export async function suggestDuplicates(tip: IncidentSource, expiresAt: Date, de
 
   const chosen: Array<Omit<DuplicateSuggestion, 'state'>> = [];
   // Only open tips are suggested: read the best few in one request, then the next few if some were closed.
-  for (let start = 0; start < matches.length && chosen.length < maxSuggestions; start += openCheckBatch) {
-    const batch = matches.slice(start, start + openCheckBatch);
+  for (let start = 0; start < matches.length && chosen.length < maxSuggestions; start += maxSuggestions) {
+    const batch = matches.slice(start, start + maxSuggestions);
     const others = await deps.tips.getMany(batch.map(({ other }) => other.tipId));
     batch.forEach(({ other, match }) => {
       if (chosen.length >= maxSuggestions || !isOpen(others.get(other.tipId))) return;

@@ -77,12 +77,26 @@ afterAll(async () => {
 
 /** Every tip's text carries this, so a log line that quotes any of them is found. */
 const marker = `FQ${randomBytes(4).toString('hex').toUpperCase()}`;
-const units = jurisdiction(defaultPackId).units.slice(0, 40);
+const units = jurisdiction(defaultPackId).units;
+/**
+ * What the tips report: a load from the whole city about many things, as tips come, rather than
+ * 2,000 reports of one thing in a few wards, which would all be offered as duplicates of each other.
+ */
+const reports = [
+  'có người bán ma túy',
+  'có nhóm thanh niên đua xe trái phép',
+  'có người trộm xe máy',
+  'có tụ điểm đánh bạc',
+  'có vụ cướp giật điện thoại',
+  'có người bị lừa đảo chuyển tiền qua mạng',
+  'có đánh nhau gây thương tích',
+  'có người cho vay nặng lãi đòi nợ',
+] as const;
 
 /** A third each: a unit picked from the list, a place named only in the text, a GPS point. */
 function tip(n: number): Record<string, unknown> {
   const unit = units[n % units.length]!;
-  const text = `${marker}-${n}: có người bán ma túy ở ${unit.name}, tối nào cũng có`;
+  const text = `${marker}-${n}: ${reports[Math.floor(n / units.length) % reports.length]} ở ${unit.name}, tối nào cũng có`;
   if (n % 3 === 0) return { text, unit: unit.code };
   if (n % 3 === 1) return { text };
   return { text, lon: unit.label[0], lat: unit.label[1] };
@@ -94,7 +108,8 @@ function assertNoTipTextLogged() {
   assert.ok(capture, 'the log-privacy capture is installed');
   capture.flush();
   assert.ok(capture.lines.some((line) => line.text.includes('"dependency unavailable"')), "the functions' lines were captured");
-  assert.deepEqual(capture.lines.filter((line) => line.text.includes(marker) || line.text.includes('bán ma túy')).map((line) => line.number), [], 'no log line quotes a tip');
+  const quotesATip = (text: string) => text.includes(marker) || reports.some((report) => text.includes(report));
+  assert.deepEqual(capture.lines.filter((line) => quotesATip(line.text)).map((line) => line.number), [], 'no log line quotes a tip');
 }
 
 async function queueDepth(queueUrl: string): Promise<{ visible: number; inFlight: number }> {

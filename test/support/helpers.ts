@@ -3,6 +3,7 @@ import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localSecrets } from '../../infra/local/stack.ts';
 import { gatewaySignatureHeaders, signGatewayRequest } from '../../shared/sms/webhook-signature.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** POSTs a JSON body (or a raw string) and returns the status, headers and parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -133,10 +134,26 @@ export interface OfficerAnswer {
 }
 
 /**
- * Calls the officers' API as a seeded local user (null: with no token), with one token per
- * user for the whole test file, issued by the local stack's identity provider.
+ * Sends a request again after each 503 with Retry-After, waiting as told, as a client does; at
+ * most `tries` sends. The answer of a dependency slowed by the suite's load (DynamoDB Local past
+ * the SDK's timeouts) is not what a test about permissions or routing checks.
  */
-export function officerApi(stack: () => { apiUrl: string; identityProvider: { issueToken(username: string): Promise<string> } }) {
+export async function waitingOutUnavailable(send: () => Promise<Response>, tries = 5): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await send();
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status !== 503 || !Number.isInteger(retryAfter) || retryAfter < 1 || attempt === tries) return response;
+    await response.arrayBuffer();
+    await sleep(retryAfter * 1000);
+  }
+}
+
+/**
+ * Calls the officers' API as a seeded local user (null: with no token), with one token per
+ * user for the whole test file, issued by the local stack's identity provider. With
+ * `waitOutUnavailable`, a 503 with Retry-After is waited out (waitingOutUnavailable).
+ */
+export function officerApi(stack: () => { apiUrl: string; identityProvider: { issueToken(username: string): Promise<string> } }, options: { readonly waitOutUnavailable?: boolean } = {}) {
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => {
     let issued = tokens.get(username);
@@ -146,7 +163,8 @@ export function officerApi(stack: () => { apiUrl: string; identityProvider: { is
   return async function call(username: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<OfficerAnswer> {
     const sent: Record<string, string> = { 'content-type': 'application/json', ...headers };
     if (username) sent.authorization = `Bearer ${await token(username)}`;
-    const response = await fetch(`${stack().apiUrl}${path}`, { method, headers: sent, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const send = () => fetch(`${stack().apiUrl}${path}`, { method, headers: sent, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const response = options.waitOutUnavailable ? await waitingOutUnavailable(send) : await send();
     const text = await response.text();
     return { status: response.status, json: (text ? JSON.parse(text) : {}) as OfficerAnswer['json'] };
   };
