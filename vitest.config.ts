@@ -14,10 +14,10 @@ const logPrivacy = 'test/support/log-privacy.setup.ts';
 const stackTimeouts = { testTimeout: 120_000, hookTimeout: 180_000 };
 
 /**
- * The 2,000-tip load with DynamoDB and SQS cut off: alone, after every other project, because it
- * loads the shared DynamoDB Local more than anything else. Beside other files it made their
- * requests miss the SDK's timeouts (503s where a test waited for an answer) and took more than
- * twice as long itself.
+ * The 2,000-tip load with DynamoDB and SQS cut off: alone, after every other project, on
+ * emulators of its own. Beside other files it made their requests miss the SDK's timeouts (503s
+ * where a test waited for an answer); on the shared DynamoDB Local after them, it ran several
+ * times slower than on a fresh one.
  */
 const loadTests = ['test/integration/fault-injection.test.ts'];
 

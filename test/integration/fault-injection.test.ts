@@ -18,7 +18,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { LocalStack } from '../../infra/local/stack.ts';
 import { logPollerFailure, type BatchOutcome, type PollerFailure } from '../../infra/local/sqs-poller.ts';
 import { localCredentials, localRegion } from '../../infra/local/ports.ts';
 import { unavailableRetryAfterSeconds } from '../../functions/http/unavailable.ts';
@@ -27,7 +26,8 @@ import { errorMessages } from '../../shared/messages.ts';
 import { redriveByCopy } from '../../tools/redrive.ts';
 import { eventually, postForm, postJson } from '../support/helpers.ts';
 import { logCapture } from '../support/log-capture.ts';
-import { sharedEmulators, startTestStack } from '../support/stack.ts';
+import { startEmulators, type LocalStack } from '../../infra/local/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 /** The load and the outages as issue 11 gives them. */
@@ -45,8 +45,14 @@ let directSqs: SQSClient;
 const batches: BatchOutcome[] = [];
 const pollerFailures: PollerFailure[] = [];
 
+/** Stops the emulators of this file's own. */
+const emulatorStoppers: Array<() => Promise<void>> = [];
+
 beforeAll(async () => {
-  const emulators = sharedEmulators();
+  // Emulators of its own, fresh: the run's shared DynamoDB Local, after every other file has
+  // written its tables and their streams, answered this load several times slower than a fresh
+  // one (900 s not enough, where 230 s are), and this test is about the stack, not their leftovers.
+  const emulators = await startEmulators(undefined, emulatorStoppers);
   database = await startTcpProxy(emulators.dynamoDbEndpoint);
   queue = await startTcpProxy(emulators.sqsEndpoint);
   direct = new DynamoDBClient({ endpoint: emulators.dynamoDbEndpoint, region: localRegion, credentials: localCredentials });
@@ -73,6 +79,7 @@ afterAll(async () => {
   await Promise.all([database?.close(), queue?.close()]);
   direct?.destroy();
   directSqs?.destroy();
+  for (const stop of emulatorStoppers.reverse()) await stop();
 });
 
 /** Every tip's text carries this, so a log line that quotes any of them is found. */
